@@ -1,0 +1,51 @@
+// Toy 2D data sets with the exact definitions of REFERENCE.md section 9, and CSV import.
+#pragma once
+
+#include <torch/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/names.h"
+#include "core/oracles.h"
+
+namespace dlab {
+
+enum class Dataset2D { Gmm8, Gmm25, Moons, Checkerboard, Swissroll, Rings, Pinwheel, TwoSpirals, Circle, Line };
+
+template <>
+struct EnumNames<Dataset2D> {
+  static constexpr std::array<EnumEntry<Dataset2D>, 10> entries{{
+      {Dataset2D::Gmm8, "gmm8", "8 Gaussians"},
+      {Dataset2D::Gmm25, "gmm25", "25 Gaussians"},
+      {Dataset2D::Moons, "moons", "Two moons"},
+      {Dataset2D::Checkerboard, "checkerboard", "Checkerboard"},
+      {Dataset2D::Swissroll, "swissroll", "Swiss roll"},
+      {Dataset2D::Rings, "rings", "Rings"},
+      {Dataset2D::Pinwheel, "pinwheel", "Pinwheel"},
+      {Dataset2D::TwoSpirals, "2spirals", "Two spirals"},
+      {Dataset2D::Circle, "circle", "Circle"},
+      {Dataset2D::Line, "line", "Line"},
+  }};
+};
+
+// n points as a [n, 2] float32 tensor, deterministic for a seed.
+torch::Tensor sample_dataset(Dataset2D dataset, std::int64_t n, std::uint64_t seed);
+
+// The exact mixture for gmm8 and gmm25; nullopt for the others.
+std::optional<GaussianMixture> dataset_mixture(Dataset2D dataset);
+
+// CSV with two numeric columns and an optional header line. Throws std::runtime_error naming the file
+// and the line on a malformed row, and on an empty file.
+torch::Tensor load_points_csv(const std::string& path);
+// Writes "x,y" rows (atomically: temporary file, then rename).
+void save_points_csv(const std::string& path, const torch::Tensor& points);
+std::string points_to_csv(const torch::Tensor& points);
+
+// A built-in name or the path of a CSV file. For a file, n rows are drawn (with replacement when n
+// exceeds the file's rows, without otherwise) with the seed; n <= 0 means all rows as they are.
+torch::Tensor resolve_points(const std::string& name_or_path, std::int64_t n, std::uint64_t seed);
+bool is_builtin_dataset(const std::string& name);
+
+}  // namespace dlab

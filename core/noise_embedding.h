@@ -23,6 +23,10 @@ constexpr double kMaxAbsLogSnr = 30.0;
 // log_snr: [N] (any floating dtype, any device). Returns [N, dim] float32 on the same device.
 // dim must be even and >= 2 (std::invalid_argument otherwise).
 torch::Tensor noise_level_embedding(const torch::Tensor& log_snr, int dim);
+// The dim/2 frequencies w_k (float32, on `device`), to compute once and reuse in a hot loop.
+torch::Tensor noise_level_frequencies(int dim, const torch::Device& device = torch::kCPU);
+// Same embedding with precomputed frequencies [dim/2] on log_snr's device.
+torch::Tensor noise_level_embedding(const torch::Tensor& log_snr, const torch::Tensor& frequencies);
 
 // log(abar/(1 - abar)) of a double abar clamped to [kMinEmbeddedAlphaBar, 1 - kAlphaBarGap], so abar = 0
 // (zero terminal SNR) and abar = 1 give finite levels.

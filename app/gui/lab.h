@@ -1,0 +1,162 @@
+// The Lab: everything the app computes, over core/. It follows AppState every frame (sync), keeps the
+// data x_0, the forward process at the cursor, the reverse recording made by a worker thread, and
+// answers the canvas, the plots and the formula panel with plain float arrays.
+//
+// Threading (MuJoCo simulate style): reverse sampling and training run on worker threads that publish
+// small snapshots under a mutex; the UI thread copies what it needs under the lock and never waits
+// for a computation. Torch-free header: the implementation lives in lab*.cpp, the only app files that
+// include LibTorch.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/gui/app_state.h"
+#include "core/schedule.h"
+
+namespace dlab::gui {
+
+// A box in data coordinates.
+struct DataBox {
+  float min_x = -1, min_y = -1, max_x = 1, max_y = 1;
+  bool operator==(const DataBox& o) const {
+    return min_x == o.min_x && min_y == o.min_y && max_x == o.max_x && max_y == o.max_y;
+  }
+};
+
+// A scalar field sampled on an nx-by-ny grid over a box (row-major, row 0 at min_y), values in [0, 1].
+struct ScalarGrid {
+  DataBox box;
+  int nx = 0, ny = 0;
+  std::vector<float> values;
+  float scale = 1.0f;  // the raw value that maps to 1 (for the legend)
+  std::uint64_t version = 0;  // unique per computed grid, so a renderer knows when to re-upload
+  bool empty() const { return values.empty(); }
+};
+
+// Arrows on a grid: start points and displacement vectors in data units, already scaled for display.
+struct ArrowField {
+  std::vector<float> origins;  // x, y pairs
+  std::vector<float> vectors;  // dx, dy pairs
+  std::vector<float> strength; // |vector| relative to the largest shown, in [0, 1]
+};
+
+// Where the reverse recording stands.
+struct ReverseStatus {
+  bool running = false;
+  int frames = 0;     // recorded states: frame 0 = x_T, frame k = after k sampler steps
+  int num_steps = 0;  // K
+  int nfe_total = 0;  // network evaluations of the whole run so far
+  std::string error;
+};
+
+// What is shown at the cursor, for the step counter and the formula panel.
+struct StepInfo {
+  LabMode mode = LabMode::Forward;
+  int t = 0;            // timestep of the points shown (base schedule)
+  int step = 0;         // reverse: sampler steps taken (0..K); forward: t
+  int num_steps = 0;    // reverse: K; forward: T
+  int nfe = 0;          // reverse: network evaluations to reach this frame
+  // Reverse: the next step, x_t -> x_next_t, with the abar the sampler uses (a zero-terminal-SNR
+  // schedule's abar_T = 0 is clamped to 2^-24).
+  bool has_next = false;
+  int next_t = 0;
+  double alpha_bar = 0, alpha_bar_next = 1;
+};
+
+// The followed point (click on the canvas).
+struct FollowInfo {
+  bool valid = false;
+  int index = -1;
+  std::vector<float> path;  // x, y at every frame from the start to the cursor
+  float position[2] = {0, 0};   // x_t now
+  bool has_origin = false;
+  float origin[2] = {0, 0};     // forward: its x_0; reverse: where it ends (x_0 of the run)
+  bool has_eps = false;         // forward, closed form: the noise eps of x_t = sqrt(abar) x_0 + sqrt(1 - abar) eps
+  float eps[2] = {0, 0};
+  bool has_prediction = false;  // t >= 1 and a model is available
+  float eps_hat[2] = {0, 0};    // model's eps_hat(x_t, t)
+  float x0_hat[2] = {0, 0};     // model's x0_hat(x_t, t) = (x_t - sqrt(1 - abar) eps_hat)/sqrt(abar)
+  bool has_next = false;        // reverse: the state after the next step
+  float next[2] = {0, 0};
+};
+
+// Summary statistics of the points shown.
+struct PointStats {
+  int n = 0;
+  double mean[2] = {0, 0};
+  double cov[2][2] = {{0, 0}, {0, 0}};
+  // Mixtures only: the fraction of points within 3 standard deviations of a component's mean.
+  double near_mode_fraction = -1;
+  // The mean distance from each point to its nearest data point x_0 (on up to 2000 of each).
+  double mean_nearest_data_distance = -1;
+};
+
+struct ModelInfo {
+  bool available = false;
+  std::string description;  // what it is, or why it is not available
+};
+
+class Lab {
+ public:
+  Lab();
+  ~Lab();
+  Lab(const Lab&) = delete;
+  Lab& operator=(const Lab&) = delete;
+
+  // Follows the state: regenerates the data, the schedule and the model, restarts reverse sampling,
+  // and computes the points at the cursor. Errors (bad CSV, impossible schedule, missing checkpoint)
+  // land in the *_error() strings and never throw; the last valid value stays in use.
+  void sync(AppState& state);
+  // The schedule to use (validated by the app; call before sync when it changes).
+  void set_schedule(const NoiseSchedule& schedule);
+
+  // ---- data and schedule --------------------------------------------------------------------------
+  const std::vector<float>& data_points() const;        // x_0, x, y pairs
+  const std::vector<std::uint32_t>& point_colors() const;  // RGBA8 per shown point, or empty: one colour
+  const std::vector<std::uint32_t>& data_colors() const;   // RGBA8 per data point
+  const NoiseSchedule& schedule() const;                // the last valid schedule
+  std::uint64_t schedule_version() const;
+  const std::string& data_error() const;
+  const std::string& schedule_error() const;
+  bool data_is_mixture() const;
+  // KL(q(x_T | x_0) || N(0, I)) per dimension for the data (Ho et al. 2020, L_T): is x_T Gaussian?
+  double prior_kl() const;
+
+  // ---- the points at the cursor ---------------------------------------------------------------------
+  const std::vector<float>& current_points() const;
+  std::uint64_t shown_version() const;  // changes whenever current_points() does
+  StepInfo step_info() const;
+  const std::vector<int>& sampling_timesteps() const;  // reverse: the K timesteps visited, ascending
+  ReverseStatus reverse_status() const;
+  // Paths of up to max_points points from the start to the cursor, each of `length` vertices.
+  void trajectories(int max_points, int max_vertices, std::vector<float>* xy, int* paths, int* length) const;
+  FollowInfo follow(int index) const;
+  PointStats stats() const;
+  // The index of the shown point nearest to (x, y) within `radius` data units, or -1.
+  int nearest_point(float x, float y, float radius) const;
+
+  // ---- the model --------------------------------------------------------------------------------------
+  ModelInfo model_info(ModelSource source, const AppState& state) const;
+  const std::string& model_error() const;
+  std::string model_description() const;  // the model in use
+  bool has_model() const;
+
+  // ---- grid layers at the timestep shown (cached; recomputed when t, the box or the model changes) -----
+  const ArrowField& eps_field(const DataBox& box, int cells_across);
+  const ScalarGrid& density(const DataBox& box, int resolution);
+  const ScalarGrid& score_error(const DataBox& box, int resolution);  // empty unless a mixture
+
+  // Blocks until the reverse run in progress is done (tests and --bench-frames); false if none ran.
+  bool wait_for_reverse(double timeout_seconds);
+  // Time per reverse step of the last finished run, in milliseconds (0 when none).
+  double last_reverse_ms_per_step() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dlab::gui

@@ -1,0 +1,16 @@
+// Text with combining accents, for the notation of the DDPM notes: the tilde of beta~ (U+0303), the
+// hat of eps_hat and x0_hat (U+0302) and bars (U+0304). ImGui draws one glyph after another and shows
+// combining marks as nothing, so this draws each mark's spacing form centred over the letter before it.
+// Write "\u03b2\u0303" for beta~, "\u03b5\u0302" for eps_hat.
+#pragma once
+
+#include <imgui.h>
+
+namespace dlab::gui {
+
+ImVec2 math_text_size(const char* text);
+void draw_math_text(ImDrawList* draw, ImVec2 position, ImU32 color, const char* text);
+// As ImGui::TextUnformatted / TextColored, at the cursor.
+void math_text(const char* text, ImU32 color = 0);
+
+}  // namespace dlab::gui

@@ -1,0 +1,75 @@
+# diffusion-lab: the desktop app (Dear ImGui + GLFW + OpenGL 3.3 core through a glad loader).
+# Included by the top-level CMakeLists.txt when DLAB_BUILD_GUI is ON.
+#
+# - glad: the GL loader is generated at build time by the glad 2 generator of the Debian package
+#   python3-glad. It must run with the system python (/usr/bin/python3): a pyenv python on PATH
+#   does not have the module.
+# - shaders/: embedded into the binary at build time (cmake/EmbedShaders.cmake writes a .cpp with the
+#   file contents as string literals), so the app needs no files at run time but its fonts.
+# - Only the few files that compute with LibTorch (app/gui/lab*.cpp) use the precompiled header;
+#   the GL and ImGui files never parse LibTorch.
+
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(DLAB_IMGUI REQUIRED IMPORTED_TARGET imgui)
+find_path(DLAB_IMGUI_BACKENDS_DIR imgui_impl_glfw.h HINTS ${DLAB_IMGUI_INCLUDE_DIRS} PATH_SUFFIXES backends
+          DOC "Dear ImGui's GLFW and OpenGL 3 backend headers (Debian: /usr/include/imgui/backends)")
+if(NOT DLAB_IMGUI_BACKENDS_DIR)
+  message(FATAL_ERROR "imgui_impl_glfw.h not found: apt-get install libimgui-dev, or configure with -DDLAB_BUILD_GUI=OFF")
+endif()
+find_package(glfw3 3.3 REQUIRED)
+find_package(OpenGL REQUIRED)
+
+# ---- glad: GL 3.3 core loader, generated into the build dir -----------------------------------------
+find_program(DLAB_SYSTEM_PYTHON NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
+if(NOT DLAB_SYSTEM_PYTHON)
+  message(FATAL_ERROR "diffusion-lab needs /usr/bin/python3 with the glad generator (apt-get install python3-glad), "
+                      "or configure with -DDLAB_BUILD_GUI=OFF")
+endif()
+execute_process(COMMAND ${DLAB_SYSTEM_PYTHON} -c "import glad" RESULT_VARIABLE DLAB_GLAD_MISSING
+                OUTPUT_QUIET ERROR_QUIET)
+if(DLAB_GLAD_MISSING)
+  message(FATAL_ERROR "${DLAB_SYSTEM_PYTHON} cannot import glad: apt-get install python3-glad, "
+                      "or configure with -DDLAB_BUILD_GUI=OFF")
+endif()
+
+set(DLAB_GLAD_DIR ${CMAKE_CURRENT_BINARY_DIR}/glad)
+add_custom_command(
+  OUTPUT ${DLAB_GLAD_DIR}/src/gl.c ${DLAB_GLAD_DIR}/include/glad/gl.h
+  COMMAND ${DLAB_SYSTEM_PYTHON} -m glad --quiet --reproducible --api gl:core=3.3 --out-path ${DLAB_GLAD_DIR} c
+  COMMENT "Generating the OpenGL 3.3 core loader with glad"
+  VERBATIM)
+add_library(dlab_glad STATIC ${DLAB_GLAD_DIR}/src/gl.c)
+target_include_directories(dlab_glad PUBLIC ${DLAB_GLAD_DIR}/include)
+target_link_libraries(dlab_glad PUBLIC ${CMAKE_DL_LIBS})
+
+# ---- shaders embedded as string literals --------------------------------------------------------------
+file(GLOB DLAB_SHADER_FILES CONFIGURE_DEPENDS
+     ${CMAKE_CURRENT_SOURCE_DIR}/shaders/*.vert ${CMAKE_CURRENT_SOURCE_DIR}/shaders/*.frag)
+set(DLAB_EMBEDDED_SHADERS ${CMAKE_CURRENT_BINARY_DIR}/generated/embedded_shaders.cpp)
+string(REPLACE ";" "|" DLAB_SHADER_FILE_LIST "${DLAB_SHADER_FILES}")  # a list survives the command line
+add_custom_command(
+  OUTPUT ${DLAB_EMBEDDED_SHADERS}
+  COMMAND ${CMAKE_COMMAND} "-DDLAB_SHADER_FILES=${DLAB_SHADER_FILE_LIST}" -DDLAB_OUTPUT=${DLAB_EMBEDDED_SHADERS}
+          -P ${CMAKE_CURRENT_SOURCE_DIR}/cmake/EmbedShaders.cmake
+  DEPENDS ${DLAB_SHADER_FILES} ${CMAKE_CURRENT_SOURCE_DIR}/cmake/EmbedShaders.cmake
+  COMMENT "Embedding shaders/ into the diffusion-lab binary"
+  VERBATIM)
+
+# ---- the torch side of the app: state that computes (forward process, samplers, models, training) ------
+file(GLOB DLAB_GUI_LAB_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/app/gui/lab*.cpp)
+add_library(dlab_gui_lab STATIC ${DLAB_GUI_LAB_SOURCES} ${CMAKE_CURRENT_SOURCE_DIR}/app/gui/lab.h)
+set_target_properties(dlab_gui_lab PROPERTIES LINKER_LANGUAGE CXX)
+target_link_libraries(dlab_gui_lab PUBLIC dlab_core)
+target_compile_options(dlab_gui_lab PRIVATE ${DLAB_WARNINGS})
+if(DLAB_GUI_LAB_SOURCES)
+  target_precompile_headers(dlab_gui_lab REUSE_FROM dlab_core)
+endif()
+
+# ---- diffusion-lab: windows, widgets and GL; no LibTorch parsing here ---------------------------------
+file(GLOB DLAB_GUI_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/app/gui/*.cpp)
+list(FILTER DLAB_GUI_SOURCES EXCLUDE REGEX "/lab[^/]*\\.cpp$")
+add_executable(diffusion-lab ${DLAB_GUI_SOURCES} ${DLAB_EMBEDDED_SHADERS})
+target_link_libraries(diffusion-lab PRIVATE dlab_gui_lab dlab_glad PkgConfig::DLAB_IMGUI glfw OpenGL::GL)
+target_compile_options(diffusion-lab PRIVATE ${DLAB_WARNINGS})
+target_include_directories(diffusion-lab PRIVATE ${DLAB_IMGUI_BACKENDS_DIR})
+target_compile_definitions(diffusion-lab PRIVATE DLAB_VERSION="${PROJECT_VERSION}")

@@ -1,0 +1,111 @@
+// Checks a screenshot of diffusion-lab: it exists, has the expected size, is not blank (its pixels
+// vary), and optionally differs from (or equals) another screenshot.
+//
+//   dlab_png_check FILE [--size WxH] [--min-stddev S] [--differs OTHER [--min-changed F]] [--same OTHER]
+//
+// Exit 0 when every check passes; 1 with a message naming the failed check otherwise.
+#include <stb_image.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace {
+
+struct Image {
+  int width = 0, height = 0;
+  unsigned char* pixels = nullptr;  // RGB
+  ~Image() { stbi_image_free(pixels); }
+};
+
+bool load(const char* path, Image* image) {
+  int channels = 0;
+  image->pixels = stbi_load(path, &image->width, &image->height, &channels, 3);
+  if (!image->pixels) {
+    std::fprintf(stderr, "FAIL: cannot read %s as an image (%s)\n", path, stbi_failure_reason());
+    return false;
+  }
+  return true;
+}
+
+// The fraction of pixels whose colour differs by more than 24 (of 255) in some channel.
+double changed_fraction(const Image& a, const Image& b) {
+  const long n = static_cast<long>(a.width) * a.height;
+  long changed = 0;
+  for (long i = 0; i < n; ++i)
+    for (int c = 0; c < 3; ++c)
+      if (std::abs(a.pixels[3 * i + c] - b.pixels[3 * i + c]) > 24) {
+        ++changed;
+        break;
+      }
+  return static_cast<double>(changed) / n;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s FILE [--size WxH] [--min-stddev S] [--differs OTHER [--min-changed F]] [--same OTHER]\n", argv[0]);
+    return 2;
+  }
+  Image image;
+  if (!load(argv[1], &image)) return 1;
+  double min_stddev = 8.0, min_changed = 0.002;
+  for (int i = 2; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--min-changed") && i + 1 < argc) min_changed = std::atof(argv[++i]);
+    if (!std::strcmp(argv[i], "--min-stddev") && i + 1 < argc) min_stddev = std::atof(argv[++i]);
+  }
+  for (int i = 2; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (flag == "--size" && i + 1 < argc) {
+      int w = 0, h = 0;
+      std::sscanf(argv[++i], "%dx%d", &w, &h);
+      if (image.width != w || image.height != h) {
+        std::fprintf(stderr, "FAIL: %s is %dx%d, expected %dx%d\n", argv[1], image.width, image.height, w, h);
+        return 1;
+      }
+    } else if (flag == "--differs" && i + 1 < argc) {
+      Image other;
+      if (!load(argv[++i], &other)) return 1;
+      if (other.width != image.width || other.height != image.height) continue;  // different sizes differ
+      const double changed = changed_fraction(image, other);
+      std::printf("%s vs %s: %.2f%% of the pixels changed\n", argv[1], argv[i], 100 * changed);
+      if (changed < min_changed) {
+        std::fprintf(stderr, "FAIL: %s and %s should differ (only %.3f%% changed, need %.3f%%)\n", argv[1], argv[i],
+                     100 * changed, 100 * min_changed);
+        return 1;
+      }
+    } else if (flag == "--same" && i + 1 < argc) {
+      Image other;
+      if (!load(argv[++i], &other)) return 1;
+      if (other.width != image.width || other.height != image.height || changed_fraction(image, other) > 0.0) {
+        std::fprintf(stderr, "FAIL: %s and %s should be identical\n", argv[1], argv[i]);
+        return 1;
+      }
+    } else if (flag == "--min-stddev" || flag == "--min-changed") {
+      ++i;
+    } else {
+      std::fprintf(stderr, "unknown argument %s\n", argv[i]);
+      return 2;
+    }
+  }
+  // Not blank: the luminance must vary (a black or single-colour window has standard deviation 0).
+  const long n = static_cast<long>(image.width) * image.height;
+  double sum = 0, sum_sq = 0;
+  for (long i = 0; i < n; ++i) {
+    const double y = 0.299 * image.pixels[3 * i] + 0.587 * image.pixels[3 * i + 1] + 0.114 * image.pixels[3 * i + 2];
+    sum += y;
+    sum_sq += y * y;
+  }
+  const double mean = sum / n;
+  const double stddev = std::sqrt(std::max(0.0, sum_sq / n - mean * mean));
+  std::printf("%s: %dx%d, luminance mean %.1f, standard deviation %.1f\n", argv[1], image.width, image.height, mean, stddev);
+  if (stddev < min_stddev) {
+    std::fprintf(stderr, "FAIL: %s looks blank (luminance standard deviation %.2f < %.2f)\n", argv[1], stddev, min_stddev);
+    return 1;
+  }
+  return 0;
+}

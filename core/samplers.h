@@ -61,7 +61,7 @@ using StepObserver = std::function<void(const SamplerStep&)>;
 
 struct SamplerConfig {
   SamplerKind kind = SamplerKind::Ddpm;
-  int steps = 0;                       // K; 0 or >= T means every step of the schedule
+  int steps = 0;                       // K in 1..T (respaced); 0 or T means every step of the schedule; > T throws
   Spacing spacing = Spacing::Linspace;
   VarianceKind variance = VarianceKind::BetaTilde;  // DDPM only
   double eta = 0.0;                    // DDIM and Euler ancestral
@@ -85,6 +85,10 @@ SampleResult sample(const NoiseSchedule& schedule, const Denoiser& denoiser, con
 
 // Network evaluations `sample` will make for this configuration (Heun: 2 per step but the last).
 int expected_nfe(const NoiseSchedule& schedule, const SamplerConfig& config);
+
+// DDIM's sigma_t(eta) = eta sqrt((1 - abar_prev)/(1 - abar_t)) sqrt(1 - abar_t/abar_prev) (Song et al. 2021,
+// Eq. (16)); with eta = 1 its square is the posterior variance beta~ of the (respaced) step.
+double ddim_sigma(double alpha_bar, double alpha_bar_prev, double eta);
 
 // The smallest abar used in sampling, for zero-terminal-SNR schedules.
 constexpr double kMinSamplingAlphaBar = 1.0 / (1 << 24);

@@ -1,0 +1,242 @@
+#include "core/samplers.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/rng.h"
+
+namespace dlab {
+namespace {
+
+std::string shape_of(const torch::Tensor& t) {
+  std::string s = "[";
+  for (std::int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.size(i));
+  return s + "]";
+}
+
+void validate(const NoiseSchedule& schedule, const SamplerConfig& config) {
+  const int T = schedule.timesteps();
+  if (config.steps < 0 || config.steps > T)
+    throw std::invalid_argument("steps K = " + std::to_string(config.steps) + " must lie between 1 and T = " +
+                                std::to_string(T) + " (or 0 for every step of the schedule)");
+  if (!std::isfinite(config.eta) || config.eta < 0.0 || config.eta > 1.0)
+    throw std::invalid_argument("eta = " + std::to_string(config.eta) +
+                                " must lie in [0, 1] (0: deterministic, 1: as much noise as DDPM)");
+}
+
+// The timesteps t_1 < ... < t_K actually visited and abar at each: abar[0] = 1 (x_0), abar[i] = abar_{t_i},
+// with abar_T = 0 of a zero-terminal-SNR schedule clamped to kMinSamplingAlphaBar (Lin et al. 2023,
+// section 3.1).
+struct Plan {
+  std::vector<int> timesteps;
+  std::vector<double> alpha_bars;
+  int size() const { return static_cast<int>(timesteps.size()); }
+};
+
+Plan make_plan(const NoiseSchedule& schedule, const SamplerConfig& config) {
+  validate(schedule, config);
+  const int T = schedule.timesteps();
+  const int K = (config.steps == 0) ? T : config.steps;
+  Plan plan;
+  if (K == T) {
+    plan.timesteps.resize(T);
+    for (int t = 1; t <= T; ++t) plan.timesteps[t - 1] = t;
+  } else {
+    plan.timesteps = respace(schedule, K, config.spacing).timesteps;
+  }
+  plan.alpha_bars.push_back(1.0);
+  for (int t : plan.timesteps) {
+    const double abar = schedule.alpha_bar(t);
+    plan.alpha_bars.push_back(abar > 0.0 ? abar : kMinSamplingAlphaBar);
+  }
+  return plan;
+}
+
+// sigma = sqrt((1 - abar)/abar), the variance-exploding noise level (Karras et al. 2022, Eq. (2) with x~ =
+// x/sqrt(abar)).
+double ve_sigma(double alpha_bar) {
+  return std::sqrt((1.0 - alpha_bar) / alpha_bar);
+}
+
+}  // namespace
+
+double ddim_sigma(double alpha_bar, double alpha_bar_prev, double eta) {
+  // Song et al. 2021, Eq. (16): sigma = eta sqrt((1 - abar_prev)/(1 - abar_t)) sqrt(1 - abar_t/abar_prev).
+  return eta * std::sqrt((1.0 - alpha_bar_prev) / (1.0 - alpha_bar)) *
+         std::sqrt(1.0 - alpha_bar / alpha_bar_prev);
+}
+
+int expected_nfe(const NoiseSchedule& schedule, const SamplerConfig& config) {
+  const int K = make_plan(schedule, config).size();
+  return config.kind == SamplerKind::Heun ? 2 * K - 1
+                                          : K;  // Karras et al. 2022, Alg. 1: no correction at sigma = 0
+}
+
+SampleResult sample(const NoiseSchedule& schedule, const Denoiser& denoiser, const torch::Tensor& x_T,
+                    const SamplerConfig& config, const StepObserver& observer,
+                    const std::atomic<bool>* cancel) {
+  if (!denoiser) throw std::invalid_argument("sample: no denoiser given");
+  if (!x_T.defined() || x_T.numel() == 0 || !x_T.is_floating_point())
+    throw std::invalid_argument("sample: x_T must be a non-empty floating-point tensor");
+  const Plan plan = make_plan(schedule, config);
+  const int K = plan.size();
+  torch::NoGradGuard no_grad;
+  Rng rng(config.seed);
+  SampleResult result;
+
+  // One network evaluation, converted to (eps_hat, x0_hat). With clipping, eps_hat is re-derived from the
+  // clipped x0_hat so that x_t = sqrt(abar) x0_hat + sqrt(1 - abar) eps_hat still holds (as
+  // improved-diffusion's DDIM does; the sigma-form samplers get this for free from d = (x~ - D)/sigma).
+  auto evaluate = [&](const torch::Tensor& x, int t, double alpha_bar) {
+    const auto output = denoiser(x, t, alpha_bar);
+    ++result.nfe;
+    if (!output.defined() || output.sizes() != x.sizes())
+      throw std::invalid_argument("sample: the denoiser returned shape " +
+                                  (output.defined() ? shape_of(output) : std::string("(undefined)")) +
+                                  " for x_t of shape " + shape_of(x) + " at t = " + std::to_string(t));
+    auto pred = to_eps_and_x0(config.prediction, output.to(x.scalar_type()), x, alpha_bar);
+    if (config.clip_x0) {
+      pred.x0 = pred.x0.clamp(-1.0, 1.0);
+      pred.eps = eps_from_x0(x, pred.x0, alpha_bar);
+    }
+    return pred;
+  };
+  auto noise_like = [&](const torch::Tensor& x) {
+    return rng.normal(x.sizes(), x.device()).to(x.scalar_type());
+  };
+
+  torch::Tensor x = x_T;
+  torch::Tensor previous_x0;  // DPM-Solver++(2M): the denoised value of the previous step
+  double previous_sigma = 0.0;
+  for (int i = K; i >= 1; --i) {
+    if (cancel && cancel->load()) {
+      result.cancelled = true;
+      break;
+    }
+    const int step = K - i + 1;
+    const int t = plan.timesteps[i - 1];
+    const int t_prev = i > 1 ? plan.timesteps[i - 2] : 0;
+    const double ab = plan.alpha_bars[i], ab_prev = plan.alpha_bars[i - 1];
+    const bool last = (i == 1);
+    const auto pred = evaluate(x, t, ab);
+    torch::Tensor x_prev;
+
+    switch (config.kind) {
+      case SamplerKind::Ddpm: {
+        // Effective step of the respaced chain: beta'_i = 1 - abar_{t_i}/abar_{t_{i-1}} (Nichol & Dhariwal
+        // 2021, Eq. (19)).
+        const double beta = 1.0 - ab / ab_prev, alpha = ab / ab_prev;
+        // Posterior mean mu~ = c1 x0_hat + c2 x_t and variance beta~ (Ho et al. 2020, Eq. (7)).
+        const double c1 = beta * std::sqrt(ab_prev) / (1.0 - ab);
+        const double c2 = std::sqrt(alpha) * (1.0 - ab_prev) / (1.0 - ab);
+        const double beta_tilde = beta * (1.0 - ab_prev) / (1.0 - ab);
+        double sigma = 0.0;  // x_{t-1} = mu + sigma z (Ho et al. 2020, Alg. 2), z = 0 at the last step
+        switch (config.variance) {
+          case VarianceKind::BetaTilde:
+            sigma = std::sqrt(beta_tilde);
+            break;
+          case VarianceKind::Beta:
+            sigma = std::sqrt(beta);
+            break;
+          case VarianceKind::Zero:
+            sigma = 0.0;
+            break;
+          case VarianceKind::VarianceAsStd:
+            sigma = beta_tilde;
+            break;  // the labelled mistake: no square root
+        }
+        x_prev = c1 * pred.x0 + c2 * x;
+        if (!last && config.variance != VarianceKind::Zero) x_prev = x_prev + sigma * noise_like(x);
+        break;
+      }
+      case SamplerKind::Ddim: {
+        // Song et al. 2021, Eq. (12): x_prev = sqrt(abar_prev) x0_hat + sqrt(1 - abar_prev - sigma^2) eps_hat
+        // + sigma z.
+        const double sigma = ddim_sigma(ab, ab_prev, config.eta);
+        const double direction = std::sqrt(std::max(0.0, 1.0 - ab_prev - sigma * sigma));
+        x_prev = std::sqrt(ab_prev) * pred.x0 + direction * pred.eps;
+        if (!last && config.eta > 0.0) x_prev = x_prev + sigma * noise_like(x);
+        break;
+      }
+      case SamplerKind::Euler:
+      case SamplerKind::Heun:
+      case SamplerKind::EulerAncestral:
+      case SamplerKind::DpmSolverPP2M: {
+        // Sigma form (Karras et al. 2022, section 2): x~ = x/sqrt(abar), D = x0_hat, d = (x~ - D)/sigma =
+        // eps_hat. Each update is written with x~ = D + sigma d substituted, so that no term of size sigma
+        // |x~| appears: at abar_T ~ 1e-9 (cosine) sigma is 2e4 and x~ itself would cost float32 three digits.
+        const double sigma = ve_sigma(ab), sigma_next = last ? 0.0 : ve_sigma(ab_prev);
+        const auto& D = pred.x0;
+        const auto& d = pred.eps;
+        torch::Tensor xs_next;
+        if (config.kind == SamplerKind::Euler) {
+          // x~ + (sigma_next - sigma) d = D + sigma_next d (Karras et al. 2022, Alg. 1 line 5)
+          xs_next = D + sigma_next * d;
+        } else if (config.kind == SamplerKind::Heun) {
+          xs_next = D + sigma_next * d;  // Euler predictor
+          if (!last) {
+            // Trapezoidal correction (Karras et al. 2022, Alg. 1 lines 7-8): x~ + (sigma_next - sigma)(d +
+            // d')/2 = D + sigma_next (d + d')/2 + sigma (d - d')/2.
+            const auto d_next = evaluate(xs_next * std::sqrt(ab_prev), t_prev, ab_prev).eps;
+            xs_next = D + (0.5 * sigma_next) * (d + d_next) + (0.5 * sigma) * (d - d_next);
+          }
+        } else if (config.kind == SamplerKind::EulerAncestral) {
+          // sigma_up = min(sigma_next, eta sqrt(sigma_next^2 (sigma^2 - sigma_next^2)/sigma^2)),
+          // sigma_down = sqrt(sigma_next^2 - sigma_up^2) (k-diffusion get_ancestral_step);
+          // x~ + (sigma_down - sigma) d + sigma_up z = D + sigma_down d + sigma_up z.
+          double sigma_up = 0.0;
+          if (!last && config.eta > 0.0)
+            sigma_up = std::min(sigma_next, config.eta * sigma_next *
+                                                std::sqrt(1.0 - (sigma_next * sigma_next) / (sigma * sigma)));
+          const double sigma_down = std::sqrt(std::max(0.0, sigma_next * sigma_next - sigma_up * sigma_up));
+          xs_next = D + sigma_down * d;
+          if (!last && config.eta > 0.0) xs_next = xs_next + sigma_up * noise_like(x);
+        } else {
+          // DPM-Solver++(2M) (Lu et al. 2022, Alg. 2) with lambda = -log sigma, h = log(sigma/sigma_next):
+          // x~_next = (sigma_next/sigma) x~ - expm1(-h) D', D' = (1 + 1/(2r)) D - 1/(2r) D_prev, r =
+          // h_prev/h; with x~ = D + sigma d: x~_next = sigma_next d + (sigma_next/sigma) D - expm1(-h) D'.
+          if (last) {
+            xs_next = D;  // sigma_next = 0: exp(-h) = 0
+          } else {
+            const double h = std::log(sigma / sigma_next);
+            auto denoised = D;
+            if (previous_x0.defined()) {
+              const double r = std::log(previous_sigma / sigma) / h;  // h_last / h
+              denoised = (1.0 + 1.0 / (2.0 * r)) * D - (1.0 / (2.0 * r)) * previous_x0;
+            }
+            xs_next = sigma_next * d + (sigma_next / sigma) * D - std::expm1(-h) * denoised;
+          }
+          previous_x0 = D;
+          previous_sigma = sigma;
+        }
+        x_prev = last ? xs_next : xs_next * std::sqrt(ab_prev);  // back to the DDPM scale x = sqrt(abar) x~
+        break;
+      }
+    }
+
+    if (observer) {
+      SamplerStep s;
+      s.step = step;
+      s.num_steps = K;
+      s.t = t;
+      s.t_prev = t_prev;
+      s.alpha_bar = ab;
+      s.alpha_bar_prev = ab_prev;
+      s.x_t = x;
+      s.eps_hat = pred.eps;
+      s.x0_hat = pred.x0;
+      s.x_prev = x_prev;
+      s.nfe = result.nfe;
+      observer(s);
+    }
+    x = x_prev;
+    result.steps_done = step;
+  }
+  result.x0 = x;
+  return result;
+}
+
+}  // namespace dlab

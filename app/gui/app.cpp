@@ -15,8 +15,11 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "app/gui/canvas_renderer.h"
 #include "app/gui/controls.h"
+#include "app/gui/lab.h"
 #include "app/gui/screenshot.h"
+#include "core/atomic_file.h"
 
 namespace dlab::gui {
 
@@ -43,9 +46,31 @@ App::App(Options options) : options_(std::move(options)) {
   for (const auto& [name, value] : options_.settings) set_control(state_, name, value);  // validated by parse_options
   state_.playback.playing = options_.play;
   if (options_.frames < 0) options_.frames = 5;
+  if (!options_.script.empty()) script_ = load_script(options_.script);  // throws, naming file and line
 }
 
 App::~App() { shutdown(); }
+
+namespace {
+
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) continue;
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string json_number(double value) {
+  if (!std::isfinite(value)) return "null";
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.9g", value);
+  return buffer;
+}
+
+}  // namespace
 
 // ============================================================================================
 // [SECTION] Window and context
@@ -72,7 +97,8 @@ bool App::init_window() {
     std::fprintf(stderr, "error: cannot load the OpenGL 3.3 functions\n");
     return false;
   }
-  const bool measuring = !options_.screenshot.empty() || options_.bench_frames > 0 || !options_.stats_out.empty();
+  const bool measuring = !options_.screenshot.empty() || options_.bench_frames > 0 || !options_.stats_out.empty() ||
+                         !options_.script.empty();
   glfwSwapInterval(options_.vsync && !measuring ? 1 : 0);
 
   IMGUI_CHECKVERSION();
@@ -84,6 +110,13 @@ bool App::init_window() {
   ImGui_ImplOpenGL3_Init("#version 330 core");
   imgui_ready_ = true;
   update_ui_scale();
+  try {
+    renderer_ = std::make_unique<CanvasRenderer>();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return false;
+  }
+  lab_ = std::make_unique<Lab>();
   if (!font_warning_.empty()) messages_.push_back(font_warning_);
   if (options_.fullscreen) {
     // Toggled like the F key.
@@ -100,6 +133,8 @@ bool App::init_window() {
 }
 
 void App::shutdown() {
+  lab_.reset();  // stops the worker threads
+  renderer_.reset();
   if (imgui_ready_) {
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
@@ -121,7 +156,9 @@ int App::run() {
   if (!init_window()) return 1;
   last_time_ = glfwGetTime();
   while (!quit_ && !glfwWindowShouldClose(window_)) {
-    const bool animating = state_.playback.playing || frame_index_ < 3 || !options_.screenshot.empty();
+    const bool sampling = lab_ && lab_->reverse_status().running;
+    const bool animating = state_.playback.playing || sampling || frame_index_ < 3 || !options_.screenshot.empty() ||
+                           !options_.stats_out.empty() || !options_.script.empty() || options_.bench_frames > 0;
     if (animating)
       glfwPollEvents();
     else
@@ -138,8 +175,11 @@ void App::frame() {
   last_time_ = now;
 
   update_ui_scale();
+  bench_frame_start();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
+  run_script();
+  apply_injected_input();
   ImGui::NewFrame();
 
   handle_keyboard();
@@ -148,7 +188,17 @@ void App::frame() {
   const ImGuiIO& io = ImGui::GetIO();
   const Layout layout = compute_layout(io.DisplaySize, ui_scale_);
   update_schedule();
-  PanelContext context{state_, nullptr, schedule_, tables_, schedule_error_, fonts_, nullptr, shown_t(), {}, &messages_};
+  PanelContext context{state_, lab_.get(), schedule_, tables_, schedule_error_, fonts_, renderer_.get(), 0, {}, &messages_};
+  // The controls first, so what they change is drawn in this same frame.
+  panel_controls(context, layout.controls);
+  update_schedule();
+  lab_->set_schedule(schedule_);
+  lab_->sync(state_);
+  context.shown_t = lab_->step_info().t;
+  context.sampling_timesteps = lab_->sampling_timesteps();
+  panel_canvas(context, layout.canvas);
+  panel_timeline(context, layout.timeline);
+  panel_formula(context, layout.formula);
   panel_plots(context, layout.plots);
 
   ImGui::Render();
@@ -161,7 +211,24 @@ void App::frame() {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
   ++frame_index_;
-  if (!options_.screenshot.empty() && frame_index_ >= options_.frames) {
+  capture(fb_width, fb_height);
+  finish_script_frame(fb_width, fb_height);
+  bench_frame_end();
+  glfwSwapBuffers(window_);
+}
+
+// After --frames frames: the screenshot and the statistics, then exit. A reverse run still sampling
+// is waited for first (then one more frame is drawn), so the result does not depend on timing.
+void App::capture(int fb_width, int fb_height) {
+  const bool wants_capture = (!options_.screenshot.empty() || !options_.stats_out.empty()) && options_.script.empty();
+  if (!wants_capture || frame_index_ < options_.frames) return;
+  if (!waited_for_sampling_ && state_.playback.mode == LabMode::Reverse && lab_->reverse_status().running) {
+    lab_->wait_for_reverse(600.0);
+    waited_for_sampling_ = true;
+    return;  // draw the finished run first
+  }
+  if (!options_.stats_out.empty()) write_stats(options_.stats_out);
+  if (!options_.screenshot.empty()) {
     try {
       save_screenshot(options_.screenshot, fb_width, fb_height);
       std::printf("saved %s (%dx%d)\n", options_.screenshot.c_str(), fb_width, fb_height);
@@ -169,9 +236,43 @@ void App::frame() {
       std::fprintf(stderr, "error: %s\n", e.what());
       exit_code_ = 1;
     }
-    quit_ = true;
   }
-  glfwSwapBuffers(window_);
+  quit_ = true;
+}
+
+void App::write_stats(const std::string& path) {
+  const PointStats stats = lab_->stats();
+  const StepInfo info = lab_->step_info();
+  const ReverseStatus status = lab_->reverse_status();
+  std::string json = "{\n";
+  json += "  \"mode\": \"" + std::string(to_name(state_.playback.mode)) + "\",\n";
+  json += "  \"t\": " + std::to_string(info.t) + ",\n";
+  json += "  \"step\": " + std::to_string(info.step) + ",\n";
+  json += "  \"num_steps\": " + std::to_string(info.num_steps) + ",\n";
+  json += "  \"nfe\": " + std::to_string(info.nfe) + ",\n";
+  json += "  \"model\": \"" + std::string(to_name(state_.model)) + "\",\n";
+  json += "  \"model_available\": " + std::string(lab_->has_model() ? "true" : "false") + ",\n";
+  json += "  \"model_description\": " + json_string(lab_->model_description()) + ",\n";
+  json += "  \"sampling_error\": " + json_string(status.error) + ",\n";
+  json += "  \"data_error\": " + json_string(lab_->data_error()) + ",\n";
+  json += "  \"schedule_error\": " + json_string(schedule_error_) + ",\n";
+  json += "  \"timesteps\": " + std::to_string(schedule_.timesteps()) + ",\n";
+  json += "  \"followed_point\": " + std::to_string(state_.followed_point) + ",\n";
+  json += "  \"n\": " + std::to_string(stats.n) + ",\n";
+  json += "  \"mean\": [" + json_number(stats.mean[0]) + ", " + json_number(stats.mean[1]) + "],\n";
+  json += "  \"cov\": [[" + json_number(stats.cov[0][0]) + ", " + json_number(stats.cov[0][1]) + "], [" +
+          json_number(stats.cov[1][0]) + ", " + json_number(stats.cov[1][1]) + "]],\n";
+  json += "  \"near_mode_fraction\": " + json_number(stats.near_mode_fraction < 0 ? NAN : stats.near_mode_fraction) + ",\n";
+  json += "  \"mean_nearest_data_distance\": " + json_number(stats.mean_nearest_data_distance) + ",\n";
+  json += "  \"prior_kl\": " + json_number(lab_->prior_kl()) + "\n";
+  json += "}\n";
+  try {
+    write_text_atomically(path, json);
+    std::printf("wrote %s\n", path.c_str());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    exit_code_ = 1;
+  }
 }
 
 // ============================================================================================
@@ -212,7 +313,7 @@ void App::handle_keyboard() {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput) return;
   PlaybackState& playback = state_.playback;
-  const int end = schedule_.timesteps();
+  const int end = cursor_end(state_, schedule_);
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) {
     if (!playback.playing && playback.cursor >= end) playback.cursor = 0;
     playback.playing = !playback.playing;
@@ -243,11 +344,7 @@ void App::handle_keyboard() {
 
 void App::advance_playback(double seconds) {
   PlaybackState& playback = state_.playback;
-  const int end = schedule_.timesteps();
-  if (playback.requested_t >= 0) {
-    playback.cursor = std::min(playback.requested_t, end);
-    playback.requested_t = -1;
-  }
+  const int end = cursor_end(state_, schedule_);
   if (playback.playing) {
     playback.cursor += seconds * playback.steps_per_second;
     if (playback.cursor >= end) {
@@ -258,6 +355,5 @@ void App::advance_playback(double seconds) {
   playback.cursor = std::clamp(playback.cursor, 0.0, static_cast<double>(end));
 }
 
-int App::shown_t() const { return static_cast<int>(std::floor(state_.playback.cursor)); }
 
 }  // namespace dlab::gui

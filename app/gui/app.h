@@ -9,12 +9,16 @@
 #include "app/gui/app_state.h"
 #include "app/gui/options.h"
 #include "app/gui/panels.h"
+#include "app/gui/script.h"
 #include "app/gui/theme.h"
 #include "core/schedule.h"
 
 struct GLFWwindow;
 
 namespace dlab::gui {
+
+class Lab;
+class CanvasRenderer;
 
 class App {
  public:
@@ -35,7 +39,16 @@ class App {
   void update_schedule();
   void handle_keyboard();
   void advance_playback(double seconds);
-  int shown_t() const;
+  void capture(int framebuffer_width, int framebuffer_height);
+  void write_stats(const std::string& path);
+  // app_script.cpp
+  void run_script();
+  void apply_injected_input();
+  void finish_script_frame(int framebuffer_width, int framebuffer_height);
+  void fail_script(const ScriptCommand& command, const std::string& message);
+  // app_bench.cpp
+  void bench_frame_start();
+  void bench_frame_end();
 
   Options options_;
   AppState state_;
@@ -53,7 +66,33 @@ class App {
   ScheduleTables tables_;
   std::string schedule_error_;
 
+  std::unique_ptr<Lab> lab_;
+  std::unique_ptr<CanvasRenderer> renderer_;
   std::vector<std::string> messages_;
+  bool waited_for_sampling_ = false;
+
+  // --script: the commands, the next one to run, and what is pending across frames.
+  std::vector<ScriptCommand> script_;
+  std::size_t script_next_ = 0;
+  int script_wait_frames_ = 0;
+  bool script_wait_sampling_ = false;
+  std::string script_screenshot_, script_stats_;
+  struct InjectedInput {
+    int click_phase = -1;  // 0: move there, 1: press, 2: release; -1: none
+    float x = 0, y = 0;
+    int key = -1;          // GLFW key held this frame, released the next
+    int key_phase = -1;
+  } input_;
+
+  // --bench-frames: phases and the measured frame times.
+  struct Bench {
+    int phase = 0;
+    int frames = 0;
+    double frame_start = 0;
+    std::vector<double> forward_ms, reverse_ms;
+    double reverse_ms_per_step = 0;
+    int reverse_steps = 0;
+  } bench_;
   long long frame_index_ = 0;
   double last_time_ = 0.0;
   bool quit_ = false;

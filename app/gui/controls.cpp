@@ -140,6 +140,11 @@ const std::vector<Control>& controls() {
        [](AppState& s, const std::string& v) { s.layers.score_error = parse_bool("layer-score-error", v); }},
       {"color-by-origin", "on/off: colour points by where they start or end",
        [](AppState& s, const std::string& v) { s.layers.color_by_origin = parse_bool("color-by-origin", v); }},
+      {"draw", "on/off: clicks on the canvas add data points (the data becomes the drawn points)",
+       [](AppState& s, const std::string& v) {
+         s.drawing = parse_bool("draw", v);
+         if (s.drawing) s.data.origin = DataOrigin::Drawn;
+       }},
       {"follow", "index of the point to follow (-1: none)",
        [](AppState& s, const std::string& v) { s.followed_point = static_cast<int>(parse_int("follow", v, -1, 1 << 30)); }},
       {"zoom", "half height of the canvas in data units",

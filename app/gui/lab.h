@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/gui/app_state.h"
@@ -94,6 +95,18 @@ struct PointStats {
   double mean_nearest_data_distance = -1;
 };
 
+// The update applied at this moment, for the formula panel: the equation, the same with the
+// coefficients filled in, and with the followed point's vectors. UTF-8 with combining accents
+// (draw with math_text.h).
+struct Formula {
+  std::string title;     // "Reverse: DDPM ancestral step (Ho et al. 2020, Alg. 2)"
+  std::string equation;  // symbolic
+  std::string numbers;   // the coefficients filled in
+  std::string point;     // the followed point's numbers, or empty
+  std::vector<std::pair<std::string, double>> terms;  // named values: t, abar_t, beta_t, sigma, ...
+  std::string note;      // a remark (the variance mistake, the last step without noise, ...)
+};
+
 struct ModelInfo {
   bool available = false;
   std::string description;  // what it is, or why it is not available
@@ -135,6 +148,7 @@ class Lab {
   void trajectories(int max_points, int max_vertices, std::vector<float>* xy, int* paths, int* length) const;
   FollowInfo follow(int index) const;
   PointStats stats() const;
+  Formula formula(int followed_point) const;
   // The index of the shown point nearest to (x, y) within `radius` data units, or -1.
   int nearest_point(float x, float y, float radius) const;
 

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "app/gui/math_text.h"
 #include "app/gui/panels.h"
 
 namespace dlab::gui {
@@ -40,13 +41,20 @@ ScheduleTables make_schedule_tables(const NoiseSchedule& schedule) {
 }
 
 void tooltip(const char* text) {
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+  if (text && text[0] && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
     ImGui::BeginTooltip();
-    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 26.0f);
-    ImGui::TextUnformatted(text);
-    ImGui::PopTextWrapPos();
+    math_text_wrapped(text, 0, " ", ImGui::GetFontSize() * 26.0f);
     ImGui::EndTooltip();
   }
+}
+
+int sampler_steps(const SamplerSettings& sampler, const NoiseSchedule& schedule) {
+  const int T = schedule.timesteps();
+  return sampler.steps <= 0 || sampler.steps >= T ? T : sampler.steps;
+}
+
+int cursor_end(const AppState& state, const NoiseSchedule& schedule) {
+  return state.playback.mode == LabMode::Forward ? schedule.timesteps() : sampler_steps(state.sampler, schedule);
 }
 
 bool begin_panel(const char* name, const PanelRect& rect, ImGuiWindowFlags extra_flags) {

@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <string>
+#include <vector>
 
 namespace dlab::gui {
 
@@ -86,6 +87,40 @@ void math_text(const char* text, ImU32 color) {
   const ImVec2 at = ImGui::GetCursorScreenPos();
   draw_math_text(ImGui::GetWindowDrawList(), at, color ? color : ImGui::GetColorU32(ImGuiCol_Text), text);
   ImGui::Dummy(size);
+}
+
+void math_text_wrapped(const char* text_c, ImU32 color, const char* separator, float wrap_width) {
+  const std::string text(text_c);
+  const std::string gap(separator);
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t at = text.find(gap, start);
+    parts.push_back(text.substr(start, at == std::string::npos ? std::string::npos : at - start));
+    if (at == std::string::npos) break;
+    start = text.find_first_not_of(' ', at);
+    if (start == std::string::npos) break;
+  }
+  const float left = ImGui::GetCursorScreenPos().x;
+  const float right = wrap_width > 0 ? left + wrap_width : left + ImGui::GetContentRegionAvail().x;
+  const float spacing = gap.size() > 1 ? ImGui::GetFontSize() * 1.5f : math_text_size(" ").x;
+  bool first = true;
+  for (const std::string& part : parts) {
+    if (part.empty()) continue;
+    // A part wider than the whole line is broken between its words.
+    if (gap.size() > 1 && math_text_size(part.c_str()).x > right - left) {
+      if (!first) ImGui::SameLine(0, spacing);
+      math_text_wrapped(part.c_str(), color, " ", right - ImGui::GetCursorScreenPos().x);
+      first = false;
+      continue;
+    }
+    if (!first) {
+      ImGui::SameLine(0, spacing);
+      if (ImGui::GetCursorScreenPos().x + math_text_size(part.c_str()).x > right) ImGui::NewLine();
+    }
+    math_text(part.c_str(), color);
+    first = false;
+  }
 }
 
 }  // namespace dlab::gui

@@ -54,8 +54,7 @@ void panel_timeline(PanelContext& context, const PanelRect& rect);
 void panel_plots(PanelContext& context, const PanelRect& rect);
 void panel_formula(PanelContext& context, const PanelRect& rect);
 
-// A "(?)" marker whose tooltip explains the previous widget in terms of the DDPM notes; also shown
-// when hovering the widget itself.
+// Explains the previous widget in terms of the DDPM notes while it is hovered (math text, wrapped).
 void tooltip(const char* text);
 
 // Starts a fixed, undecorated panel window at rect. Returns false when collapsed (call ImGui::End anyway).

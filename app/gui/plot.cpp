@@ -608,9 +608,7 @@ void EndPlot() {
 void TitleHelp(const char* text) {
   if (!ImGui::IsWindowHovered() || !g_last_title_row.Contains(ImGui::GetIO().MousePos)) return;
   ImGui::BeginTooltip();
-  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 26.0f);
-  ImGui::TextUnformatted(text);
-  ImGui::PopTextWrapPos();
+  math_text_wrapped(text, 0, " ", ImGui::GetFontSize() * 26.0f);
   ImGui::EndTooltip();
 }
 

@@ -1,0 +1,620 @@
+// [SECTION] Helpers: tensors to floats, colours, seeds
+// [SECTION] sync: follow the state
+// [SECTION] The points at the cursor
+// [SECTION] Queries: trajectories, followed point, statistics
+#include "app/gui/lab_impl.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+
+namespace dlab::gui {
+
+using namespace detail;
+
+// ============================================================================================
+// [SECTION] Helpers: tensors to floats, colours, seeds
+// ============================================================================================
+
+namespace detail {
+std::vector<float> to_floats(const torch::Tensor& points) {
+  const torch::Tensor contiguous = points.detach().to(torch::kCPU, torch::kFloat).contiguous();
+  const float* data = contiguous.data_ptr<float>();
+  return std::vector<float>(data, data + contiguous.numel());
+}
+
+torch::Tensor from_floats(const std::vector<float>& xy) {
+  return torch::from_blob(const_cast<float*>(xy.data()), {static_cast<std::int64_t>(xy.size() / 2), 2}, torch::kFloat)
+      .clone();
+}
+
+std::uint64_t mix_seed(std::uint64_t seed, std::uint64_t stream) {
+  std::uint64_t z = seed + 0x9E3779B97F4A7C15ull * (stream + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return (z ^ (z >> 31)) & 0x3FFFFFFFFFFFFFFFull;
+}
+
+static std::uint32_t pack_rgba(float r, float g, float b, float a = 1.0f) {
+  const auto byte = [](float v) { return static_cast<std::uint32_t>(std::clamp(v, 0.0f, 1.0f) * 255.0f + 0.5f); };
+  return byte(r) | (byte(g) << 8) | (byte(b) << 16) | (byte(a) << 24);
+}
+
+static void hsv_to_rgb(float h, float s, float v, float* r, float* g, float* b) {
+  const float sector = std::fmod(h, 1.0f) * 6.0f;
+  const int i = static_cast<int>(sector);
+  const float f = sector - i, p = v * (1 - s), q = v * (1 - s * f), u = v * (1 - s * (1 - f));
+  switch (i % 6) {
+    case 0: *r = v, *g = u, *b = p; break;
+    case 1: *r = q, *g = v, *b = p; break;
+    case 2: *r = p, *g = v, *b = u; break;
+    case 3: *r = p, *g = q, *b = v; break;
+    case 4: *r = u, *g = p, *b = v; break;
+    default: *r = v, *g = p, *b = q; break;
+  }
+}
+
+std::vector<std::uint32_t> colors_by_position(const std::vector<float>& xy) {
+  const std::size_t n = xy.size() / 2;
+  double cx = 0, cy = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    cx += xy[2 * i];
+    cy += xy[2 * i + 1];
+  }
+  if (n > 0) {
+    cx /= n;
+    cy /= n;
+  }
+  std::vector<std::uint32_t> colors(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double angle = std::atan2(xy[2 * i + 1] - cy, xy[2 * i] - cx);
+    const float hue = static_cast<float>((angle + M_PI) / (2 * M_PI));
+    float r, g, b;
+    hsv_to_rgb(hue, 0.62f, 1.0f, &r, &g, &b);
+    colors[i] = pack_rgba(r, g, b, 0.9f);
+  }
+  return colors;
+}
+
+}  // namespace detail
+
+Lab::Lab() : impl_(std::make_unique<Impl>()) {}
+Lab::~Lab() = default;
+
+
+// ============================================================================================
+// [SECTION] sync: follow the state
+// ============================================================================================
+
+void Lab::Impl::load_data(const AppState& state) {
+  DataKey key{state.data.origin, state.data.dataset, state.data.csv_path, state.data.drawn_points, state.data.n,
+              state.data.seed};
+  if (data_loaded && key == data_key) return;
+  data_key = key;
+  try {
+    torch::Tensor points;
+    switch (state.data.origin) {
+      case DataOrigin::Builtin:
+        points = sample_dataset(state.data.dataset, state.data.n, state.data.seed);
+        data_name = to_name(state.data.dataset);
+        builtin = true;
+        mixture = dataset_mixture(state.data.dataset);
+        break;
+      case DataOrigin::Csv:
+        points = resolve_points(state.data.csv_path, state.data.n, state.data.seed);
+        data_name = state.data.csv_path;
+        builtin = false;
+        mixture.reset();
+        break;
+      case DataOrigin::Drawn:
+        if (state.data.drawn_points.size() < 2)
+          throw std::invalid_argument("no points drawn yet: click on the canvas to place points");
+        points = from_floats(state.data.drawn_points);
+        data_name = "drawn";
+        builtin = false;
+        mixture.reset();
+        break;
+    }
+    x0 = points.to(torch::kFloat).contiguous();
+    data_error.clear();
+  } catch (const std::exception& e) {
+    data_error = e.what();
+    if (data_loaded) return;  // keep the last valid data
+    x0 = sample_dataset(Dataset2D::Gmm8, state.data.n, state.data.seed);
+    mixture = dataset_mixture(Dataset2D::Gmm8);
+    data_name = "gmm8";
+    builtin = true;
+  }
+  data_loaded = true;
+  ++data_version;
+  data_xy = to_floats(x0);
+  data_colors = colors_by_position(data_xy);
+  mixture_means.clear();
+  mixture_stds.clear();
+  if (mixture) {
+    mixture_means = to_floats(mixture->means);
+    mixture_stds = to_floats(mixture->stds);
+  }
+  Rng rng(mix_seed(state.data.seed, kForwardNoiseStream));
+  forward_eps = rng.normal({x0.size(0), 2});
+  forward_t = -1;
+}
+
+void Lab::Impl::update_model(const AppState& state) {
+  const std::uint64_t inputs = data_version * 8 + static_cast<std::uint64_t>(state.model);
+  if (inputs == model_inputs_version) return;
+  model_inputs_version = inputs;
+  ModelInputs in;
+  in.dataset_name = data_name;
+  in.builtin = builtin;
+  in.mixture = mixture;
+  in.data = x0;
+  model_source = state.model;
+  model = make_model(state.model, in, &model_error);
+  model_note.clear();
+  if (!model && state.model == ModelSource::Pretrained) {
+    // No network shipped for this data: fall back to the best exact model there is, and say so.
+    std::string why;
+    model = make_model(in.mixture ? ModelSource::Exact : ModelSource::Empirical, in, &why);
+    if (model) {
+      model_note = model_error + ": using the " + (in.mixture ? "exact oracle" : "empirical optimum") + " instead.";
+      model_error.clear();
+    }
+  }
+  ++model_version;
+}
+
+void Lab::Impl::update_reverse(const AppState& state) {
+  ReverseKey key{data_version, schedule_version, model_version, state.sampler.kind, state.sampler.steps,
+                 state.sampler.spacing, state.sampler.variance, state.sampler.eta, state.sampler.seed};
+  if (reverse_started && key == reverse_key) return;
+  reverse_key = key;
+  reverse_started = true;
+  sampler = state.sampler;
+  reverse.stop();
+  const int T = schedule.timesteps();
+  const int K = sampler_steps(state.sampler, schedule);
+  grid.clear();
+  if (K == T) {
+    for (int t = 1; t <= T; ++t) grid.push_back(t);
+  } else {
+    grid = respace(schedule, K, state.sampler.spacing).timesteps;
+  }
+  reverse_colors_ready = false;
+  if (!model) return;
+  SamplerConfig config;
+  config.kind = state.sampler.kind;
+  config.steps = K == T ? 0 : K;
+  config.spacing = state.sampler.spacing;
+  config.variance = state.sampler.variance;
+  config.eta = state.sampler.eta;
+  config.prediction = model->prediction;
+  config.seed = state.sampler.seed;
+  Rng rng(state.sampler.seed);
+  const torch::Tensor x_T = rng.normal({x0.size(0), 2});  // x_T ~ N(0, I), as many as the data
+  reverse.start(schedule, model, config, x_T);
+}
+
+void Lab::sync(AppState& state) {
+  Impl& m = *impl_;
+  m.load_data(state);
+  m.update_model(state);
+  m.color_by_origin = state.layers.color_by_origin;
+  m.mode = state.playback.mode;
+  m.forward_mode = state.playback.forward_mode;
+  m.followed = state.followed_point;
+  if (m.followed >= static_cast<int>(m.x0.size(0))) state.followed_point = m.followed = -1;
+  if (m.mode == LabMode::Reverse || m.reverse_started) m.update_reverse(state);
+  if (m.mode == LabMode::Forward)
+    m.update_forward(state);
+  else
+    m.update_shown_reverse(state);
+}
+
+void Lab::set_schedule(const NoiseSchedule& schedule) {
+  Impl& m = *impl_;
+  if (m.schedule_set && schedule.betas() == m.schedule.betas()) return;
+  m.schedule = schedule;
+  m.schedule_set = true;
+  ++m.schedule_version;
+  m.forward_t = -1;
+  m.chain_key = ~0ull;
+}
+
+// ============================================================================================
+// [SECTION] The points at the cursor
+// ============================================================================================
+
+void Lab::Impl::update_forward(AppState& state) {
+  const int T = schedule.timesteps();
+  if (state.playback.requested_t >= 0) {
+    state.playback.cursor = std::min(state.playback.requested_t, T);
+    state.playback.requested_t = -1;
+  }
+  const int t = std::clamp(static_cast<int>(std::floor(state.playback.cursor)), 0, T);
+  frame = t;
+  torch::NoGradGuard no_grad;
+  if (forward_mode == ForwardMode::Chain) {
+    const std::uint64_t key = data_version * 1000003ull + schedule_version * 7919ull + static_cast<std::uint64_t>(followed + 1);
+    if (key != chain_key) {
+      // Track the paths of a few points (for the trajectories layer) and of the followed point.
+      std::vector<int> tracked;
+      const int n = static_cast<int>(x0.size(0));
+      const int step = std::max(1, n / 200);
+      for (int i = 0; i < n && tracked.size() < 200; i += step) tracked.push_back(i);
+      if (followed >= 0) tracked.push_back(followed);
+      chain.reset(x0, data_key.seed, tracked);
+      chain_key = key;
+      forward_t = -1;
+    }
+    if (t != forward_t) {
+      current = to_floats(chain.at(schedule, t));
+      forward_t = t;
+      ++shown_version;
+    }
+  } else if (t != forward_t || forward_t < 0) {
+    // Closed form q(x_t | x_0) (Ho et al. 2020, Eq. (4)) with the same eps at every t, so each point
+    // moves continuously as t is scrubbed: x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps.
+    const double a = schedule.sqrt_alpha_bar(t), b = schedule.sqrt_one_minus_alpha_bar(t);
+    current = to_floats(a * x0 + b * forward_eps);
+    forward_t = t;
+    ++shown_version;
+  }
+  colors = color_by_origin ? data_colors : std::vector<std::uint32_t>();
+}
+
+void Lab::Impl::update_shown_reverse(AppState& state) {
+  const auto& recording = reverse.recording();
+  const int K = reverse_steps();
+  if (state.playback.requested_t >= 0) {
+    // The first frame whose t <= requested t.
+    int k = 0;
+    while (k < K && t_of_frame(k) > state.playback.requested_t) ++k;
+    state.playback.cursor = k;
+    state.playback.requested_t = -1;
+  }
+  int k = std::clamp(static_cast<int>(std::floor(state.playback.cursor)), 0, K);
+  std::shared_ptr<const std::vector<float>> shown;
+  if (recording) {
+    std::lock_guard<std::mutex> lock(recording->mutex);
+    const int available = static_cast<int>(recording->frames.size());
+    k = std::min(k, available - 1);
+    shown = recording->frames[k];
+    if (recording->done && !reverse_colors_ready && recording->error.empty() && available == K + 1) {
+      reverse_colors = colors_by_position(*recording->frames.back());
+      reverse_colors_ready = true;
+      last_ms_per_step = K > 0 ? recording->seconds * 1000.0 / K : 0;
+    }
+  }
+  // While sampling, playback cannot run ahead of the recording (a position set by hand waits for it).
+  if (state.playback.playing && state.playback.cursor > k + 0.999) state.playback.cursor = k;
+  frame = k;
+  if (shown) {
+    if (current.size() != shown->size() || !std::equal(current.begin(), current.end(), shown->begin())) ++shown_version;
+    current = *shown;
+  } else {
+    current.clear();
+  }
+  colors = (color_by_origin && reverse_colors_ready && reverse_colors.size() == current.size() / 2)
+               ? reverse_colors
+               : std::vector<std::uint32_t>();
+}
+
+const std::vector<float>& Lab::data_points() const { return impl_->data_xy; }
+const std::vector<std::uint32_t>& Lab::point_colors() const { return impl_->colors; }
+const std::vector<std::uint32_t>& Lab::data_colors() const { return impl_->data_colors; }
+const NoiseSchedule& Lab::schedule() const { return impl_->schedule; }
+std::uint64_t Lab::schedule_version() const { return impl_->schedule_version; }
+const std::string& Lab::data_error() const { return impl_->data_error; }
+const std::string& Lab::schedule_error() const { return impl_->schedule_error; }
+bool Lab::data_is_mixture() const { return impl_->mixture.has_value(); }
+const std::vector<float>& Lab::current_points() const { return impl_->current; }
+std::uint64_t Lab::shown_version() const { return impl_->shown_version; }
+const std::vector<int>& Lab::sampling_timesteps() const { return impl_->grid; }
+
+double Lab::prior_kl() const {
+  Impl& m = *impl_;
+  const std::uint64_t key = m.data_version * 1000003ull + m.schedule_version;
+  if (key != m.prior_kl_key) {
+    torch::NoGradGuard no_grad;
+    m.prior_kl = prior_kl_per_dim(m.schedule, m.x0);
+    m.prior_kl_key = key;
+  }
+  return m.prior_kl;
+}
+
+StepInfo Lab::step_info() const {
+  const Impl& m = *impl_;
+  StepInfo info;
+  info.mode = m.mode;
+  if (m.mode == LabMode::Forward) {
+    info.t = m.frame;
+    info.step = m.frame;
+    info.num_steps = m.schedule.timesteps();
+    return info;
+  }
+  const int K = m.reverse_steps();
+  info.t = m.t_of_frame(m.frame);
+  info.step = m.frame;
+  info.num_steps = K;
+  if (const auto& recording = m.reverse.recording()) {
+    std::lock_guard<std::mutex> lock(recording->mutex);
+    if (m.frame < static_cast<int>(recording->frame_nfe.size())) info.nfe = recording->frame_nfe[m.frame];
+  }
+  if (m.frame < K) {
+    info.has_next = true;
+    info.next_t = m.t_of_frame(m.frame + 1);
+    info.alpha_bar = m.sampling_alpha_bar(info.t);
+    info.alpha_bar_next = m.schedule.alpha_bar(info.next_t);
+  }
+  return info;
+}
+
+ReverseStatus Lab::reverse_status() const {
+  const Impl& m = *impl_;
+  ReverseStatus status;
+  status.num_steps = m.reverse_steps();
+  if (const auto& recording = m.reverse.recording()) {
+    std::lock_guard<std::mutex> lock(recording->mutex);
+    status.running = !recording->done;
+    status.frames = static_cast<int>(recording->frames.size());
+    status.nfe_total = recording->frame_nfe.empty() ? 0 : recording->frame_nfe.back();
+    status.error = recording->error;
+  }
+  return status;
+}
+
+bool Lab::wait_for_reverse(double timeout_seconds) { return impl_->reverse.wait(timeout_seconds); }
+double Lab::last_reverse_ms_per_step() const { return impl_->last_ms_per_step; }
+
+// ============================================================================================
+// [SECTION] Queries: trajectories, followed point, statistics
+// ============================================================================================
+
+void Lab::trajectories(int max_points, int max_vertices, std::vector<float>* xy, int* paths, int* length) const {
+  const Impl& m = *impl_;
+  xy->clear();
+  *paths = 0;
+  *length = 0;
+  const int n = m.num_points();
+  if (n == 0 || m.frame == 0) return;
+  // The frames shown along each path: up to max_vertices, evenly spread over 0..frame.
+  const int frames = m.frame + 1;
+  const int count = std::min(frames, max_vertices);
+  std::vector<int> at(count);
+  for (int j = 0; j < count; ++j) at[j] = count == 1 ? 0 : static_cast<int>(std::lround(j * (frames - 1.0) / (count - 1)));
+
+  if (m.mode == LabMode::Forward && m.forward_mode == ForwardMode::Chain) {
+    const auto& tracked = m.chain.tracked();
+    const auto& steps = m.chain.tracked_paths();
+    const int rows = std::min<int>(max_points, static_cast<int>(tracked.size()) - (m.followed >= 0 ? 1 : 0));
+    if (rows <= 0 || steps.empty()) return;
+    for (int r = 0; r < rows; ++r)
+      for (int j = 0; j < count; ++j) {
+        const auto& row = steps[std::min<std::size_t>(at[j], steps.size() - 1)];
+        xy->push_back(row[2 * r]);
+        xy->push_back(row[2 * r + 1]);
+      }
+    *paths = rows;
+    *length = count;
+    return;
+  }
+  const int stride = std::max(1, n / std::max(1, max_points));
+  std::vector<int> rows;
+  for (int i = 0; i < n && static_cast<int>(rows.size()) < max_points; i += stride) rows.push_back(i);
+  if (m.mode == LabMode::Forward) {
+    const float* x0 = m.data_xy.data();
+    const torch::Tensor eps_cpu = m.forward_eps.contiguous();
+    const float* eps = eps_cpu.data_ptr<float>();
+    for (int i : rows)
+      for (int j = 0; j < count; ++j) {
+        const float a = static_cast<float>(m.schedule.sqrt_alpha_bar(at[j]));
+        const float b = static_cast<float>(m.schedule.sqrt_one_minus_alpha_bar(at[j]));
+        xy->push_back(a * x0[2 * i] + b * eps[2 * i]);
+        xy->push_back(a * x0[2 * i + 1] + b * eps[2 * i + 1]);
+      }
+  } else {
+    const auto& recording = m.reverse.recording();
+    if (!recording) return;
+    std::vector<std::shared_ptr<const std::vector<float>>> frames(count);
+    {
+      std::lock_guard<std::mutex> lock(recording->mutex);
+      for (int j = 0; j < count; ++j)
+        frames[j] = recording->frames[std::min<std::size_t>(at[j], recording->frames.size() - 1)];
+    }
+    for (int i : rows)
+      for (int j = 0; j < count; ++j) {
+        xy->push_back((*frames[j])[2 * i]);
+        xy->push_back((*frames[j])[2 * i + 1]);
+      }
+  }
+  *paths = static_cast<int>(rows.size());
+  *length = count;
+}
+
+FollowInfo Lab::follow(int index) const {
+  const Impl& m = *impl_;
+  FollowInfo info;
+  const int n = m.num_points();
+  if (index < 0 || index >= n) return info;
+  info.valid = true;
+  info.index = index;
+  info.position[0] = m.current[2 * index];
+  info.position[1] = m.current[2 * index + 1];
+  const int t = m.shown_t();
+  if (m.mode == LabMode::Forward) {
+    info.origin[0] = m.data_xy[2 * index];
+    info.origin[1] = m.data_xy[2 * index + 1];
+    if (m.forward_mode == ForwardMode::ClosedForm) {
+      const torch::Tensor eps = m.forward_eps.contiguous();
+      info.eps[0] = eps.data_ptr<float>()[2 * index];
+      info.eps[1] = eps.data_ptr<float>()[2 * index + 1];
+      info.has_eps = true;
+      for (int s = 0; s <= t; ++s) {
+        const float a = static_cast<float>(m.schedule.sqrt_alpha_bar(s));
+        const float b = static_cast<float>(m.schedule.sqrt_one_minus_alpha_bar(s));
+        info.path.push_back(a * info.origin[0] + b * info.eps[0]);
+        info.path.push_back(a * info.origin[1] + b * info.eps[1]);
+      }
+    } else {
+      const auto& tracked = m.chain.tracked();
+      const auto it = std::find(tracked.rbegin(), tracked.rend(), index);
+      if (it != tracked.rend()) {
+        const std::size_t r = static_cast<std::size_t>(tracked.rend() - it - 1);
+        const auto& steps = m.chain.tracked_paths();
+        for (int s = 0; s <= t && s < static_cast<int>(steps.size()); ++s) {
+          info.path.push_back(steps[s][2 * r]);
+          info.path.push_back(steps[s][2 * r + 1]);
+        }
+      }
+    }
+  } else if (const auto& recording = m.reverse.recording()) {
+    std::lock_guard<std::mutex> lock(recording->mutex);
+    const int available = static_cast<int>(recording->frames.size());
+    for (int k = 0; k <= m.frame && k < available; ++k) {
+      info.path.push_back((*recording->frames[k])[2 * index]);
+      info.path.push_back((*recording->frames[k])[2 * index + 1]);
+    }
+    if (recording->done && recording->error.empty()) {
+      info.origin[0] = (*recording->frames.back())[2 * index];
+      info.origin[1] = (*recording->frames.back())[2 * index + 1];
+      info.has_origin = true;
+    }
+    if (m.frame + 1 < available) {
+      info.has_next = true;
+      info.next[0] = (*recording->frames[m.frame + 1])[2 * index];
+      info.next[1] = (*recording->frames[m.frame + 1])[2 * index + 1];
+    }
+  }
+  if (m.mode == LabMode::Forward) info.has_origin = true;
+  if (t >= 1 && m.model) {
+    try {
+      const torch::Tensor x = torch::tensor({info.position[0], info.position[1]}, torch::kFloat).reshape({1, 2});
+      const EpsAndX0 prediction = predict(*m.model, x, t, m.sampling_alpha_bar(t));
+      const torch::Tensor eps = prediction.eps.to(torch::kFloat).contiguous();
+      const torch::Tensor x0 = prediction.x0.to(torch::kFloat).contiguous();
+      info.eps_hat[0] = eps.data_ptr<float>()[0];
+      info.eps_hat[1] = eps.data_ptr<float>()[1];
+      info.x0_hat[0] = x0.data_ptr<float>()[0];
+      info.x0_hat[1] = x0.data_ptr<float>()[1];
+      info.has_prediction = true;
+    } catch (const std::exception&) {
+      info.has_prediction = false;
+    }
+  }
+  return info;
+}
+
+PointStats Lab::stats() const {
+  Impl& m = *impl_;
+  // Cached: the nearest-data distances cost n x 2000 distance evaluations.
+  const std::uint64_t key = m.shown_version * 1000003ull + m.data_version;
+  if (key == m.stats_key) return m.stats_cache;
+  m.stats_key = key;
+  PointStats& stats = m.stats_cache;
+  stats = PointStats();
+  const int n = m.num_points();
+  stats.n = n;
+  if (n == 0) return stats;
+  const float* p = m.current.data();
+  for (int i = 0; i < n; ++i) {
+    stats.mean[0] += p[2 * i];
+    stats.mean[1] += p[2 * i + 1];
+  }
+  stats.mean[0] /= n;
+  stats.mean[1] /= n;
+  for (int i = 0; i < n; ++i) {
+    const double dx = p[2 * i] - stats.mean[0], dy = p[2 * i + 1] - stats.mean[1];
+    stats.cov[0][0] += dx * dx;
+    stats.cov[0][1] += dx * dy;
+    stats.cov[1][1] += dy * dy;
+  }
+  const double denominator = std::max(1, n - 1);
+  stats.cov[0][0] /= denominator;
+  stats.cov[0][1] /= denominator;
+  stats.cov[1][1] /= denominator;
+  stats.cov[1][0] = stats.cov[0][1];
+  if (!m.mixture_means.empty()) {
+    int near = 0;
+    const std::size_t k_count = m.mixture_stds.size();
+    for (int i = 0; i < n; ++i)
+      for (std::size_t k = 0; k < k_count; ++k) {
+        const double dx = p[2 * i] - m.mixture_means[2 * k], dy = p[2 * i + 1] - m.mixture_means[2 * k + 1];
+        if (std::sqrt(dx * dx + dy * dy) < 3 * m.mixture_stds[k]) {
+          ++near;
+          break;
+        }
+      }
+    stats.near_mode_fraction = static_cast<double>(near) / n;
+  }
+  const int shown = std::min(n, 2000), data = std::min<int>(static_cast<int>(m.data_xy.size() / 2), 2000);
+  if (data > 0) {
+    double total = 0;
+    for (int i = 0; i < shown; ++i) {
+      double best = INFINITY;
+      for (int j = 0; j < data; ++j) {
+        const double dx = p[2 * i] - m.data_xy[2 * j], dy = p[2 * i + 1] - m.data_xy[2 * j + 1];
+        best = std::min(best, dx * dx + dy * dy);
+      }
+      total += std::sqrt(best);
+    }
+    stats.mean_nearest_data_distance = total / shown;
+  }
+  return stats;
+}
+
+int Lab::nearest_point(float x, float y, float radius) const {
+  const Impl& m = *impl_;
+  int best = -1;
+  float best_distance = radius * radius;
+  for (int i = 0; i < m.num_points(); ++i) {
+    const float dx = m.current[2 * i] - x, dy = m.current[2 * i + 1] - y;
+    const float d = dx * dx + dy * dy;
+    if (d <= best_distance) {
+      best_distance = d;
+      best = i;
+    }
+  }
+  return best;
+}
+
+ModelInfo Lab::model_info(ModelSource source, const AppState& state) const {
+  const Impl& m = *impl_;
+  (void)state;
+  ModelInfo info;
+  switch (source) {
+    case ModelSource::Exact:
+      info.available = m.mixture.has_value();
+      info.description = info.available ? "the exact eps* of the Gaussian mixture (REFERENCE section 9)"
+                                        : "only for the Gaussian mixtures gmm8 and gmm25";
+      break;
+    case ModelSource::Empirical:
+      info.available = true;
+      info.description = "the optimal denoiser of the data points: it memorises them";
+      break;
+    case ModelSource::Pretrained: {
+      info.available = m.builtin && std::ifstream(pretrained_path(m.data_name)).good();
+      info.description = info.available ? "the network shipped in assets/models/" + m.data_name + ".pt"
+                                        : "no pretrained network for this data set";
+      break;
+    }
+    case ModelSource::Live:
+      info.available = false;
+      info.description = "train a network in the Training panel first";
+      break;
+  }
+  if (source == m.model_source && !m.model_error.empty()) {
+    info.available = false;
+    info.description = m.model_error;
+  }
+  return info;
+}
+
+const std::string& Lab::model_error() const { return impl_->model_error; }
+std::string Lab::model_description() const {
+  if (!impl_->model) return impl_->model_error;
+  return impl_->model_note.empty() ? impl_->model->description : impl_->model_note;
+}
+bool Lab::has_model() const { return impl_->model != nullptr; }
+
+}  // namespace dlab::gui

@@ -1,0 +1,301 @@
+// Internals of the Lab (lab.h), shared by lab*.cpp: the only app files that include LibTorch.
+#pragma once
+
+#include <torch/types.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/gui/lab.h"
+#include "app/gui/lab_models.h"
+#include "core/datasets2d.h"
+#include "core/forward_process.h"
+#include "core/rng.h"
+#include "core/samplers.h"
+
+namespace dlab::gui {
+
+namespace detail {
+
+std::vector<float> to_floats(const torch::Tensor& points);
+torch::Tensor from_floats(const std::vector<float>& xy);
+// Seeds derived from one user seed, so the data, the forward noise and each chain step differ.
+std::uint64_t mix_seed(std::uint64_t seed, std::uint64_t stream);
+constexpr std::uint64_t kForwardNoiseStream = 1;
+constexpr std::uint64_t kChainStream = 1000;  // + t
+// Colour by position: hue from the angle around the points' mean, so each part of the data keeps its
+// colour while it dissolves into noise (and in reverse, each point shows where it will land).
+std::vector<std::uint32_t> colors_by_position(const std::vector<float>& xy);
+
+// x_t by the one-step chain q(x_t | x_{t-1}) (Ho et al. 2020, Eq. (2)). Each step s draws its noise
+// from its own seeded generator, so any x_t is reproducible however the user scrubs; checkpoints every
+// kStride steps keep a jump to any t within kStride steps of work.
+class ChainCache {
+ public:
+  static constexpr int kStride = 16;
+
+  void reset(const torch::Tensor& x0, std::uint64_t seed, std::vector<int> tracked) {
+    x0_ = x0;
+    seed_ = seed;
+    tracked_ = std::move(tracked);
+    checkpoints_.assign(1, x0);
+    current_ = x0;
+    current_t_ = 0;
+    reached_ = 0;
+    tracked_paths_.assign(1, rows(x0));
+  }
+
+  bool empty() const { return !x0_.defined(); }
+  const std::vector<int>& tracked() const { return tracked_; }
+
+  torch::Tensor at(const NoiseSchedule& schedule, int t) {
+    if (t == current_t_) return current_;
+    int from = t > current_t_ && t - current_t_ <= kStride ? current_t_ : std::min(t / kStride, last_checkpoint()) * kStride;
+    torch::Tensor x = from == current_t_ ? current_ : checkpoints_[from / kStride];
+    for (int s = from + 1; s <= t; ++s) {
+      Rng rng(mix_seed(seed_, kChainStream + s));
+      x = forward_step(schedule, x, s, rng);
+      if (s % kStride == 0 && s / kStride == static_cast<int>(checkpoints_.size())) checkpoints_.push_back(x);
+      if (s > reached_) {
+        reached_ = s;
+        tracked_paths_.push_back(rows(x));
+      }
+    }
+    current_ = x;
+    current_t_ = t;
+    return x;
+  }
+
+  // Positions of the tracked rows at every step 0..reached.
+  const std::vector<std::vector<float>>& tracked_paths() const { return tracked_paths_; }
+  int reached() const { return reached_; }
+
+ private:
+  int last_checkpoint() const { return static_cast<int>(checkpoints_.size()) - 1; }
+  std::vector<float> rows(const torch::Tensor& x) const {
+    std::vector<float> out;
+    out.reserve(tracked_.size() * 2);
+    const torch::Tensor cpu = x.to(torch::kFloat).contiguous();
+    const float* data = cpu.data_ptr<float>();
+    for (int i : tracked_) {
+      out.push_back(data[2 * i]);
+      out.push_back(data[2 * i + 1]);
+    }
+    return out;
+  }
+
+  torch::Tensor x0_, current_;
+  std::uint64_t seed_ = 0;
+  std::vector<int> tracked_;
+  std::vector<torch::Tensor> checkpoints_;
+  int current_t_ = 0, reached_ = 0;
+  std::vector<std::vector<float>> tracked_paths_;
+};
+
+// Written by the sampling thread, read by the UI thread; every field under `mutex`. Frames are
+// immutable once published, so the UI copies shared pointers, not points.
+struct Recording {
+  std::mutex mutex;
+  std::vector<std::shared_ptr<const std::vector<float>>> frames;  // frame 0 = x_T
+  std::vector<int> frame_nfe;                                      // NFE to reach each frame
+  bool done = false;
+  std::string error;
+  double seconds = 0;
+};
+
+class ReverseRun {
+ public:
+  ~ReverseRun() { stop(); }
+
+  void start(const NoiseSchedule& schedule, ModelPtr model, const SamplerConfig& config, torch::Tensor x_T) {
+    stop();
+    recording_ = std::make_shared<Recording>();
+    recording_->frames.push_back(std::make_shared<const std::vector<float>>(to_floats(x_T)));
+    recording_->frame_nfe.push_back(0);
+    cancel_ = false;
+    auto recording = recording_;
+    thread_ = std::thread([this, recording, schedule, model, config, x_T]() {
+      torch::NoGradGuard no_grad;
+      const auto started = std::chrono::steady_clock::now();
+      try {
+        const StepObserver observer = [&](const SamplerStep& step) {
+          auto frame = std::make_shared<const std::vector<float>>(to_floats(step.x_prev));
+          std::lock_guard<std::mutex> lock(recording->mutex);
+          recording->frames.push_back(std::move(frame));
+          recording->frame_nfe.push_back(step.nfe);
+        };
+        sample(schedule, model->denoiser, x_T, config, observer, &cancel_);
+      } catch (const std::exception& e) {
+        std::lock_guard<std::mutex> lock(recording->mutex);
+        recording->error = e.what();
+      }
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      {
+        std::lock_guard<std::mutex> lock(recording->mutex);
+        recording->done = true;
+        recording->seconds = seconds;
+      }
+      done_signal_.notify_all();
+    });
+  }
+
+  void stop() {
+    cancel_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+
+  bool wait(double timeout_seconds) {
+    if (!recording_) return false;
+    std::unique_lock<std::mutex> lock(recording_->mutex);
+    return done_signal_.wait_for(lock, std::chrono::duration<double>(timeout_seconds), [&] { return recording_->done; });
+  }
+
+  const std::shared_ptr<Recording>& recording() const { return recording_; }
+
+ private:
+  std::shared_ptr<Recording> recording_;
+  std::atomic<bool> cancel_{false};
+  std::condition_variable done_signal_;
+  std::thread thread_;
+};
+
+// Keys that say when something must be recomputed.
+struct DataKey {
+  DataOrigin origin{};
+  Dataset2D dataset{};
+  std::string csv_path;
+  std::vector<float> drawn;
+  int n = 0;
+  std::uint64_t seed = 0;
+  bool operator==(const DataKey& o) const {
+    return origin == o.origin && dataset == o.dataset && csv_path == o.csv_path && drawn == o.drawn && n == o.n &&
+           seed == o.seed;
+  }
+};
+
+struct ReverseKey {
+  std::uint64_t data_version = 0, schedule_version = 0, model_version = 0;
+  SamplerKind kind{};
+  int steps = 0;
+  Spacing spacing{};
+  VarianceKind variance{};
+  double eta = 0;
+  std::uint64_t seed = 0;
+  bool operator==(const ReverseKey& o) const {
+    return data_version == o.data_version && schedule_version == o.schedule_version &&
+           model_version == o.model_version && kind == o.kind && steps == o.steps && spacing == o.spacing &&
+           variance == o.variance && eta == o.eta && seed == o.seed;
+  }
+};
+
+struct GridKey {
+  int t = -1;
+  DataBox box;
+  int resolution = 0;
+  std::uint64_t versions = 0;
+  bool operator==(const GridKey& o) const {
+    return t == o.t && box == o.box && resolution == o.resolution && versions == o.versions;
+  }
+};
+
+}  // namespace detail
+
+struct Lab::Impl {
+  // Data x_0.
+  bool data_loaded = false;
+  detail::DataKey data_key;
+  torch::Tensor x0;
+  std::vector<float> data_xy;
+  std::string data_name = "gmm8";
+  bool builtin = true;
+  std::optional<GaussianMixture> mixture;
+  std::vector<float> mixture_means;  // x, y pairs
+  std::vector<float> mixture_stds;
+  std::string data_error;
+  std::uint64_t data_version = 0;
+
+  // Schedule (validated by the app; an invalid one never reaches the Lab).
+  NoiseSchedule schedule;
+  std::uint64_t schedule_version = 0;
+  bool schedule_set = false;
+  std::string schedule_error;  // kept for the interface; the app reports schedule errors
+
+  // Model.
+  ModelSource model_source = ModelSource::Exact;
+  std::uint64_t model_inputs_version = ~0ull;
+  ModelPtr model;
+  std::string model_error;
+  std::string model_note;  // e.g. the fallback used when no pretrained network exists
+  std::uint64_t model_version = 0;
+
+  // Mode and cursor.
+  LabMode mode = LabMode::Forward;
+  ForwardMode forward_mode{};
+  int frame = 0;  // forward: t; reverse: frame index
+  std::uint64_t shown_version = 0;  // bumps whenever current changes
+
+  // Forward process.
+  torch::Tensor forward_eps;  // the noise of the closed form, fixed per data set
+  int forward_t = -1;
+  detail::ChainCache chain;
+  std::uint64_t chain_key = ~0ull;
+  int followed = -1;
+
+  // Reverse process.
+  detail::ReverseRun reverse;
+  detail::ReverseKey reverse_key;
+  bool reverse_started = false;
+  SamplerSettings sampler;
+  std::vector<int> grid;  // ascending timesteps the sampler visits
+  std::vector<std::uint32_t> reverse_colors;
+  bool reverse_colors_ready = false;
+  double last_ms_per_step = 0;
+
+  // Shown.
+  std::vector<float> current;
+  std::vector<std::uint32_t> colors;
+  std::vector<std::uint32_t> data_colors;
+  bool color_by_origin = true;
+
+  // Caches.
+  std::uint64_t grid_versions = 0;
+  detail::GridKey field_key, density_key, error_key;
+  ArrowField field;
+  ScalarGrid density, error;
+  std::uint64_t stats_key = ~0ull;
+  PointStats stats_cache;
+  double prior_kl = 0;
+  std::uint64_t prior_kl_key = ~0ull;
+
+  int num_points() const { return static_cast<int>(current.size() / 2); }
+  int reverse_steps() const { return static_cast<int>(grid.size()); }
+
+  // Frame k of the reverse run shows x at timestep t_of_frame(k): frame 0 is x_T at the top of the
+  // grid, frame K is x_0.
+  int t_of_frame(int k) const {
+    const int K = reverse_steps();
+    if (K == 0) return 0;
+    k = std::clamp(k, 0, K);
+    return k == K ? 0 : grid[K - 1 - k];
+  }
+  double sampling_alpha_bar(int t) const {
+    const double abar = schedule.alpha_bar(t);
+    return t > 0 && abar <= 0 ? kMinSamplingAlphaBar : abar;
+  }
+  int shown_t() const { return mode == LabMode::Forward ? frame : t_of_frame(frame); }
+
+  void load_data(const AppState& state);
+  void update_model(const AppState& state);
+  void update_reverse(const AppState& state);
+  void update_forward(AppState& state);
+  void update_shown_reverse(AppState& state);
+};
+
+}  // namespace dlab::gui

@@ -1,0 +1,83 @@
+#include "app/gui/lab_models.h"
+
+#include <fstream>
+
+namespace dlab::gui {
+
+std::string pretrained_path(const std::string& dataset_name) {
+  return std::string(DLAB_ASSETS_DIR) + "/models/" + dataset_name + ".pt";
+}
+
+namespace {
+
+ModelPtr exact_model(const ModelInputs& inputs, std::string* why) {
+  if (!inputs.mixture) {
+    *why = "the exact oracle exists only for the Gaussian mixtures gmm8 and gmm25";
+    return nullptr;
+  }
+  auto model = std::make_shared<Model>();
+  model->source = ModelSource::Exact;
+  model->description = "the exact \u03b5* = \u2212\u221a(1\u2212\u1fb1) \u2207 log q(x\u209c) of the mixture";
+  model->prediction = Prediction::Eps;
+  const GaussianMixture mixture = *inputs.mixture;
+  model->denoiser = [mixture](const torch::Tensor& x_t, int, double alpha_bar) {
+    return mixture_eps(mixture, x_t, alpha_bar);
+  };
+  return model;
+}
+
+ModelPtr empirical_model(const ModelInputs& inputs, std::string* why) {
+  if (!inputs.data.defined() || inputs.data.size(0) < 1) {
+    *why = "the empirical optimum needs data points";
+    return nullptr;
+  }
+  auto model = std::make_shared<Model>();
+  model->source = ModelSource::Empirical;
+  const auto m = std::min<std::int64_t>(inputs.data.size(0), kEmpiricalMaxPoints);
+  const torch::Tensor points = inputs.data.slice(0, 0, m).clone();
+  model->description = "the optimal denoiser of " + std::to_string(m) + " data points (it memorises them)";
+  model->prediction = Prediction::Eps;
+  model->denoiser = [points](const torch::Tensor& x_t, int, double alpha_bar) {
+    return empirical_eps(points, x_t, alpha_bar);
+  };
+  return model;
+}
+
+ModelPtr pretrained_model(const ModelInputs& inputs, std::string* why) {
+  if (!inputs.builtin) {
+    *why = "pretrained networks exist only for the built-in data sets; train one in the Training panel";
+    return nullptr;
+  }
+  const std::string path = pretrained_path(inputs.dataset_name);
+  if (!std::ifstream(path).good()) {
+    *why = "no pretrained network for " + inputs.dataset_name + " yet";
+    return nullptr;
+  }
+  *why = "loading checkpoints arrives with the training issue";
+  return nullptr;
+}
+
+}  // namespace
+
+ModelPtr make_model(ModelSource source, const ModelInputs& inputs, std::string* why) {
+  why->clear();
+  try {
+    switch (source) {
+      case ModelSource::Exact: return exact_model(inputs, why);
+      case ModelSource::Empirical: return empirical_model(inputs, why);
+      case ModelSource::Pretrained: return pretrained_model(inputs, why);
+      case ModelSource::Live: *why = "no network has been trained here yet: press Start in the Training panel"; return nullptr;
+    }
+  } catch (const std::exception& e) {
+    *why = e.what();
+  }
+  return nullptr;
+}
+
+EpsAndX0 predict(const Model& model, const torch::Tensor& x_t, int t, double alpha_bar) {
+  torch::NoGradGuard no_grad;
+  const torch::Tensor output = model.denoiser(x_t, t, alpha_bar);
+  return to_eps_and_x0(model.prediction, output, x_t, alpha_bar);
+}
+
+}  // namespace dlab::gui

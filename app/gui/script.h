@@ -1,0 +1,33 @@
+// Scripts of actions for end-to-end tests and classroom demos (--script FILE), one command a line:
+//
+//   # a comment
+//   set sampler ddim          any control of controls.h, as on the command line
+//   play | pause              start / stop playback
+//   wait 30                   let 30 frames pass
+//   step 5 | step -1          steps forward or back (default 1)
+//   home | end                jump to the start or the end
+//   click 640 360             a left click at window pixel (x, y)
+//   key space                 a key press: space, left, right, home, end, f
+//   wait-sampling             wait until the reverse run is fully recorded
+//   screenshot out/a.png      save a PNG of the window
+//   stats out/a.json          write the statistics of the points shown
+//   quit                      exit (also at the end of the script)
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace dlab::gui {
+
+struct ScriptCommand {
+  std::string name;               // "set", "wait", ...
+  std::vector<std::string> args;  // the words after the name (set: control name and the rest as value)
+  int line = 0;                   // 1-based, for error messages
+};
+
+// Parses a script. Throws std::runtime_error naming the file and line for an unknown command or a
+// wrong number of arguments (control values are checked when they run).
+std::vector<ScriptCommand> parse_script(const std::string& text, const std::string& file_name);
+std::vector<ScriptCommand> load_script(const std::string& path);
+
+}  // namespace dlab::gui

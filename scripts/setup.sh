@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Diffusion Lab set-up: installs what is missing (Debian 12, as root), builds, and runs the app or the tests.
-#   bash scripts/setup.sh app [APP ARGS...]   install, build, start diffusion-lab on its default scene
-#   bash scripts/setup.sh test                install, build, run the whole test suite (Release, then ASan+UBSan)
-#   bash scripts/setup.sh deps                install the Debian packages only
-#   bash scripts/setup.sh build               install and build (Release, build dir ./build)
+# Diffusion Lab set-up for a fresh Debian 12 machine, idempotent: installs the Debian packages that are
+# missing (as root, or through sudo), builds, and runs the app or the tests.
+#
+#   bash scripts/setup.sh app [ARGS]   deps, build everything (Release, ./build), start build/diffusion-lab ARGS
+#   bash scripts/setup.sh test         deps, build, the whole suite in ./build (core, command line, GUI under
+#                                      xvfb); then the core and command-line tests again in ./build-asan under
+#                                      AddressSanitizer + UndefinedBehaviorSanitizer; exits non-zero on a failure
+#   bash scripts/setup.sh deps         install the missing Debian packages only
+#   bash scripts/setup.sh build        deps and the Release build only
+#
+# Environment: DLAB_JOBS (parallel jobs, default nproc), DLAB_BUILD_DIR (default ./build),
+# DLAB_ASAN_DIR (default ./build-asan), DLAB_SKIP_ASAN=1 (test: skip the sanitizer pass).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,55 +20,95 @@ JOBS="${DLAB_JOBS:-$(nproc)}"
 
 PACKAGES=(
   cmake g++ make pkg-config
-  libtorch-dev libopenblas0-pthread          # LibTorch 1.13 (CPU); OpenBLAS instead of the reference BLAS (~6x faster)
-  libimgui-dev libglfw3-dev python3-glad libstb-dev
+  libtorch-dev libopenblas0-pthread           # LibTorch 1.13 (CPU); threaded OpenBLAS instead of the reference BLAS
+  libimgui-dev libglfw3-dev python3-glad libstb-dev  # the app (glad runs with /usr/bin/python3)
   libgtest-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
-  xvfb xauth libgl1-mesa-dri mesa-utils      # the GUI tests run under xvfb-run with Mesa's llvmpipe
-  fonts-dejavu-core fonts-noto-cjk
-  dataset-fashion-mnist
-  python3-torch                              # only for the PyTorch speed baseline (bench/)
+  xvfb xauth libgl1-mesa-dri mesa-utils       # the GUI tests run under xvfb-run with Mesa's llvmpipe
+  fonts-dejavu-core fonts-noto-cjk            # the app's fonts
+  dataset-fashion-mnist                       # Fashion-MNIST IDX files (REFERENCE section 10)
+  python3-torch                               # only for the PyTorch speed baseline
+  imagemagick                                 # screenshots and image checks
 )
+
+log() { echo "setup: $*"; }
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 install_deps() {
   local missing=()
-  for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  for package in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "setup: installing ${missing[*]}"
-    as_root apt-get update -q
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-  else
-    echo "setup: all Debian packages present"
+  if [ "${#missing[@]}" -eq 0 ]; then
+    log "all ${#PACKAGES[@]} Debian packages are installed"
+    return
   fi
+  log "installing ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+timed() {  # timed LABEL COMMAND...: runs the command and reports its wall time
+  local label="$1" start status=0
+  shift
+  start=$(date +%s)
+  "$@" || status=$?
+  log "$label: $(($(date +%s) - start)) s"
+  return "$status"
 }
 
 build() {
-  cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release "$@"
-  cmake --build "$BUILD_DIR" -j "$JOBS"
+  timed "configure $BUILD_DIR" cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DDLAB_BUILD_GUI=ON
+  timed "build $BUILD_DIR (-j$JOBS)" cmake --build "$BUILD_DIR" -j "$JOBS"
 }
 
+# The core and command-line tests under ASan + UBSan (GUI off). LibTorch itself is not instrumented: the
+# sanitizers check our code and what it hands to LibTorch. Options, and why:
+#   detect_leaks=0          LibTorch and its dependencies (protobuf, glog, OpenBLAS thread pools) keep global
+#                           allocations alive until exit on purpose; LeakSanitizer reports them, not our code.
+#   detect_odr_violation=0  the same inline globals reach the process from several LibTorch shared libraries,
+#                           which ASan's ODR check reports although nothing is wrong.
+sanitized_tests() {
+  timed "configure $ASAN_DIR" cmake -S "$ROOT" -B "$ASAN_DIR" -DCMAKE_BUILD_TYPE=Release -DDLAB_SANITIZE=ON \
+    -DDLAB_BUILD_GUI=OFF
+  timed "build $ASAN_DIR (-j$JOBS)" cmake --build "$ASAN_DIR" -j "$JOBS" --target dlab_core_tests dlab dlab_cli_tests
+  ASAN_OPTIONS="detect_leaks=0:detect_odr_violation=0:halt_on_error=1" \
+    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+    timed "tests under ASan + UBSan" ctest --test-dir "$ASAN_DIR" --output-on-failure -j "$JOBS" --timeout 1800 \
+    -L "core|cli" -LE slow
+}
+
+# Both passes always run; the script fails at the end if either failed.
 run_tests() {
-  build
-  # Release suite: core, command line, pretrained models, GUI under xvfb.
-  (cd "$BUILD_DIR" && ctest --output-on-failure -j "$JOBS" --timeout 1200)
-  # Core and command-line tests again under AddressSanitizer + UndefinedBehaviorSanitizer. LibTorch itself is
-  # not instrumented; its global constructors trip ASan's ODR and leak checks, which are about LibTorch, not us.
-  cmake -S "$ROOT" -B "$ASAN_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDLAB_SANITIZE=ON -DDLAB_BUILD_GUI=OFF
-  cmake --build "$ASAN_DIR" -j "$JOBS" --target dlab_core_tests dlab
-  export ASAN_OPTIONS="detect_leaks=0:detect_odr_violation=0"
-  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-  (cd "$ASAN_DIR" && ctest --output-on-failure -j "$JOBS" --timeout 1800 -L core -LE slow)
+  local failed=0
+  timed "tests $BUILD_DIR" ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 1200 || failed=1
+  if [ "${DLAB_SKIP_ASAN:-0}" = "1" ]; then
+    log "DLAB_SKIP_ASAN=1: no sanitizer pass"
+  else
+    sanitized_tests || failed=1
+  fi
+  if [ "$failed" -ne 0 ]; then
+    log "FAILED: see the test output above"
+    return 1
+  fi
+  log "all tests passed"
 }
 
-cmd="${1:-app}"
-shift || true
-case "$cmd" in
+usage() {  # the comment block at the top of this file
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
+}
+
+command="${1:-app}"
+[ "$#" -gt 0 ] && shift
+case "$command" in
   deps) install_deps ;;
   build) install_deps; build ;;
   app) install_deps; build; exec "$BUILD_DIR/diffusion-lab" "$@" ;;
-  test) install_deps; run_tests ;;
-  *) echo "usage: bash scripts/setup.sh app|test|build|deps" >&2; exit 2 ;;
+  test) install_deps; build; run_tests ;;
+  -h | --help | help) usage ;;
+  *)
+    usage >&2
+    echo "setup: unknown command '$command'; allowed: app, test, deps, build" >&2
+    exit 2
+    ;;
 esac

@@ -1,0 +1,151 @@
+// dlab sample: run a reverse-process sampler with an oracle or a trained model; x_0 as CSV x,y, and
+// optionally every step as CSV step,t,x,y.
+#include <torch/torch.h>
+
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "app/cli/commands.h"
+#include "app/cli/model_source.h"
+#include "app/cli/options.h"
+#include "core/datasets2d.h"
+#include "core/rng.h"
+#include "core/samplers.h"
+
+namespace dlab::cli {
+namespace {
+
+struct SampleCommand {
+  std::string model;
+  std::string dataset;
+  std::string sampler;
+  int steps = 0;
+  ScheduleOptions schedule;
+  std::string spacing = to_name(Spacing::Linspace);
+  std::string variance = to_name(VarianceKind::BetaTilde);
+  std::optional<double> eta;
+  std::optional<std::string> prediction;
+  std::int64_t n = 0;
+  std::uint64_t seed = 0;
+  std::string out;
+  std::string trajectory;
+};
+
+// The model's output re-expressed as another parameterisation (exact up to rounding: REFERENCE section 5),
+// so a sampler's eps, x0 and v code paths can all be driven by the same model.
+Denoiser converted(const ModelSource& source, Prediction wanted) {
+  if (wanted == source.prediction) return source.denoiser;
+  return [source, wanted](const torch::Tensor& x_t, int t, double alpha_bar) {
+    const auto both = to_eps_and_x0(source.prediction, source.denoiser(x_t, t, alpha_bar), x_t, alpha_bar);
+    switch (wanted) {
+      case Prediction::Eps:
+        return both.eps;
+      case Prediction::X0:
+        return both.x0;
+      case Prediction::V:
+        return v_from_eps_x0(both.eps, both.x0, alpha_bar);
+    }
+    return both.eps;
+  };
+}
+
+void append_points(std::string& csv, int step, int t, const torch::Tensor& x) {
+  const auto p = x.detach().to(torch::kCPU).to(torch::kDouble).contiguous();
+  const auto a = p.accessor<double, 2>();
+  char buffer[128];
+  for (std::int64_t i = 0; i < p.size(0); ++i) {
+    std::snprintf(buffer, sizeof buffer, "%d,%d,%.9g,%.9g\n", step, t, a[i][0], a[i][1]);
+    csv += buffer;
+  }
+}
+
+void run(const SampleCommand& c) {
+  const NoiseSchedule schedule = make_schedule(c.schedule);
+  SamplerConfig config;
+  config.kind = parse_enum_flag<SamplerKind>(c.sampler, "--sampler");
+  config.spacing = parse_enum_flag<Spacing>(c.spacing, "--spacing");
+  config.variance = parse_enum_flag<VarianceKind>(c.variance, "--variance");
+  if (c.steps < 1 || c.steps > schedule.timesteps())
+    throw UsageError("--steps: K = " + std::to_string(c.steps) + " is out of range; allowed: 1..T = " +
+                     std::to_string(schedule.timesteps()) + " (--timesteps)");
+  config.steps = c.steps;
+  // Euler ancestral is usually run with eta = 1 (k-diffusion); eta = 0 would make it plain Euler.
+  config.eta = c.eta.value_or(config.kind == SamplerKind::EulerAncestral ? 1.0 : 0.0);
+  if (!(std::isfinite(config.eta) && config.eta >= 0.0 && config.eta <= 1.0))
+    throw UsageError("--eta: " + format_double(config.eta) + " is out of range; allowed: 0..1");
+  check_point_count(c.n, "--n");
+  if (c.prediction) parse_enum_flag<Prediction>(*c.prediction, "--prediction");
+
+  torch::NoGradGuard no_grad;
+  const ModelSource source = resolve_model(c.model, c.dataset, c.n, c.seed);
+  config.prediction = c.prediction ? *from_name<Prediction>(*c.prediction) : source.prediction;
+  const Denoiser denoiser = converted(source, config.prediction);
+
+  // x_T ~ N(0, I) and the sampler's noise z come from two streams derived from --seed.
+  Rng start(derived_seed(c.seed, SeedStream::StartingNoise));
+  const auto x_T = start.normal({c.n, 2});
+  config.seed = derived_seed(c.seed, SeedStream::SamplerNoise);
+
+  std::string trajectory;
+  StepObserver observer;
+  if (!c.trajectory.empty()) {
+    trajectory = "step,t,x,y\n";
+    observer = [&trajectory](const SamplerStep& s) {
+      if (s.step == 1) append_points(trajectory, 0, s.t, s.x_t);  // step 0: x_T at the first (noisiest) t
+      append_points(trajectory, s.step, s.t_prev, s.x_prev);
+    };
+  }
+  const SampleResult result = sample(schedule, denoiser, x_T, config, observer);
+  if (!c.trajectory.empty()) write_output(c.trajectory, trajectory);
+  write_output(c.out, points_to_csv(result.x0));
+}
+
+}  // namespace
+
+void add_sample_command(CLI::App& app) {
+  auto command = std::make_shared<SampleCommand>();
+  CLI::App* sub =
+      app.add_subcommand("sample", "Run a sampler from x_T ~ N(0, I) down to x_0 and print x_0 as CSV x,y");
+  sub->add_option(
+         "--model", command->model,
+         "exact: the exact eps of the Gaussian mixture (gmm8, gmm25); empirical: the optimal denoiser "
+         "of --n points of --dataset drawn with --seed (it memorises them); or the path of a trained "
+         "checkpoint")
+      ->required();
+  sub->add_option("--dataset", command->dataset,
+                  "Built-in data set (" + allowed_names<Dataset2D>(", ") + ") or the path of a CSV file")
+      ->required();
+  sub->add_option("--sampler", command->sampler, "Sampler: " + allowed_names<SamplerKind>(", "))->required();
+  sub->add_option("--steps", command->steps, "Number of sampling steps K in 1..T (respaced when K < T)")
+      ->required();
+  add_schedule_options(*sub, command->schedule);
+  sub->add_option("--spacing", command->spacing,
+                  "How K < T steps are chosen: " + allowed_names<Spacing>(", "))
+      ->capture_default_str();
+  sub->add_option(
+         "--variance", command->variance,
+         "DDPM noise variance (ddpm only): " + allowed_names<VarianceKind>(", ") +
+             " (variance-as-std is the labelled mistake of multiplying z by beta~ instead of its root)")
+      ->capture_default_str();
+  sub->add_option("--eta", command->eta,
+                  "Noise scale in 0..1 for ddim (default 0: deterministic; 1: like DDPM with beta-tilde) and "
+                  "euler-a (default 1)");
+  sub->add_option("--prediction", command->prediction,
+                  "Drive the sampler with this parameterisation of the model's output (" +
+                      allowed_names<Prediction>(", ") +
+                      "); default: the model's own (exact: eps, empirical: x0, checkpoint: as trained)");
+  sub->add_option("--n", command->n, "Number of samples (and, with --model empirical, of data points)")
+      ->required();
+  add_seed_option(*sub, command->seed,
+                  "Random seed: x_T and the sampler noise come from streams derived from it");
+  sub->add_option("--out", command->out, "Write x_0 to FILE (atomically) instead of standard output");
+  sub->add_option(
+      "--trajectory", command->trajectory,
+      "Also write every step to FILE as CSV step,t,x,y (step 0 is x_T; the last step, t = 0, is x_0)");
+  sub->callback([command] { run(*command); });
+}
+
+}  // namespace dlab::cli

@@ -21,7 +21,7 @@ double within_one_sd(const torch::Tensor& x, double mean, double sd) {
 // Iterating q(x_t | x_{t-1}) t times and sampling q(x_t | x_0) once give the same law N(sqrt(abar) x0, 1 -
 // abar).
 TEST(ForwardProcess, ClosedFormAndChainAgreeInDistribution) {
-  torch::set_num_threads(2);
+  torch::set_num_threads(1);
   const NoiseSchedule s;  // linear, T = 1000
   const int64_t n = 20000;
   const double x0_value = 1.5;

@@ -154,7 +154,7 @@ TEST(Oracles, EmpiricalStableNearCleanData) {
 }
 
 TEST(Oracles, EmpiricalChunkedRowsMatchOneByOne) {
-  torch::set_num_threads(2);
+  torch::set_num_threads(1);
   // 10,000 points: the rows of x_t go in chunks of about 400; each row alone must give the same answer.
   const auto points = Rng(6).normal({10000, 2});
   const auto x = Rng(7).normal({1000, 2});

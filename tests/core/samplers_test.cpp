@@ -143,7 +143,7 @@ TEST(Samplers, DdimEtaOneSigmaIsEffectiveBetaTilde) {
 // DDIM eta = 1, DDPM beta~ and Euler ancestral eta = 1 are the same update (Song et al. 2021, section 4.1),
 // and all three draw z in the same order from the seed: with one seed they follow one path.
 TEST(Samplers, DdimEtaOneDdpmBetaTildeAndEulerAncestralFollowOnePath) {
-  torch::set_num_threads(2);
+  torch::set_num_threads(1);
   const auto m = gmm8();
   const auto x_T = Rng(7).normal({500, 2});
   ScheduleConfig sc;
@@ -169,12 +169,12 @@ TEST(Samplers, DdimEtaOneDdpmBetaTildeAndEulerAncestralFollowOnePath) {
 
 // In distribution: independent seeds, compare the moments of the two samplers' outputs.
 TEST(Samplers, DdimEtaOneMatchesDdpmBetaTildeInDistribution) {
-  torch::set_num_threads(2);
+  torch::set_num_threads(1);
   const auto m = gmm8();
   const NoiseSchedule s = linear_1000();
   const int64_t n = 4000;
   SamplerConfig c;
-  c.steps = 50;
+  c.steps = 25;
   c.kind = SamplerKind::Ddpm;
   c.seed = 1;
   const auto a = sample(s, oracle_eps(m), Rng(100).normal({n, 2}), c).x0.to(torch::kDouble);
@@ -236,7 +236,7 @@ struct SamplerCase {
 class OracleRecovery : public ::testing::TestWithParam<SamplerCase> {};
 
 TEST_P(OracleRecovery, RecoversGmm8WeightsMeansAndSpreads) {
-  torch::set_num_threads(2);
+  torch::set_num_threads(1);
   const auto& p = GetParam();
   const auto m = gmm8();
   const int64_t n = 2000;
@@ -299,7 +299,7 @@ torch::Tensor ddpm_samples(VarianceKind variance) {
 // Without noise the ancestral sampler follows the mean path: every cluster collapses to a narrow blob, pulled
 // towards the data mean (seed 004). Measured: within-cluster std 0.07 (data 0.2), mean radius 1.53 (data 2).
 TEST(Samplers, DdpmZeroVarianceCollapsesSpread) {
-  torch::set_num_threads(2);
+  torch::set_num_threads(1);
   const auto x = ddpm_samples(VarianceKind::Zero);
   const auto st = cluster_stats(x, gmm8().means);
   EXPECT_LT(average(st.within), 0.5 * 0.2);
@@ -309,7 +309,7 @@ TEST(Samplers, DdpmZeroVarianceCollapsesSpread) {
 // z times beta~ (the variance) instead of sqrt(beta~) injects far too little noise: clusters come out too
 // narrow. Measured: within-cluster std 0.066 against 0.186 with the correct sqrt(beta~).
 TEST(Samplers, DdpmVarianceAsStdGivesTooNarrowClusters) {
-  torch::set_num_threads(2);
+  torch::set_num_threads(1);
   const double wrong = average(cluster_stats(ddpm_samples(VarianceKind::VarianceAsStd), gmm8().means).within);
   const double right = average(cluster_stats(ddpm_samples(VarianceKind::BetaTilde), gmm8().means).within);
   EXPECT_LT(wrong, 0.6 * 0.2);
@@ -321,7 +321,7 @@ TEST(Samplers, DdpmVarianceAsStdGivesTooNarrowClusters) {
 // -------------------------------------------------------------------
 
 TEST(Samplers, EmpiricalDenoiserReproducesTrainingPoints) {
-  torch::set_num_threads(2);
+  torch::set_num_threads(1);
   // A 7 x 7 grid of spacing 0.6 with jitter of at most 0.1: points at least 0.4 apart.
   const auto g = torch::linspace(-1.8, 1.8, 7);
   const auto points = torch::stack(torch::meshgrid({g, g}, "ij"), -1).reshape({-1, 2}) +

@@ -13,6 +13,7 @@
 
 #include "core/names.h"
 #include "core/parameterization.h"
+#include "core/samplers.h"
 
 namespace dlab {
 
@@ -52,5 +53,26 @@ using DenoiserNet = std::shared_ptr<DenoiserNetImpl>;
 
 // Builds the network a spec describes (core/model_factory.cpp); throws std::invalid_argument for a bad spec.
 DenoiserNet make_denoiser_net(const ModelSpec& spec);
+// Same with the initial weights drawn from `init_seed`: LibTorch's layers initialise from the global CPU
+// generator, which is seeded for the construction and then given its previous state back.
+DenoiserNet make_denoiser_net(const ModelSpec& spec, std::uint64_t init_seed);
+
+// Output parameterisation for networks: the last layer predicts v (Salimans & Ho 2022, section 4), and
+// the identities of REFERENCE section 5 turn it into the prediction the spec asks for, with
+// abar = sigmoid(log SNR):
+//   eps = sqrt(1 - abar) x_t + sqrt(abar) v,   x0 = sqrt(abar) x_t - sqrt(1 - abar) v,   v = v.
+// The loss is still taken on that prediction (L_simple on eps by default), so the optimum is unchanged;
+// what changes is conditioning: at low SNR eps_hat -> x_t exactly, and the x0_hat a sampler derives,
+// (x_t - sqrt(1 - abar) eps_hat)/sqrt(abar) = sqrt(abar) x_t - sqrt(1 - abar) v, stays bounded instead of
+// amplifying the network's error by 1/sqrt(abar) (about 20,000 at the cosine schedule's t = T).
+// x_t: [N, ...]; log_snr: [N]; v: like x_t.
+torch::Tensor prediction_from_v_output(Prediction prediction, const torch::Tensor& x_t, const torch::Tensor& log_snr,
+                                       const torch::Tensor& v);
+
+// A sampler's Denoiser (core/samplers.h) backed by a network: log-SNR from abar (core/noise_embedding.h),
+// eval mode, no autograd, batches of at most max_batch rows on `device` (the network's), the result back
+// on x_t's device. A class-conditional network gets the null label here; for labels and classifier-free
+// guidance see core/guidance.h. The returned function holds `net`; do not train that network meanwhile.
+Denoiser make_network_denoiser(DenoiserNet net, const torch::Device& device, std::int64_t max_batch = 65536);
 
 }  // namespace dlab

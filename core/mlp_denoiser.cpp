@@ -37,6 +37,7 @@ MlpDenoiserImpl::MlpDenoiserImpl(const ModelSpec& spec) : spec_(spec) {
   for (int k = 0; k < spec_.depth; ++k)
     blocks_.push_back(register_module("block" + std::to_string(k), torch::nn::Linear(spec_.hidden, spec_.hidden)));
   output_layer_ = register_module("output", torch::nn::Linear(spec_.hidden, data_dim_));
+  frequencies_ = register_buffer("frequencies", noise_level_frequencies(spec_.embedding_dim));
 }
 
 torch::Tensor MlpDenoiserImpl::forward(const torch::Tensor& x_t, const torch::Tensor& log_snr,
@@ -49,12 +50,11 @@ torch::Tensor MlpDenoiserImpl::forward(const torch::Tensor& x_t, const torch::Te
                                 " values per sample, the model expects " + std::to_string(data_dim_));
   if (log_snr.dim() != 1 || log_snr.size(0) != batch)
     throw std::invalid_argument("mlp: log_snr must have shape [N] with N = x_t.size(0)");
-  if (!frequencies_.defined() || frequencies_.device() != x_t.device())
-    frequencies_ = noise_level_frequencies(spec_.embedding_dim, x_t.device());
   const torch::Tensor flat = x_t.reshape({batch, data_dim_});
   torch::Tensor h = input_layer_->forward(torch::cat({flat, noise_level_embedding(log_snr, frequencies_)}, 1));
   for (auto& block : blocks_) h = h + block->forward(torch::silu(h));  // residual block
-  return output_layer_->forward(torch::silu(h)).view(x_t.sizes());
+  const torch::Tensor v = output_layer_->forward(torch::silu(h)).view(x_t.sizes());
+  return prediction_from_v_output(spec_.prediction, x_t, log_snr, v);
 }
 
 }  // namespace dlab

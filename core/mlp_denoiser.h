@@ -3,7 +3,8 @@
 //
 //   h_0 = W_in [x_t, emb(log SNR)]                       (input layer)
 //   h_k = h_{k-1} + W_k SiLU(h_{k-1}),  k = 1..depth     (pre-activation residual blocks, He et al. 2016)
-//   out = W_out SiLU(h_depth)                            (the prediction of kind ModelSpec::prediction)
+//   v   = W_out SiLU(h_depth)                            (the output layer predicts v ...)
+//   out = prediction_from_v_output(v)                    (... turned into ModelSpec::prediction, denoiser_net.h)
 //
 // SiLU (Elfwing et al. 2018) as in the DDPM U-Net. Defaults (ModelSpec): 3 blocks of width 128,
 // embedding of 64 dimensions: 58,370 parameters.
@@ -33,7 +34,7 @@ class MlpDenoiserImpl : public DenoiserNetImpl {
   torch::nn::Linear input_layer_{nullptr};
   std::vector<torch::nn::Linear> blocks_;
   torch::nn::Linear output_layer_{nullptr};
-  torch::Tensor frequencies_;  // cached noise_level_frequencies (not a parameter), moved with the input
+  torch::Tensor frequencies_;  // noise_level_frequencies, a buffer so it moves with the module
 };
 
 TORCH_MODULE(MlpDenoiser);

@@ -17,7 +17,8 @@ namespace dlab {
 constexpr double kEmbeddingMinFrequency = 1.0 / 32.0;
 constexpr double kEmbeddingMaxFrequency = 8.0;
 // log-SNR is clamped to this range before embedding (abar = 2^-24 gives -16.6; the cosine schedule's
-// abar_T = 2.4e-9 gives -19.8; abar_1 of the schedules reaches about +10).
+// abar_T = 2.4e-9 gives -19.8; abar_1 of the schedules reaches about +10). The clamp is only for the
+// sinusoids: the output parameterisation uses the unclamped level.
 constexpr double kMaxAbsLogSnr = 30.0;
 
 // log_snr: [N] (any floating dtype, any device). Returns [N, dim] float32 on the same device.
@@ -28,9 +29,12 @@ torch::Tensor noise_level_frequencies(int dim, const torch::Device& device = tor
 // Same embedding with precomputed frequencies [dim/2] on log_snr's device.
 torch::Tensor noise_level_embedding(const torch::Tensor& log_snr, const torch::Tensor& frequencies);
 
-// log(abar/(1 - abar)) of a double abar clamped to [kMinEmbeddedAlphaBar, 1 - kAlphaBarGap], so abar = 0
-// (zero terminal SNR) and abar = 1 give finite levels.
-constexpr double kMinEmbeddedAlphaBar = 1.0 / (1 << 24);
+// log(abar/(1 - abar)) of a double abar clamped to [kMinEmbeddedAlphaBar, 1 - kAlphaBarGap], only so
+// that abar = 0 and abar = 1 give finite levels. The floor is far below every abar a schedule reaches
+// (cosine abar_T = 2.4e-9; zero terminal SNR is clamped to 2^-24 by the samplers and the trainer), so the
+// level a network sees is the schedule's true one: the output parameterisation of core/denoiser_net.h
+// divides by sqrt(abar) implicitly and must not see a distorted abar.
+constexpr double kMinEmbeddedAlphaBar = 1e-20;
 constexpr double kAlphaBarGap = 1e-12;
 double log_snr_from_alpha_bar(double alpha_bar);
 // Same per element, for a tensor of abar (computed in float64, returned in float32).

@@ -50,12 +50,14 @@ TEST(NoiseEmbedding, RejectsOddDimensions) {
 TEST(NoiseEmbedding, LogSnrOfAlphaBarIsClampedAtBothEnds) {
   EXPECT_NEAR(log_snr_from_alpha_bar(0.5), 0.0, 1e-15);
   EXPECT_NEAR(log_snr_from_alpha_bar(0.9), std::log(9.0), 1e-12);
-  // abar = 0 (zero terminal SNR) is clamped to 2^-24: log(2^-24 / (1 - 2^-24)) = -16.6355.
-  EXPECT_NEAR(log_snr_from_alpha_bar(0.0), -24 * std::log(2.0) - std::log1p(-std::ldexp(1.0, -24)), 1e-9);
+  // abar = 0 is clamped to 1e-20 (log-SNR -46.05); 2^-24 (zero terminal SNR in the samplers) stays itself.
+  EXPECT_NEAR(log_snr_from_alpha_bar(0.0), std::log(1e-20), 1e-9);
+  EXPECT_NEAR(log_snr_from_alpha_bar(std::ldexp(1.0, -24)), -24 * std::log(2.0) - std::log1p(-std::ldexp(1.0, -24)),
+              1e-9);
   EXPECT_NEAR(log_snr_from_alpha_bar(1.0), std::log((1 - 1e-12) / 1e-12), 1e-3);
-  const auto tensor = log_snr_from_alpha_bar(torch::tensor({0.0, 0.5, 0.9}, torch::kDouble));
+  const auto tensor = log_snr_from_alpha_bar(torch::tensor({2.43e-9, 0.5, 0.9}, torch::kDouble));
   EXPECT_EQ(tensor.scalar_type(), torch::kFloat);
-  EXPECT_NEAR(tensor[0].item<double>(), -16.6355, 1e-4);
+  EXPECT_NEAR(tensor[0].item<double>(), std::log(2.43e-9), 1e-5);  // the cosine schedule's abar_T
   EXPECT_NEAR(tensor[2].item<double>(), std::log(9.0), 1e-6);
 }
 

@@ -194,6 +194,7 @@ void App::frame() {
   update_schedule();
   lab_->set_schedule(schedule_);
   lab_->sync(state_);
+  apply_training_request();
   context.shown_t = lab_->step_info().t;
   context.sampling_timesteps = lab_->sampling_timesteps();
   panel_canvas(context, layout.canvas);
@@ -264,6 +265,9 @@ void App::write_stats(const std::string& path) {
           json_number(stats.cov[1][0]) + ", " + json_number(stats.cov[1][1]) + "]],\n";
   json += "  \"near_mode_fraction\": " + json_number(stats.near_mode_fraction < 0 ? NAN : stats.near_mode_fraction) + ",\n";
   json += "  \"mean_nearest_data_distance\": " + json_number(stats.mean_nearest_data_distance) + ",\n";
+  const TrainingStatus training = lab_->training_status();
+  json += "  \"training_step\": " + std::to_string(training.step) + ",\n";
+  json += "  \"training_loss\": " + json_number(training.exists ? training.loss : NAN) + ",\n";
   json += "  \"prior_kl\": " + json_number(lab_->prior_kl()) + "\n";
   json += "}\n";
   try {
@@ -278,6 +282,27 @@ void App::write_stats(const std::string& path) {
 // ============================================================================================
 // [SECTION] Per-frame state: UI scale, schedule, keyboard, playback
 // ============================================================================================
+
+// Start / pause / reset of live training asked for by a button, a flag or a script.
+void App::apply_training_request() {
+  TrainingSettings& training = state_.training;
+  switch (training.request) {
+    case TrainingRequest::Start:
+      lab_->training_start(state_);
+      state_.model = ModelSource::Live;  // watch the network being trained
+      break;
+    case TrainingRequest::Pause:
+      lab_->training_pause();
+      break;
+    case TrainingRequest::Reset:
+      lab_->training_reset();
+      if (state_.model == ModelSource::Live) state_.model = ModelSource::Pretrained;
+      break;
+    case TrainingRequest::None:
+      break;
+  }
+  training.request = TrainingRequest::None;
+}
 
 void App::update_ui_scale() {
   int width = 0, height = 0;

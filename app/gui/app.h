@@ -39,6 +39,7 @@ class App {
   void update_schedule();
   void handle_keyboard();
   void advance_playback(double seconds);
+  void apply_training_request();
   void capture(int framebuffer_width, int framebuffer_height);
   void write_stats(const std::string& path);
   // app_script.cpp
@@ -76,6 +77,7 @@ class App {
   std::size_t script_next_ = 0;
   int script_wait_frames_ = 0;
   bool script_wait_sampling_ = false;
+  long long script_wait_training_ = -1;  // wait until live training reaches this many steps
   std::string script_screenshot_, script_stats_;
   struct InjectedInput {
     int click_phase = -1;  // 0: move there, 1: press, 2: release; -1: none

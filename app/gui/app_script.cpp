@@ -43,6 +43,11 @@ void App::run_script() {
     return;
   }
   if (input_.click_phase >= 0 || input_.key_phase >= 0 || script_wait_sampling_) return;
+  if (script_wait_training_ >= 0) {
+    const TrainingStatus training = lab_->training_status();
+    if (training.running && training.step < script_wait_training_) return;
+    script_wait_training_ = -1;
+  }
   PlaybackState& playback = state_.playback;
   const int end = cursor_end(state_, schedule_);
   while (script_next_ < script_.size()) {
@@ -83,6 +88,9 @@ void App::run_script() {
         return;
       }
       input_.key_phase = 0;
+      return;
+    } else if (name == "wait-training") {
+      script_wait_training_ = std::stoll(command.args[0]);  // checked each frame; the UI keeps running
       return;
     } else if (name == "wait-sampling") {
       script_wait_sampling_ = true;  // after this frame's sync has started the run

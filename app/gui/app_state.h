@@ -87,6 +87,7 @@ struct Layers {
   bool density = false;        // q(x_t): exact for mixtures, a histogram otherwise
   bool score_error = false;    // |eps_model - eps_exact| on a grid (mixtures only)
   bool color_by_origin = true; // colour each point by where it starts (forward) or ends (reverse)
+  bool compare_forward = false;  // forward: also show the other method (closed form / chain) at the same t
 };
 
 struct ViewState {
@@ -95,10 +96,13 @@ struct ViewState {
   float point_radius = 2.5f; // pixels, before UI scaling
 };
 
+enum class TrainingRequest { None, Start, Pause, Reset };
+
 struct TrainingSettings {
   float learning_rate = 1e-3f;
   int batch_size = 512;
   std::string checkpoint_path = "model.pt";
+  TrainingRequest request = TrainingRequest::None;  // set by a flag or a script, carried out by the app
 };
 
 // The reverse-process settings the user edits (the fields of core's SamplerConfig that are choices).
@@ -122,6 +126,7 @@ struct AppState {
   TrainingSettings training;
   int followed_point = -1;  // index of the point whose path and arrows are shown, -1 for none
   bool drawing = false;     // clicks on the canvas add data points
+  int plots_tab_request = -1;  // select a tab of the plots column: 0 schedule, 1 editor, 2 training
   float ui_scale = 1.0f;
 };
 

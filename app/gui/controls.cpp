@@ -138,12 +138,24 @@ const std::vector<Control>& controls() {
        [](AppState& s, const std::string& v) { s.layers.density = parse_bool("layer-density", v); }},
       {"layer-score-error", "on/off: |eps_hat - eps*| (mixtures)",
        [](AppState& s, const std::string& v) { s.layers.score_error = parse_bool("layer-score-error", v); }},
+      {"compare", "on/off: forward mode also shows the other method (closed form / chain) at the same t",
+       [](AppState& s, const std::string& v) { s.layers.compare_forward = parse_bool("compare", v); }},
       {"color-by-origin", "on/off: colour points by where they start or end",
        [](AppState& s, const std::string& v) { s.layers.color_by_origin = parse_bool("color-by-origin", v); }},
       {"draw", "on/off: clicks on the canvas add data points (the data becomes the drawn points)",
        [](AppState& s, const std::string& v) {
          s.drawing = parse_bool("draw", v);
          if (s.drawing) s.data.origin = DataOrigin::Drawn;
+       }},
+      {"plots", "the tab of the plots column: schedule, editor, training",
+       [](AppState& s, const std::string& v) {
+         static const char* tabs[] = {"schedule", "editor", "training"};
+         for (int i = 0; i < 3; ++i)
+           if (v == tabs[i]) {
+             s.plots_tab_request = i;
+             return;
+           }
+         throw std::invalid_argument("plots: unknown value '" + v + "'; allowed: schedule, editor, training");
        }},
       {"follow", "index of the point to follow (-1: none)",
        [](AppState& s, const std::string& v) { s.followed_point = static_cast<int>(parse_int("follow", v, -1, 1 << 30)); }},
@@ -158,6 +170,14 @@ const std::vector<Control>& controls() {
          const double lr = parse_double("lr", v);
          if (!(lr > 0 && lr < 1)) throw std::invalid_argument("lr: must be in (0, 1)");
          s.training.learning_rate = static_cast<float>(lr);
+       }},
+      {"training", "on/off/reset: start (or resume), pause or discard live training",
+       [](AppState& s, const std::string& v) {
+         if (v == "reset") {
+           s.training.request = TrainingRequest::Reset;
+           return;
+         }
+         s.training.request = parse_bool("training", v) ? TrainingRequest::Start : TrainingRequest::Pause;
        }},
       {"batch", "batch size of live training",
        [](AppState& s, const std::string& v) { s.training.batch_size = static_cast<int>(parse_int("batch", v, 1, 65536)); }},

@@ -137,13 +137,24 @@ void Lab::Impl::load_data(const AppState& state) {
   }
   Rng rng(mix_seed(state.data.seed, kForwardNoiseStream));
   forward_eps = rng.normal({x0.size(0), 2});
-  forward_t = -1;
+  forward_key = ~0ull;
 }
 
 void Lab::Impl::update_model(const AppState& state) {
-  const std::uint64_t inputs = data_version * 8 + static_cast<std::uint64_t>(state.model);
-  if (inputs == model_inputs_version) return;
-  model_inputs_version = inputs;
+  // The live model changes with every snapshot of the training run; the others with the data.
+  const std::uint64_t live = state.model == ModelSource::Live ? training->live_version() : 0;
+  if (data_version == model_inputs_data && state.model == model_inputs_source && live == model_inputs_live) return;
+  model_inputs_data = data_version;
+  model_inputs_source = state.model;
+  model_inputs_live = live;
+  if (state.model == ModelSource::Live) {
+    model_source = state.model;
+    model = training->live_model();
+    model_note.clear();
+    model_error = model ? "" : "no network has been trained here yet: press Start in the Training section";
+    ++model_version;
+    return;
+  }
   ModelInputs in;
   in.dataset_name = data_name;
   in.builtin = builtin;
@@ -205,10 +216,13 @@ void Lab::sync(AppState& state) {
   m.followed = state.followed_point;
   if (m.followed >= static_cast<int>(m.x0.size(0))) state.followed_point = m.followed = -1;
   if (m.mode == LabMode::Reverse || m.reverse_started) m.update_reverse(state);
-  if (m.mode == LabMode::Forward)
+  if (m.mode == LabMode::Forward) {
     m.update_forward(state);
-  else
+  } else {
     m.update_shown_reverse(state);
+    m.comparison.clear();
+    m.comparison_key = ~0ull;
+  }
 }
 
 void Lab::set_schedule(const NoiseSchedule& schedule) {
@@ -217,7 +231,7 @@ void Lab::set_schedule(const NoiseSchedule& schedule) {
   m.schedule = schedule;
   m.schedule_set = true;
   ++m.schedule_version;
-  m.forward_t = -1;
+  m.forward_key = ~0ull;
   m.chain_key = ~0ull;
 }
 
@@ -225,16 +239,9 @@ void Lab::set_schedule(const NoiseSchedule& schedule) {
 // [SECTION] The points at the cursor
 // ============================================================================================
 
-void Lab::Impl::update_forward(AppState& state) {
-  const int T = schedule.timesteps();
-  if (state.playback.requested_t >= 0) {
-    state.playback.cursor = std::min(state.playback.requested_t, T);
-    state.playback.requested_t = -1;
-  }
-  const int t = std::clamp(static_cast<int>(std::floor(state.playback.cursor)), 0, T);
-  frame = t;
+std::vector<float> Lab::Impl::forward_points(ForwardMode method, int t) {
   torch::NoGradGuard no_grad;
-  if (forward_mode == ForwardMode::Chain) {
+  if (method == ForwardMode::Chain) {
     const std::uint64_t key = data_version * 1000003ull + schedule_version * 7919ull + static_cast<std::uint64_t>(followed + 1);
     if (key != chain_key) {
       // Track the paths of a few points (for the trajectories layer) and of the followed point.
@@ -245,20 +252,40 @@ void Lab::Impl::update_forward(AppState& state) {
       if (followed >= 0) tracked.push_back(followed);
       chain.reset(x0, data_key.seed, tracked);
       chain_key = key;
-      forward_t = -1;
     }
-    if (t != forward_t) {
-      current = to_floats(chain.at(schedule, t));
-      forward_t = t;
-      ++shown_version;
-    }
-  } else if (t != forward_t || forward_t < 0) {
-    // Closed form q(x_t | x_0) (Ho et al. 2020, Eq. (4)) with the same eps at every t, so each point
-    // moves continuously as t is scrubbed: x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps.
-    const double a = schedule.sqrt_alpha_bar(t), b = schedule.sqrt_one_minus_alpha_bar(t);
-    current = to_floats(a * x0 + b * forward_eps);
-    forward_t = t;
+    return to_floats(chain.at(schedule, t));
+  }
+  // Closed form q(x_t | x_0) (Ho et al. 2020, Eq. (4)) with the same eps at every t, so each point
+  // moves continuously as t is scrubbed: x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps.
+  const double a = schedule.sqrt_alpha_bar(t), b = schedule.sqrt_one_minus_alpha_bar(t);
+  return to_floats(a * x0 + b * forward_eps);
+}
+
+void Lab::Impl::update_forward(AppState& state) {
+  const int T = schedule.timesteps();
+  if (state.playback.requested_t >= 0) {
+    state.playback.cursor = std::min(state.playback.requested_t, T);
+    state.playback.requested_t = -1;
+  }
+  const int t = std::clamp(static_cast<int>(std::floor(state.playback.cursor)), 0, T);
+  frame = t;
+  const std::uint64_t key = ((data_version * 1000003ull + schedule_version) * 4001ull + static_cast<std::uint64_t>(t)) * 4 +
+                            static_cast<std::uint64_t>(forward_mode) * 2 + (forward_mode == ForwardMode::Chain && followed >= 0);
+  if (key != forward_key || (forward_mode == ForwardMode::Chain && chain_key == ~0ull)) {
+    current = forward_points(forward_mode, t);
+    forward_key = key;
     ++shown_version;
+  }
+  // The other method at the same t, to show that both reach the same distribution.
+  if (state.layers.compare_forward) {
+    const ForwardMode other = forward_mode == ForwardMode::Chain ? ForwardMode::ClosedForm : ForwardMode::Chain;
+    if (key != comparison_key) {
+      comparison = forward_points(other, t);
+      comparison_key = key;
+    }
+  } else {
+    comparison.clear();
+    comparison_key = ~0ull;
   }
   colors = color_by_origin ? data_colors : std::vector<std::uint32_t>();
 }
@@ -309,6 +336,7 @@ const std::string& Lab::data_error() const { return impl_->data_error; }
 const std::string& Lab::schedule_error() const { return impl_->schedule_error; }
 bool Lab::data_is_mixture() const { return impl_->mixture.has_value(); }
 const std::vector<float>& Lab::current_points() const { return impl_->current; }
+const std::vector<float>& Lab::comparison_points() const { return impl_->comparison; }
 std::uint64_t Lab::shown_version() const { return impl_->shown_version; }
 const std::vector<int>& Lab::sampling_timesteps() const { return impl_->grid; }
 
@@ -371,9 +399,11 @@ double Lab::last_reverse_ms_per_step() const { return impl_->last_ms_per_step; }
 // [SECTION] Queries: trajectories, followed point, statistics
 // ============================================================================================
 
-void Lab::trajectories(int max_points, int max_vertices, std::vector<float>* xy, int* paths, int* length) const {
+void Lab::trajectories(int max_points, int max_vertices, std::vector<float>* xy, int* paths, int* length,
+                       std::vector<int>* indices) const {
   const Impl& m = *impl_;
   xy->clear();
+  if (indices) indices->clear();
   *paths = 0;
   *length = 0;
   const int n = m.num_points();
@@ -397,6 +427,7 @@ void Lab::trajectories(int max_points, int max_vertices, std::vector<float>* xy,
       }
     *paths = rows;
     *length = count;
+    if (indices) indices->assign(tracked.begin(), tracked.begin() + rows);
     return;
   }
   const int stride = std::max(1, n / std::max(1, max_points));
@@ -430,6 +461,7 @@ void Lab::trajectories(int max_points, int max_vertices, std::vector<float>* xy,
   }
   *paths = static_cast<int>(rows.size());
   *length = count;
+  if (indices) *indices = rows;
 }
 
 FollowInfo Lab::follow(int index) const {
@@ -511,12 +543,27 @@ PointStats Lab::stats() const {
   const std::uint64_t key = m.shown_version * 1000003ull + m.data_version;
   if (key == m.stats_key) return m.stats_cache;
   m.stats_key = key;
-  PointStats& stats = m.stats_cache;
-  stats = PointStats();
-  const int n = m.num_points();
+  m.stats_cache = m.point_stats(m.current);
+  return m.stats_cache;
+}
+
+PointStats Lab::comparison_stats() const {
+  Impl& m = *impl_;
+  if (m.comparison.empty()) return PointStats();
+  if (m.comparison_key != m.comparison_stats_key) {
+    m.comparison_stats_key = m.comparison_key;
+    m.comparison_stats_cache = m.point_stats(m.comparison);
+  }
+  return m.comparison_stats_cache;
+}
+
+PointStats Lab::Impl::point_stats(const std::vector<float>& points) const {
+  const Impl& m = *this;
+  PointStats stats;
+  const int n = static_cast<int>(points.size() / 2);
   stats.n = n;
   if (n == 0) return stats;
-  const float* p = m.current.data();
+  const float* p = points.data();
   for (int i = 0; i < n; ++i) {
     stats.mean[0] += p[2 * i];
     stats.mean[1] += p[2 * i + 1];
@@ -599,8 +646,9 @@ ModelInfo Lab::model_info(ModelSource source, const AppState& state) const {
       break;
     }
     case ModelSource::Live:
-      info.available = false;
-      info.description = "train a network in the Training panel first";
+      info.available = m.training->live_model() != nullptr;
+      info.description = info.available ? "the network being trained here (its latest EMA snapshot)"
+                                        : "train a network in the Training section first";
       break;
   }
   if (source == m.model_source && !m.model_error.empty()) {

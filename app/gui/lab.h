@@ -107,6 +107,18 @@ struct Formula {
   std::string note;      // a remark (the variance mistake, the last step without noise, ...)
 };
 
+// Where live training stands (lab_training.cpp).
+struct TrainingStatus {
+  bool exists = false;    // a network is being trained (or was, and is paused)
+  bool running = false;   // the training thread is taking steps now
+  std::int64_t step = 0;
+  double loss = 0;        // mean loss of the last interval read back
+  double steps_per_second = 0;
+  std::string device;     // "cpu (1 thread)"
+  std::string message;    // the last problem (divergence, a file that could not be saved or loaded)
+  std::uint64_t snapshots = 0;  // EMA snapshots published for sampling so far
+};
+
 struct ModelInfo {
   bool available = false;
   std::string description;  // what it is, or why it is not available
@@ -140,12 +152,17 @@ class Lab {
 
   // ---- the points at the cursor ---------------------------------------------------------------------
   const std::vector<float>& current_points() const;
+  // Forward mode with Layers::compare_forward: the other method (chain / closed form) at the same t.
+  const std::vector<float>& comparison_points() const;
+  PointStats comparison_stats() const;
   std::uint64_t shown_version() const;  // changes whenever current_points() does
   StepInfo step_info() const;
   const std::vector<int>& sampling_timesteps() const;  // reverse: the K timesteps visited, ascending
   ReverseStatus reverse_status() const;
-  // Paths of up to max_points points from the start to the cursor, each of `length` vertices.
-  void trajectories(int max_points, int max_vertices, std::vector<float>* xy, int* paths, int* length) const;
+  // Paths of up to max_points points from the start to the cursor, each of `length` vertices; `indices`
+  // (optional) receives the point index of each path.
+  void trajectories(int max_points, int max_vertices, std::vector<float>* xy, int* paths, int* length,
+                    std::vector<int>* indices = nullptr) const;
   FollowInfo follow(int index) const;
   PointStats stats() const;
   Formula formula(int followed_point) const;
@@ -162,6 +179,24 @@ class Lab {
   const ArrowField& eps_field(const DataBox& box, int cells_across);
   const ScalarGrid& density(const DataBox& box, int resolution);
   const ScalarGrid& score_error(const DataBox& box, int resolution);  // empty unless a mixture
+
+  // ---- live training (lab_training.cpp): a background thread, snapshots of the EMA weights ----------
+  // Starts training on the current data (a new MLP if none exists) or resumes it.
+  void training_start(const AppState& state);
+  void training_pause();
+  void training_reset();
+  // Live edits: apply from the next step.
+  void training_set(float learning_rate, int batch_size);
+  TrainingStatus training_status() const;
+  // The per-step loss, thinned to at most max_points (step, loss) pairs.
+  void training_loss(int max_points, std::vector<double>* steps, std::vector<double>* loss) const;
+  // The running loss by noise level, placed at the timesteps of `schedule` with that log-SNR.
+  void training_loss_by_t(const NoiseSchedule& schedule, std::vector<double>* t, std::vector<double>* loss) const;
+  // Checkpoints; false with *error set (the message names the file) when it fails.
+  bool training_save(const std::string& path, std::string* error);
+  bool training_load(const std::string& path, const AppState& state, std::string* error);
+  // Publishes the current EMA weights as the "trained here" model now.
+  void training_snapshot();
 
   // Blocks until the reverse run in progress is done (tests and --bench-frames); false if none ran.
   bool wait_for_reverse(double timeout_seconds);

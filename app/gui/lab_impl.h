@@ -15,6 +15,7 @@
 
 #include "app/gui/lab.h"
 #include "app/gui/lab_models.h"
+#include "app/gui/lab_training.h"
 #include "core/datasets2d.h"
 #include "core/forward_process.h"
 #include "core/rng.h"
@@ -229,10 +230,15 @@ struct Lab::Impl {
 
   // Model.
   ModelSource model_source = ModelSource::Exact;
-  std::uint64_t model_inputs_version = ~0ull;
+  std::uint64_t model_inputs_data = ~0ull, model_inputs_live = ~0ull;
+  ModelSource model_inputs_source = ModelSource::Exact;
   ModelPtr model;
   std::string model_error;
   std::string model_note;  // e.g. the fallback used when no pretrained network exists
+
+  // Live training.
+  std::unique_ptr<detail::TrainingRun> training = std::make_unique<detail::TrainingRun>();
+  std::string training_error;
   std::uint64_t model_version = 0;
 
   // Mode and cursor.
@@ -243,7 +249,10 @@ struct Lab::Impl {
 
   // Forward process.
   torch::Tensor forward_eps;  // the noise of the closed form, fixed per data set
-  int forward_t = -1;
+  std::uint64_t forward_key = ~0ull;  // what `current` shows in forward mode
+  std::vector<float> comparison;      // the other forward method at the same t (Layers::compare_forward)
+  std::uint64_t comparison_key = ~0ull, comparison_stats_key = ~0ull;
+  PointStats comparison_stats_cache;
   detail::ChainCache chain;
   std::uint64_t chain_key = ~0ull;
   int followed = -1;
@@ -295,6 +304,8 @@ struct Lab::Impl {
   void update_model(const AppState& state);
   void update_reverse(const AppState& state);
   void update_forward(AppState& state);
+  std::vector<float> forward_points(ForwardMode method, int t);
+  PointStats point_stats(const std::vector<float>& points) const;
   void update_shown_reverse(AppState& state);
 };
 

@@ -1,6 +1,9 @@
 #include "app/gui/lab_models.h"
 
+#include <cstdio>
 #include <fstream>
+
+#include "core/checkpoint.h"
 
 namespace dlab::gui {
 
@@ -53,8 +56,21 @@ ModelPtr pretrained_model(const ModelInputs& inputs, std::string* why) {
     *why = "no pretrained network for " + inputs.dataset_name + " yet";
     return nullptr;
   }
-  *why = "loading checkpoints arrives with the training issue";
-  return nullptr;
+  const LoadedDenoiser loaded = load_denoiser_for_sampling(path, torch::kCPU, ModelKind::Mlp);
+  if (loaded.spec.data_shape != std::vector<std::int64_t>{2}) {
+    *why = path + ": not a 2D point model";
+    return nullptr;
+  }
+  auto model = std::make_shared<Model>();
+  model->source = ModelSource::Pretrained;
+  model->prediction = loaded.spec.prediction;
+  char description[200];
+  std::snprintf(description, sizeof description, "the MLP shipped for %s (%lld training steps, loss %.4f)",
+                inputs.dataset_name.c_str(), static_cast<long long>(loaded.metadata.training_steps),
+                loaded.metadata.final_loss);
+  model->description = description;
+  model->denoiser = make_network_denoiser(loaded.net, torch::kCPU);
+  return model;
 }
 
 }  // namespace
@@ -66,7 +82,7 @@ ModelPtr make_model(ModelSource source, const ModelInputs& inputs, std::string* 
       case ModelSource::Exact: return exact_model(inputs, why);
       case ModelSource::Empirical: return empirical_model(inputs, why);
       case ModelSource::Pretrained: return pretrained_model(inputs, why);
-      case ModelSource::Live: *why = "no network has been trained here yet: press Start in the Training panel"; return nullptr;
+      case ModelSource::Live: *why = "no network has been trained here yet: press Start in the Training section"; return nullptr;
     }
   } catch (const std::exception& e) {
     *why = e.what();

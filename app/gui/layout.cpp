@@ -10,8 +10,8 @@ Layout compute_layout(ImVec2 display, float s) {
   // Widths and heights in pixels at UI scale 1, for 1280x720; everything grows with the scale.
   const float controls_w = std::min(310.0f * s, display.x * 0.26f);
   const float plots_w = std::min(420.0f * s, display.x * 0.33f);
-  const float timeline_h = 84.0f * s;
-  const float formula_h = std::min(150.0f * s, display.y * 0.24f);
+  const float timeline_h = 80.0f * s;
+  const float formula_h = std::min(170.0f * s, display.y * 0.26f);
   const float center_x = controls_w;
   const float center_w = std::max(100.0f, display.x - controls_w - plots_w);
   const float canvas_h = std::max(100.0f, display.y - timeline_h - formula_h);

@@ -11,8 +11,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "app/gui/canvas_renderer.h"
+#include "app/gui/controls.h"
 #include "app/gui/lab.h"
 #include "app/gui/panels.h"
 
@@ -89,6 +93,10 @@ void draw_gl_layers(PanelContext& context, const CanvasView& view) {
     renderer.draw_points(data.data(), nullptr, static_cast<int>(data.size() / 2), radius * 0.9f, colors::kData,
                          IM_COL32(255, 255, 255, 90));
   }
+  const auto& comparison = lab.comparison_points();
+  if (!comparison.empty())
+    renderer.draw_points(comparison.data(), nullptr, static_cast<int>(comparison.size() / 2), radius * 0.8f,
+                         IM_COL32(235, 240, 255, 255), IM_COL32(255, 255, 255, 150));
   if (state.layers.points) {
     const auto& points = lab.current_points();
     const auto& point_colors = lab.point_colors();
@@ -114,13 +122,18 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
 
   if (state.layers.trajectories) {
     std::vector<float> xy;
+    std::vector<int> indices;
     int paths = 0, length = 0;
-    lab.trajectories(150, 160, &xy, &paths, &length);
+    lab.trajectories(150, 160, &xy, &paths, &length, &indices);
+    const auto& point_colors = lab.point_colors();
     std::vector<ImVec2> line(static_cast<std::size_t>(length));
     for (int p = 0; p < paths; ++p) {
       for (int j = 0; j < length; ++j) line[j] = px(xy[(static_cast<std::size_t>(p) * length + j) * 2],
                                                      xy[(static_cast<std::size_t>(p) * length + j) * 2 + 1]);
-      draw->AddPolyline(line.data(), length, IM_COL32(220, 225, 240, 38), 0, 1.0f * s);
+      // Each path in its point's colour, faint, so the bundle of paths stays readable.
+      const std::size_t index = static_cast<std::size_t>(indices[p]);
+      const ImU32 color = index < point_colors.size() ? point_colors[index] : IM_COL32(220, 225, 240, 255);
+      draw->AddPolyline(line.data(), length, with_alpha(color, 0.3f), 0, 1.2f * s);
     }
   }
 
@@ -139,7 +152,7 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
     if (follow.valid) {
       std::vector<ImVec2> path;
       for (std::size_t i = 0; i + 1 < follow.path.size(); i += 2) path.push_back(px(follow.path[i], follow.path[i + 1]));
-      if (path.size() > 1) draw->AddPolyline(path.data(), static_cast<int>(path.size()), IM_COL32(255, 255, 255, 200), 0, 2.0f * s);
+      if (path.size() > 1) draw->AddPolyline(path.data(), static_cast<int>(path.size()), IM_COL32(255, 235, 160, 150), 0, 1.5f * s);
       const ImVec2 at = px(follow.position[0], follow.position[1]);
       if (follow.has_origin) {
         const ImVec2 o = px(follow.origin[0], follow.origin[1]);
@@ -186,8 +199,10 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
     draw->AddText(ImVec2(cursor.x + 15 * s, cursor.y), colors::kText, label);
     cursor.y += line;
   };
-  draw->AddRectFilled(ImVec2(cursor.x - 6 * s, cursor.y - 4 * s), ImVec2(cursor.x + 230 * s, cursor.y + line * 2 + 2 * s),
-                      IM_COL32(14, 16, 21, 170), 4 * s);
+  const int legend_lines = static_cast<int>(state.layers.data) + static_cast<int>(state.layers.points) +
+                           static_cast<int>(!lab.comparison_points().empty());
+  draw->AddRectFilled(ImVec2(cursor.x - 6 * s, cursor.y - 4 * s),
+                      ImVec2(cursor.x + 250 * s, cursor.y + line * legend_lines + 2 * s), IM_COL32(14, 16, 21, 170), 4 * s);
   if (state.layers.data) legend(with_alpha(colors::kData, 0.6f), "x\u2080  data");
   if (state.layers.points) {
     char label[64];
@@ -195,19 +210,28 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
                   lab.point_colors().empty() ? "" : "  (colour: origin)");
     legend(colors::kPoints, label);
   }
+  const bool comparing = !lab.comparison_points().empty();
+  if (comparing)
+    legend(IM_COL32(235, 240, 255, 160), is_chain(state.playback.forward_mode) ? "x\u209c by the closed form" : "x\u209c by the chain");
 
-  // Statistics of x_t, bottom right above the axis labels: is it N(0, I) yet?
+  // Statistics of x_t, bottom right above the axis labels: is it N(0, I) yet? With the comparison on,
+  // one line per method.
+  std::vector<std::pair<std::string, PointStats>> rows;
   const PointStats stats = lab.stats();
-  if (stats.n > 0) {
-    std::snprintf(text, sizeof text, "%d points", stats.n);
-    char line_text[160];
-    std::snprintf(line_text, sizeof line_text, "mean (%.2f, %.2f)   cov [[%.2f, %.2f], [%.2f, %.2f]]", stats.mean[0],
-                  stats.mean[1], stats.cov[0][0], stats.cov[0][1], stats.cov[1][0], stats.cov[1][1]);
+  if (stats.n > 0) rows.emplace_back(comparing ? (is_chain(state.playback.forward_mode) ? "chain" : "closed form") : "", stats);
+  if (comparing) rows.emplace_back(is_chain(state.playback.forward_mode) ? "closed form" : "chain", lab.comparison_stats());
+  float bottom = origin.y + view.height_px - ImGui::GetTextLineHeight() - 10 * s;
+  for (auto row = rows.rbegin(); row != rows.rend(); ++row) {
+    const PointStats& st = row->second;
+    char line_text[200];
+    std::snprintf(line_text, sizeof line_text, "%s%smean (%.2f, %.2f)   cov [[%.2f, %.2f], [%.2f, %.2f]]", row->first.c_str(),
+                  row->first.empty() ? "" : ":  ", st.mean[0], st.mean[1], st.cov[0][0], st.cov[0][1], st.cov[1][0], st.cov[1][1]);
     const ImVec2 size = ImGui::CalcTextSize(line_text);
-    const ImVec2 at(origin.x + view.width_px - size.x - 10 * s, origin.y + view.height_px - size.y - ImGui::GetTextLineHeight() - 10 * s);
+    const ImVec2 at(origin.x + view.width_px - size.x - 10 * s, bottom - size.y);
     draw->AddRectFilled(ImVec2(at.x - 6 * s, at.y - 3 * s), ImVec2(at.x + size.x + 6 * s, at.y + size.y + 3 * s),
                         IM_COL32(14, 16, 21, 190), 4 * s);
     draw->AddText(at, colors::kTextDim, line_text);
+    bottom -= size.y + 6 * s;
   }
 }
 
@@ -257,9 +281,12 @@ void handle_mouse(PanelContext& context, CanvasView& view, ImVec2 origin) {
     state.followed_point = index;
   }
   if (hovered) {
-    ImGui::BeginTooltip();
-    ImGui::Text("(%.2f, %.2f)", data_x, data_y);
-    ImGui::EndTooltip();
+    // The mouse's data coordinates, quietly in the bottom-left corner (a tooltip would cover the points).
+    char text[48];
+    std::snprintf(text, sizeof text, "(%.2f, %.2f)", data_x, data_y);
+    ImGui::GetWindowDrawList()->AddText(ImVec2(origin.x + 8 * state.ui_scale,
+                                               origin.y + view.height_px - 2.2f * ImGui::GetTextLineHeight()),
+                                        colors::kText, text);
   }
 }
 

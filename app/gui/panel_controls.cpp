@@ -161,6 +161,9 @@ void forward_section(PanelContext& context) {
   tooltip("Closed form: sample x\u209c from q(x\u209c | x\u2080) in one go, each point moving along a fixed \u03b5. "
           "Chain: apply q(x\u209c | x\u209c\u208b\u2081) t times with fresh noise each step. Both give the same "
           "distribution at every t (compare the statistics).");
+  ImGui::Checkbox("Show the other method too", &context.state.layers.compare_forward);
+  tooltip("Draws the points of the other method at the same t in white, with their mean and covariance: the "
+          "closed form and the chain are different random draws of the same distribution q(x\u209c | x\u2080).");
 }
 
 void sampler_section(PanelContext& context) {

@@ -3,6 +3,7 @@
 //
 // [SECTION] Schedule plots
 // [SECTION] Custom curve editor
+// [SECTION] Training curves
 // [SECTION] Panel
 #include <algorithm>
 #include <cmath>
@@ -201,13 +202,53 @@ void curve_editor(PanelContext& context) {
   if (context.lab) {
     const double kl = context.lab->prior_kl();
     const bool gaussian = kl < 1e-3;
-    ImGui::TextColored(gaussian ? ImVec4(0.5f, 0.9f, 0.6f, 1) : ImVec4(1.0f, 0.6f, 0.4f, 1),
-                       "x_T %s: KL(q(x_T|x_0) \u2016 N(0,I)) = %.2g nats/dim", gaussian ? "is Gaussian" : "is NOT Gaussian",
-                       kl);
+    ImGui::PushStyleColor(ImGuiCol_Text, gaussian ? ImVec4(0.5f, 0.9f, 0.6f, 1) : ImVec4(1.0f, 0.6f, 0.4f, 1));
+    ImGui::TextWrapped("x_T %s: KL(q(x_T | x\u2080) \u2016 N(0, I)) = %.2g nats per dimension",
+                       gaussian ? "is Gaussian" : "is NOT Gaussian", kl);
+    ImGui::PopStyleColor();
     tooltip("The prior term L_T of the variational bound (Ho et al. 2020, Eq. 5), averaged over the data: how far "
             "x_T is from the N(0, I) that sampling starts from. Below 0.001 the mismatch is invisible; with "
             "T = 50 and a linear schedule it is not (x_T keeps the data's shape).");
   }
+}
+
+// ============================================================================================
+// [SECTION] Training curves
+// ============================================================================================
+
+void training_plots(PanelContext& context) {
+  if (!context.lab) return;
+  const TrainingStatus status = context.lab->training_status();
+  if (!status.exists) {
+    ImGui::TextWrapped("Start training in the Training section of the controls: the loss appears here as it runs, "
+                       "and the loss by timestep shows which noise levels are hard to learn.");
+    return;
+  }
+  const float height = (ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 2) / 2;
+  std::vector<double> steps, loss;
+  context.lab->training_loss(600, &steps, &loss);
+  if (plot::BeginPlot("Training loss", ImVec2(0, height), plot::kIntegerX)) {
+    plot::SetupAxes("step", nullptr, plot::kLogY);
+    plot::Line("L_simple = |\u03b5 \u2212 \u03b5_\u03b8(x\u209c, t)|\u00b2", steps.data(), loss.data(),
+               static_cast<int>(steps.size()), colors::kSeries[0]);
+    plot::EndPlot();
+  }
+  plot::TitleHelp("The mean squared error between the noise \u03b5 added to x\u2080 and the network's prediction "
+                  "\u03b5_\u03b8(x\u209c, t), averaged over t (Ho et al. 2020, Eq. 14). It does not go to 0: at large t, "
+                  "x\u209c says little about \u03b5 for points near each other.");
+  std::vector<double> ts, by_t;
+  context.lab->training_loss_by_t(context.schedule, &ts, &by_t);
+  if (plot::BeginPlot("Loss by timestep", ImVec2(0, height), plot::kIntegerX)) {
+    plot::SetupAxes("t", nullptr, plot::kLogY);
+    plot::SetupXLimits(0, context.schedule.timesteps());
+    plot::Line("running mean", ts.data(), by_t.data(), static_cast<int>(ts.size()), colors::kSeries[1]);
+    marker(context);
+    plot::EndPlot();
+  }
+  plot::TitleHelp("The loss of recent batches by noise level, placed at the t of the current schedule with that "
+                  "log-SNR. Small t (little noise) is the hard part: \u03b5 must be read off a nearly clean x\u209c.");
+  ImGui::Text("step %lld   loss %.4f   %.0f steps/s", static_cast<long long>(status.step), status.loss,
+              status.steps_per_second);
 }
 
 }  // namespace
@@ -221,17 +262,24 @@ void panel_plots(PanelContext& context, const PanelRect& rect) {
     ImGui::End();
     return;
   }
+  int& request = context.state.plots_tab_request;
+  const auto flags = [&](int tab) { return request == tab ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None; };
   if (ImGui::BeginTabBar("plots")) {
-    if (ImGui::BeginTabItem("Schedule")) {
+    if (ImGui::BeginTabItem("Schedule", nullptr, flags(0))) {
       schedule_plots(context);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Schedule editor")) {
+    if (ImGui::BeginTabItem("Schedule editor", nullptr, flags(1))) {
       curve_editor(context);
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Training", nullptr, flags(2))) {
+      training_plots(context);
       ImGui::EndTabItem();
     }
     ImGui::EndTabBar();
   }
+  request = -1;
   ImGui::End();
 }
 

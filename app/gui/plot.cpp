@@ -86,6 +86,9 @@ ImRect g_last_title_row;  // of the last plot ended, for TitleHelp
 
 bool finite(double v) { return std::isfinite(v); }
 
+// Line widths and handles grow with the font, so the plots read the same at 4K.
+float ui_scale() { return ImGui::GetFontSize() / kBaseFontPx; }
+
 // ============================================================================================
 // [SECTION] Axes: fitting, ticks, transforms
 // ============================================================================================
@@ -449,7 +452,7 @@ bool DragPoint(int id, double* x, double* y, ImU32 color, float radius_px) {
   const ImGuiIO& io = ImGui::GetIO();
   const ImVec2 at(px_x(*x), px_y(*y));
   const float dx = io.MousePos.x - at.x, dy = io.MousePos.y - at.y;
-  const float grab = radius_px + 4;
+  const float grab = (radius_px + 4) * ui_scale();
   const bool near = dx * dx + dy * dy <= grab * grab;
   if (memory.active_drag < 0 && near && g_plot.hovered && ImGui::IsMouseClicked(0)) memory.active_drag = id;
   bool changed = false;
@@ -485,18 +488,23 @@ void EndPlot() {
   if (!(g_plot.flags & kNoLegend)) {
     float x = g_plot.frame.Min.x + math_text_size(g_plot.title.c_str()).x + line_height * 1.2f;
     const float mid = g_plot.frame.Min.y + line_height * 0.5f;
-    for (const Series& s : g_plot.series) {
-      if (!s.in_legend()) continue;
-      const float label_width = math_text_size(s.label.c_str()).x;
-      if (x + line_height * 1.4f + label_width > g_plot.frame.Max.x) break;
-      if (s.kind == SeriesKind::Line || s.kind == SeriesKind::LineY)
-        draw->AddLine(ImVec2(x, mid), ImVec2(x + line_height, mid), s.color, 3.0f);
-      else
-        draw->AddRectFilled(ImVec2(x, mid - line_height * 0.3f), ImVec2(x + line_height, mid + line_height * 0.3f),
-                            s.color);
-      x += line_height * 1.3f;
-      draw_math_text(draw, ImVec2(x, g_plot.frame.Min.y), colors::kTextDim, s.label.c_str());
-      x += label_width + line_height;
+    // Lines first: they are what the plot is about; shaded regions after.
+    for (int pass = 0; pass < 2; ++pass) {
+      for (const Series& s : g_plot.series) {
+        if (!s.in_legend()) continue;
+        const bool is_line = s.kind == SeriesKind::Line || s.kind == SeriesKind::LineY;
+        if (is_line != (pass == 0)) continue;
+        const float label_width = math_text_size(s.label.c_str()).x;
+        if (x + line_height * 1.4f + label_width > g_plot.frame.Max.x) break;
+        if (is_line)
+          draw->AddLine(ImVec2(x, mid), ImVec2(x + line_height, mid), s.color, 3.0f * ui_scale());
+        else
+          draw->AddRectFilled(ImVec2(x, mid - line_height * 0.3f), ImVec2(x + line_height, mid + line_height * 0.3f),
+                              s.color | 0xFF000000u);
+        x += line_height * 1.3f;
+        draw_math_text(draw, ImVec2(x, g_plot.frame.Min.y), colors::kTextDim, s.label.c_str());
+        x += label_width + line_height;
+      }
     }
   }
 
@@ -513,7 +521,7 @@ void EndPlot() {
         break;
       case SeriesKind::LineY: {
         const float y = px_y(s.y);
-        draw->AddLine(ImVec2(a.Min.x, y), ImVec2(a.Max.x, y), s.color, 1.5f);
+        draw->AddLine(ImVec2(a.Min.x, y), ImVec2(a.Max.x, y), s.color, 1.5f * ui_scale());
         break;
       }
       case SeriesKind::Shaded: {
@@ -533,7 +541,7 @@ void EndPlot() {
       case SeriesKind::Line:
         polyline_pixels(s.xs, s.ys, &runs);
         for (const auto& run : runs)
-          draw->AddPolyline(run.data(), static_cast<int>(run.size()), s.color, 0, s.thickness);
+          draw->AddPolyline(run.data(), static_cast<int>(run.size()), s.color, 0, s.thickness * ui_scale());
         break;
     }
   }
@@ -542,7 +550,7 @@ void EndPlot() {
   for (const Marker& m : g_plot.markers) {
     if (m.x < g_plot.x.min || m.x > g_plot.x.max) continue;
     const float x = px_x(m.x);
-    draw->AddLine(ImVec2(x, a.Min.y), ImVec2(x, a.Max.y), colors::kMarker, 2.0f);
+    draw->AddLine(ImVec2(x, a.Min.y), ImVec2(x, a.Max.y), colors::kMarker, 2.0f * ui_scale());
     if (!m.label.empty()) {
       const ImVec2 size = ImGui::CalcTextSize(m.label.c_str());
       const float left = std::min(x + 4, a.Max.x - size.x - 2);
@@ -554,8 +562,9 @@ void EndPlot() {
 
   for (const DragRecord& d : g_plot.drags) {
     const ImVec2 at(px_x(d.x), px_y(d.y));
-    draw->AddCircleFilled(at, d.radius * (d.active ? 1.3f : 1.0f), d.color);
-    draw->AddCircle(at, d.radius * (d.active ? 1.3f : 1.0f), colors::kText, 0, 1.5f);
+    const float radius = d.radius * ui_scale() * (d.active ? 1.3f : 1.0f);
+    draw->AddCircleFilled(at, radius, d.color);
+    draw->AddCircle(at, radius, colors::kText, 0, 1.5f * ui_scale());
   }
 
   // Hover read-out: a crosshair, a dot on each line, and a tooltip with the values.
@@ -591,7 +600,7 @@ void EndPlot() {
         if (s.kind != SeriesKind::Line) continue;
         const int i = nearest_index(s.xs, x_shown);
         if (i < 0) continue;
-        if (finite(to_axis_y(s.ys[i]))) draw->AddCircleFilled(ImVec2(px_x(s.xs[i]), px_y(s.ys[i])), 4.0f, s.color);
+        if (finite(to_axis_y(s.ys[i]))) draw->AddCircleFilled(ImVec2(px_x(s.xs[i]), px_y(s.ys[i])), 4.0f * ui_scale(), s.color);
         FormatValue(s.ys[i], text, sizeof text, 5);
         math_text(s.in_legend() ? s.label.c_str() : "y", s.color);
         ImGui::SameLine();

@@ -16,7 +16,7 @@ const std::map<std::string, std::pair<int, int>>& arities() {
       {"set", {2, 2}},     {"play", {0, 0}},  {"pause", {0, 0}},         {"wait", {1, 1}},
       {"step", {0, 1}},    {"home", {0, 0}},  {"end", {0, 0}},           {"click", {2, 2}},
       {"key", {1, 1}},     {"quit", {0, 0}},  {"wait-sampling", {0, 0}}, {"screenshot", {1, 1}},
-      {"stats", {1, 1}},
+      {"stats", {1, 1}},   {"wait-training", {1, 1}},
   };
   return table;
 }
@@ -69,7 +69,8 @@ std::vector<ScriptCommand> parse_script(const std::string& text, const std::stri
                                     ? std::to_string(arity->second.first)
                                     : std::to_string(arity->second.first) + " or " + std::to_string(arity->second.second)) +
                                " argument(s), got " + std::to_string(count));
-    const bool numeric = command.name == "wait" || command.name == "step" || command.name == "click";
+    const bool numeric = command.name == "wait" || command.name == "step" || command.name == "click" ||
+                         command.name == "wait-training";
     for (const std::string& arg : command.args)
       if (numeric && !is_integer(arg)) throw std::runtime_error(where + "'" + arg + "' is not an integer");
     commands.push_back(std::move(command));

@@ -9,6 +9,7 @@
 //   click 640 360             a left click at window pixel (x, y)
 //   key space                 a key press: space, left, right, home, end, f
 //   wait-sampling             wait until the reverse run is fully recorded
+//   wait-training 500         wait until live training has taken 500 steps (or stopped)
 //   screenshot out/a.png      save a PNG of the window
 //   stats out/a.json          write the statistics of the points shown
 //   quit                      exit (also at the end of the script)

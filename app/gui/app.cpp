@@ -259,6 +259,7 @@ void App::write_stats(const std::string& path) {
   json += "  \"schedule_error\": " + json_string(schedule_error_) + ",\n";
   json += "  \"timesteps\": " + std::to_string(schedule_.timesteps()) + ",\n";
   json += "  \"followed_point\": " + std::to_string(state_.followed_point) + ",\n";
+  json += "  \"last_message\": " + json_string(messages_.empty() ? "" : messages_.back()) + ",\n";
   json += "  \"n\": " + std::to_string(stats.n) + ",\n";
   json += "  \"mean\": [" + json_number(stats.mean[0]) + ", " + json_number(stats.mean[1]) + "],\n";
   json += "  \"cov\": [[" + json_number(stats.cov[0][0]) + ", " + json_number(stats.cov[0][1]) + "], [" +

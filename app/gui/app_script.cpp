@@ -101,6 +101,13 @@ void App::run_script() {
     } else if (name == "stats") {
       script_stats_ = command.args[0];
       return;
+    } else if (name == "save" || name == "load") {
+      std::string error;
+      const bool ok = name == "save" ? lab_->training_save(command.args[0], &error)
+                                     : lab_->training_load(command.args[0], state_, &error);
+      if (ok && name == "load") state_.model = ModelSource::Live;
+      if (!ok) messages_.push_back(error);  // shown in the window, as when the button is pressed
+      std::printf("%s %s: %s\n", name.c_str(), command.args[0].c_str(), ok ? "ok" : error.c_str());
     } else if (name == "quit") {
       quit_ = true;
       return;

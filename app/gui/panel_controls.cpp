@@ -271,7 +271,11 @@ void panel_controls(PanelContext& context, const PanelRect& rect) {
   ImGui::TextUnformatted("Diffusion Lab");
   ImGui::PopFont();
   if (context.messages && !context.messages->empty()) {
-    for (const std::string& message : *context.messages) error_text(message);
+    // The last few messages of actions (a file that could not be loaded, ...), until dismissed.
+    auto& messages = *context.messages;
+    if (messages.size() > 3) messages.erase(messages.begin(), messages.end() - 3);
+    for (const std::string& message : messages) error_text(message);
+    if (ImGui::SmallButton("Dismiss")) messages.clear();
   }
   const ImGuiTreeNodeFlags open = ImGuiTreeNodeFlags_DefaultOpen;
   if (ImGui::CollapsingHeader("Data", open)) data_section(context);

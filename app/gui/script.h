@@ -12,6 +12,8 @@
 //   wait-training 500         wait until live training has taken 500 steps (or stopped)
 //   screenshot out/a.png      save a PNG of the window
 //   stats out/a.json          write the statistics of the points shown
+//   save model.pt             save the network trained here (a failure is shown in the window)
+//   load model.pt             load a checkpoint to train on or sample with
 //   quit                      exit (also at the end of the script)
 #pragma once
 

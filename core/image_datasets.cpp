@@ -343,8 +343,10 @@ bool is_image_dataset_name(const std::string& name) {
 ImageDataset load_image_dataset(const ImageDatasetRequest& request) {
   if (request.count < 0) throw std::invalid_argument("image data set: count must be >= 0");
   if (request.name == "shapes")
-    return make_shapes_dataset(request.count > 0 ? request.count : kDefaultShapeCount, request.seed,
-                               request.size);
+    return make_shapes_dataset(
+        request.count > 0 ? request.count : kDefaultShapeCount,
+        request.split == ImageSplit::Test ? request.seed + kShapesTestSeedOffset : request.seed,
+        request.size);
   if (request.name == "fashion-mnist") return load_fashion_mnist(request.split, request.count);
   if (fs::is_directory(request.name)) {
     ImageDataset data = load_image_folder(request.name, request.size, request.colour);

@@ -90,8 +90,10 @@ bool fashion_mnist_available(const std::string& dir = kFashionMnistDir);
 ImageDataset load_image_folder(const std::string& folder, int size = kDefaultShapeSize, bool colour = false);
 
 // ---- by name -----------------------------------------------------------------------------------
-// "shapes" (count images, seed), "fashion-mnist" (the split; count > 0 keeps the first count), or the
-// path of a folder (size, colour). Throws std::invalid_argument for anything else.
+// "shapes" (count images; the training split draws them with `seed`, the test split with
+// seed + kShapesTestSeedOffset, so the two never share images), "fashion-mnist" (the split; count > 0
+// keeps the first count), or the path of a folder (size, colour; it has no test split).
+// Throws std::invalid_argument for anything else.
 struct ImageDatasetRequest {
   std::string name = "shapes";
   ImageSplit split = ImageSplit::Train;
@@ -101,6 +103,7 @@ struct ImageDatasetRequest {
   bool colour = false;
 };
 constexpr std::int64_t kDefaultShapeCount = 10000;
+constexpr std::uint64_t kShapesTestSeedOffset = 0x5EED7E57;
 ImageDataset load_image_dataset(const ImageDatasetRequest& request);
 bool is_image_dataset_name(const std::string& name);  // "shapes", "fashion-mnist" or an existing folder
 

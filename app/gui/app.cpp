@@ -197,6 +197,11 @@ void App::frame() {
   apply_training_request();
   context.shown_t = lab_->step_info().t;
   context.sampling_timesteps = lab_->sampling_timesteps();
+  // Thin borders between the panels (they draw no background of their own).
+  ImDrawList* background = ImGui::GetBackgroundDrawList();
+  for (const PanelRect& rect : {layout.controls, layout.canvas, layout.timeline, layout.formula, layout.plots})
+    background->AddRect(rect.pos, ImVec2(rect.pos.x + rect.size.x, rect.pos.y + rect.size.y),
+                        ImGui::GetColorU32(ImGuiCol_Border));
   panel_canvas(context, layout.canvas);
   panel_timeline(context, layout.timeline);
   panel_formula(context, layout.formula);

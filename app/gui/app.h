@@ -94,6 +94,7 @@ class App {
     std::vector<double> forward_ms, reverse_ms;
     double reverse_ms_per_step = 0;
     int reverse_steps = 0;
+    double cpu_start = 0, forward_cpu_ms = 0, reverse_cpu_ms = 0;  // process CPU time (all threads)
   } bench_;
   long long frame_index_ = 0;
   double last_time_ = 0.0;

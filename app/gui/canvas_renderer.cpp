@@ -81,9 +81,10 @@ CanvasRenderer::~CanvasRenderer() {
   glDeleteBuffers(5, buffers);
   const GLuint arrays[] = {point_vao_, line_vao_, heatmap_vao_};
   glDeleteVertexArrays(3, arrays);
-  const GLuint textures[] = {heatmap_texture_, color_texture_};
-  glDeleteTextures(2, textures);
+  const GLuint textures[] = {heatmap_texture_, color_texture_, background_texture_};
+  glDeleteTextures(3, textures);
   glDeleteFramebuffers(1, &framebuffer_);
+  glDeleteFramebuffers(1, &background_framebuffer_);
   glDeleteProgram(point_program_);
   glDeleteProgram(line_program_);
   glDeleteProgram(heatmap_program_);
@@ -106,6 +107,15 @@ void CanvasRenderer::resize(int width, int height) {
   glBindTexture(GL_TEXTURE_2D, 0);
 }
 
+void CanvasRenderer::set_blending() {
+  glDisable(GL_DEPTH_TEST);
+  glDisable(GL_CULL_FACE);
+  glDisable(GL_SCISSOR_TEST);
+  glEnable(GL_BLEND);
+  // Colour blends as usual; alpha accumulates so the image stays opaque where the background is.
+  glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+}
+
 void CanvasRenderer::begin(const CanvasView& view, ImU32 background) {
   view_ = view;
   glGetIntegerv(GL_VIEWPORT, saved_viewport_);
@@ -116,12 +126,48 @@ void CanvasRenderer::begin(const CanvasView& view, ImU32 background) {
   color_to_floats(background, clear);
   glClearColor(clear[0], clear[1], clear[2], 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
-  glDisable(GL_DEPTH_TEST);
-  glDisable(GL_CULL_FACE);
-  glDisable(GL_SCISSOR_TEST);
-  glEnable(GL_BLEND);
-  // Colour blends as usual; alpha accumulates so the image stays opaque where the background is.
-  glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+  set_blending();
+}
+
+bool CanvasRenderer::begin_background(const CanvasView& view, ImU32 background, std::uint64_t key) {
+  const int width = std::max(1, view.width_px), height = std::max(1, view.height_px);
+  if (key == background_key_ && width == background_width_ && height == background_height_) return false;
+  if (!background_framebuffer_) glGenFramebuffers(1, &background_framebuffer_);
+  if (!background_texture_) glGenTextures(1, &background_texture_);
+  if (width != background_width_ || height != background_height_) {
+    glBindTexture(GL_TEXTURE_2D, background_texture_);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glBindTexture(GL_TEXTURE_2D, 0);
+    glBindFramebuffer(GL_FRAMEBUFFER, background_framebuffer_);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, background_texture_, 0);
+    if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE)
+      throw std::runtime_error("the canvas background framebuffer is incomplete");
+    background_width_ = width;
+    background_height_ = height;
+  }
+  background_key_ = key;
+  view_ = view;
+  glGetIntegerv(GL_VIEWPORT, saved_viewport_);
+  glBindFramebuffer(GL_FRAMEBUFFER, background_framebuffer_);
+  glViewport(0, 0, width, height);
+  float clear[4];
+  color_to_floats(background, clear);
+  glClearColor(clear[0], clear[1], clear[2], 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  set_blending();
+  return true;
+}
+
+void CanvasRenderer::end_background() { end(); }
+
+void CanvasRenderer::blit_background() {
+  glBindFramebuffer(GL_READ_FRAMEBUFFER, background_framebuffer_);
+  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, framebuffer_);
+  glBlitFramebuffer(0, 0, background_width_, background_height_, 0, 0, target_width_, target_height_,
+                    GL_COLOR_BUFFER_BIT, GL_NEAREST);
+  glBindFramebuffer(GL_FRAMEBUFFER, framebuffer_);
 }
 
 void CanvasRenderer::set_view_uniforms(GLuint program) {
@@ -173,7 +219,8 @@ void CanvasRenderer::draw_points(const float* xy, const std::uint32_t* colors, i
   if (count <= 0) return;
   glUseProgram(point_program_);
   set_view_uniforms(point_program_);
-  glUniform2f(glGetUniformLocation(point_program_, "u_pixel_to_ndc"), 2.0f / target_width_, 2.0f / target_height_);
+  glUniform2f(glGetUniformLocation(point_program_, "u_pixel_to_ndc"), 2.0f / std::max(1, view_.width_px),
+              2.0f / std::max(1, view_.height_px));
   glUniform1f(glGetUniformLocation(point_program_, "u_radius_px"), radius_px);
   float tint_rgba[4];
   color_to_floats(tint, tint_rgba);

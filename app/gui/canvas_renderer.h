@@ -47,6 +47,13 @@ class CanvasRenderer {
 
   // Starts drawing into the offscreen target (resized to the view) and clears it.
   void begin(const CanvasView& view, ImU32 background);
+  // A static background (grid and data points) kept in its own target while `key` stays the same:
+  // begin_background returns false when the cached one is still valid (then draw nothing into it);
+  // otherwise draw into it and call end_background. blit_background copies it into the canvas.
+  // On a software rasteriser this halves the cost of a frame of playback with 10,000 data points.
+  bool begin_background(const CanvasView& view, ImU32 background, std::uint64_t key);
+  void end_background();
+  void blit_background();
   // A scalar grid in [0, 1] through a colour map (0: viridis for densities, 1: inferno for errors).
   // The texture is re-uploaded only when the grid's version changes.
   void draw_heatmap(const ScalarGrid& grid, int colormap, float opacity);
@@ -63,10 +70,15 @@ class CanvasRenderer {
   void resize(int width, int height);
   void set_view_uniforms(GLuint program);
 
+  void set_blending();
+
   CanvasView view_;
   GLint saved_viewport_[4] = {0, 0, 0, 0};
   GLuint framebuffer_ = 0, color_texture_ = 0;
   int target_width_ = 0, target_height_ = 0;
+  GLuint background_framebuffer_ = 0, background_texture_ = 0;
+  int background_width_ = 0, background_height_ = 0;
+  std::uint64_t background_key_ = ~0ull;
 
   GLuint point_program_ = 0, line_program_ = 0, heatmap_program_ = 0;
   GLuint quad_buffer_ = 0;          // 4 corners of a unit quad

@@ -157,6 +157,12 @@ const std::vector<Control>& controls() {
            }
          throw std::invalid_argument("plots: unknown value '" + v + "'; allowed: schedule, editor, training");
        }},
+      {"point-size", "radius of the points in pixels (before the UI scale), 0.5..10",
+       [](AppState& s, const std::string& v) {
+         const double r = parse_double("point-size", v);
+         if (!(r >= 0.5 && r <= 10)) throw std::invalid_argument("point-size: must be in [0.5, 10]");
+         s.view.point_radius = static_cast<float>(r);
+       }},
       {"follow", "index of the point to follow (-1: none)",
        [](AppState& s, const std::string& v) { s.followed_point = static_cast<int>(parse_int("follow", v, -1, 1 << 30)); }},
       {"zoom", "half height of the canvas in data units",

@@ -332,6 +332,7 @@ const std::vector<std::uint32_t>& Lab::point_colors() const { return impl_->colo
 const std::vector<std::uint32_t>& Lab::data_colors() const { return impl_->data_colors; }
 const NoiseSchedule& Lab::schedule() const { return impl_->schedule; }
 std::uint64_t Lab::schedule_version() const { return impl_->schedule_version; }
+std::uint64_t Lab::data_version() const { return impl_->data_version; }
 const std::string& Lab::data_error() const { return impl_->data_error; }
 const std::string& Lab::schedule_error() const { return impl_->schedule_error; }
 bool Lab::data_is_mixture() const { return impl_->mixture.has_value(); }

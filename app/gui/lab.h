@@ -144,6 +144,7 @@ class Lab {
   const std::vector<std::uint32_t>& data_colors() const;   // RGBA8 per data point
   const NoiseSchedule& schedule() const;                // the last valid schedule
   std::uint64_t schedule_version() const;
+  std::uint64_t data_version() const;  // changes whenever data_points() does
   const std::string& data_error() const;
   const std::string& schedule_error() const;
   bool data_is_mixture() const;

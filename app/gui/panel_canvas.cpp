@@ -60,18 +60,9 @@ void arrow(ImDrawList* draw, ImVec2 from, ImVec2 to, ImU32 color, float thicknes
 // [SECTION] Layers drawn with GL
 // ============================================================================================
 
-void draw_gl_layers(PanelContext& context, const CanvasView& view) {
-  AppState& state = context.state;
-  Lab& lab = *context.lab;
-  CanvasRenderer& renderer = *context.renderer;
+// Grid lines at "nice" data coordinates; the axes x = 0 and y = 0 brighter.
+std::vector<LineVertex> grid_lines(const CanvasView& view) {
   const DataBox box = visible_box(view);
-  renderer.begin(view, colors::kCanvas);
-
-  const int resolution = std::clamp(view.width_px / 5, 48, 160);
-  if (state.layers.density) renderer.draw_heatmap(lab.density(box, resolution), 0, 0.6f);
-  if (state.layers.score_error) renderer.draw_heatmap(lab.score_error(box, resolution / 2), 1, 0.8f);
-
-  // Grid lines at "nice" data coordinates; the axes x = 0 and y = 0 brighter.
   std::vector<LineVertex> lines;
   const float step = nice_step(2 * view.half_height, 8);
   const ImU32 grid_color = IM_COL32(44, 49, 60, 255), axis_color = IM_COL32(78, 86, 104, 255);
@@ -85,14 +76,46 @@ void draw_gl_layers(PanelContext& context, const CanvasView& view) {
     lines.push_back({box.min_x, y, c});
     lines.push_back({box.max_x, y, c});
   }
-  renderer.draw_lines(lines);
+  return lines;
+}
 
+void draw_data_points(PanelContext& context, float radius) {
+  const auto& data = context.lab->data_points();
+  context.renderer->draw_points(data.data(), nullptr, static_cast<int>(data.size() / 2), radius * 0.9f, colors::kData,
+                                IM_COL32(255, 255, 255, 90));
+}
+
+void draw_gl_layers(PanelContext& context, const CanvasView& view) {
+  AppState& state = context.state;
+  Lab& lab = *context.lab;
+  CanvasRenderer& renderer = *context.renderer;
+  const DataBox box = visible_box(view);
   const float radius = state.view.point_radius * state.ui_scale;
-  if (state.layers.data) {
-    const auto& data = lab.data_points();
-    renderer.draw_points(data.data(), nullptr, static_cast<int>(data.size() / 2), radius * 0.9f, colors::kData,
-                         IM_COL32(255, 255, 255, 90));
+  const bool heat_maps = state.layers.density || (state.layers.score_error && lab.data_is_mixture());
+
+  if (heat_maps) {
+    // Heat maps go under everything: draw the whole stack.
+    renderer.begin(view, colors::kCanvas);
+    const int resolution = std::clamp(view.width_px / 5, 48, 160);
+    if (state.layers.density) renderer.draw_heatmap(lab.density(box, resolution), 0, 0.6f);
+    if (state.layers.score_error) renderer.draw_heatmap(lab.score_error(box, resolution / 2), 1, 0.8f);
+    renderer.draw_lines(grid_lines(view));
+    if (state.layers.data) draw_data_points(context, radius);
+  } else {
+    // The grid and the data do not move while playing: keep them in a cached background.
+    std::uint64_t key = lab.data_version() * 1000003ull;
+    for (float v : {view.center_x, view.center_y, view.half_height, radius})
+      key = key * 31 + std::hash<float>()(v);
+    key = key * 2 + (state.layers.data ? 1 : 0);
+    if (renderer.begin_background(view, colors::kCanvas, key)) {
+      renderer.draw_lines(grid_lines(view));
+      if (state.layers.data) draw_data_points(context, radius);
+      renderer.end_background();
+    }
+    renderer.begin(view, colors::kCanvas);
+    renderer.blit_background();
   }
+
   const auto& comparison = lab.comparison_points();
   if (!comparison.empty())
     renderer.draw_points(comparison.data(), nullptr, static_cast<int>(comparison.size() / 2), radius * 0.8f,

@@ -247,7 +247,7 @@ void App::capture(int fb_width, int fb_height) {
 }
 
 void App::write_stats(const std::string& path) {
-  const PointStats stats = lab_->stats();
+  const PointStats stats = lab_->stats(true);
   const StepInfo info = lab_->step_info();
   const ReverseStatus status = lab_->reverse_status();
   std::string json = "{\n";

@@ -538,14 +538,16 @@ FollowInfo Lab::follow(int index) const {
   return info;
 }
 
-PointStats Lab::stats() const {
+PointStats Lab::stats(bool with_distances) const {
   Impl& m = *impl_;
-  // Cached: the nearest-data distances cost n x 2000 distance evaluations.
   const std::uint64_t key = m.shown_version * 1000003ull + m.data_version;
-  if (key == m.stats_key) return m.stats_cache;
-  m.stats_key = key;
-  m.stats_cache = m.point_stats(m.current);
-  return m.stats_cache;
+  std::uint64_t& cached_key = with_distances ? m.full_stats_key : m.stats_key;
+  PointStats& cache = with_distances ? m.full_stats_cache : m.stats_cache;
+  if (key != cached_key) {
+    cached_key = key;
+    cache = m.point_stats(m.current, with_distances);
+  }
+  return cache;
 }
 
 PointStats Lab::comparison_stats() const {
@@ -553,12 +555,12 @@ PointStats Lab::comparison_stats() const {
   if (m.comparison.empty()) return PointStats();
   if (m.comparison_key != m.comparison_stats_key) {
     m.comparison_stats_key = m.comparison_key;
-    m.comparison_stats_cache = m.point_stats(m.comparison);
+    m.comparison_stats_cache = m.point_stats(m.comparison, false);
   }
   return m.comparison_stats_cache;
 }
 
-PointStats Lab::Impl::point_stats(const std::vector<float>& points) const {
+PointStats Lab::Impl::point_stats(const std::vector<float>& points, bool with_distances) const {
   const Impl& m = *this;
   PointStats stats;
   const int n = static_cast<int>(points.size() / 2);
@@ -582,6 +584,7 @@ PointStats Lab::Impl::point_stats(const std::vector<float>& points) const {
   stats.cov[0][1] /= denominator;
   stats.cov[1][1] /= denominator;
   stats.cov[1][0] = stats.cov[0][1];
+  if (!with_distances) return stats;
   if (!m.mixture_means.empty()) {
     int near = 0;
     const std::size_t k_count = m.mixture_stds.size();

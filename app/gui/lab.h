@@ -165,7 +165,9 @@ class Lab {
   void trajectories(int max_points, int max_vertices, std::vector<float>* xy, int* paths, int* length,
                     std::vector<int>* indices = nullptr) const;
   FollowInfo follow(int index) const;
-  PointStats stats() const;
+  // Mean and covariance (cheap, cached per frame shown); with_distances adds the mixture and nearest-data
+  // figures (n x 2000 distances: for --stats-out and tests, not every frame).
+  PointStats stats(bool with_distances = false) const;
   Formula formula(int followed_point) const;
   // The index of the shown point nearest to (x, y) within `radius` data units, or -1.
   int nearest_point(float x, float y, float radius) const;

@@ -278,8 +278,8 @@ struct Lab::Impl {
   detail::GridKey field_key, density_key, error_key;
   ArrowField field;
   ScalarGrid density, error;
-  std::uint64_t stats_key = ~0ull;
-  PointStats stats_cache;
+  std::uint64_t stats_key = ~0ull, full_stats_key = ~0ull;
+  PointStats stats_cache, full_stats_cache;
   double prior_kl = 0;
   std::uint64_t prior_kl_key = ~0ull;
 
@@ -305,7 +305,7 @@ struct Lab::Impl {
   void update_reverse(const AppState& state);
   void update_forward(AppState& state);
   std::vector<float> forward_points(ForwardMode method, int t);
-  PointStats point_stats(const std::vector<float>& points) const;
+  PointStats point_stats(const std::vector<float>& points, bool with_distances) const;
   void update_shown_reverse(AppState& state);
 };
 

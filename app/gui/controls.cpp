@@ -5,6 +5,7 @@
 #include <functional>
 #include <stdexcept>
 
+#include "app/gui/enum_combo.h"
 #include "core/datasets2d.h"
 #include "core/forward_process.h"
 #include "core/samplers.h"
@@ -189,24 +190,6 @@ const std::vector<Control>& controls() {
        [](AppState& s, const std::string& v) { s.training.batch_size = static_cast<int>(parse_int("batch", v, 1, 65536)); }},
   };
   return table;
-}
-
-template <class E>
-bool enum_combo(const char* id, E* value) {
-  bool changed = false;
-  if (ImGui::BeginCombo(id, to_label(*value))) {
-    for (const auto& entry : EnumNames<E>::entries) {
-      const bool selected = entry.value == *value;
-      if (ImGui::Selectable(entry.label, selected) && !selected) {
-        *value = entry.value;
-        changed = true;
-      }
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("name: %s", entry.name);
-      if (selected) ImGui::SetItemDefaultFocus();
-    }
-    ImGui::EndCombo();
-  }
-  return changed;
 }
 
 }  // namespace

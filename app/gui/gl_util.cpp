@@ -7,6 +7,16 @@ namespace dlab::gui {
 
 namespace {
 
+// The compiler's or linker's log of a shader or program object.
+template <class GetIv, class GetLog>
+std::string info_log(GLuint object, GetIv get_iv, GetLog get_log) {
+  GLint length = 0;
+  get_iv(object, GL_INFO_LOG_LENGTH, &length);
+  std::vector<char> log(static_cast<std::size_t>(std::max(1, length)));
+  get_log(object, length, nullptr, log.data());
+  return log.data();
+}
+
 GLuint compile(GLenum type, const char* name) {
   const char* source = embedded_shader(name);
   if (!source) throw std::runtime_error(std::string("shader ") + name + " is not embedded in the binary");
@@ -16,12 +26,9 @@ GLuint compile(GLenum type, const char* name) {
   GLint ok = GL_FALSE;
   glGetShaderiv(shader, GL_COMPILE_STATUS, &ok);
   if (!ok) {
-    GLint length = 0;
-    glGetShaderiv(shader, GL_INFO_LOG_LENGTH, &length);
-    std::vector<char> log(static_cast<std::size_t>(std::max(1, length)));
-    glGetShaderInfoLog(shader, length, nullptr, log.data());
+    const std::string log = info_log(shader, glGetShaderiv, glGetShaderInfoLog);
     glDeleteShader(shader);
-    throw std::runtime_error(std::string("shaders/") + name + ": " + log.data());
+    throw std::runtime_error(std::string("shaders/") + name + ": " + log);
   }
   return shader;
 }
@@ -46,12 +53,9 @@ GLuint build_program(const char* vertex_name, const char* fragment_name) {
   GLint ok = GL_FALSE;
   glGetProgramiv(program, GL_LINK_STATUS, &ok);
   if (!ok) {
-    GLint length = 0;
-    glGetProgramiv(program, GL_INFO_LOG_LENGTH, &length);
-    std::vector<char> log(static_cast<std::size_t>(std::max(1, length)));
-    glGetProgramInfoLog(program, length, nullptr, log.data());
+    const std::string log = info_log(program, glGetProgramiv, glGetProgramInfoLog);
     glDeleteProgram(program);
-    throw std::runtime_error(std::string("linking ") + vertex_name + " + " + fragment_name + ": " + log.data());
+    throw std::runtime_error(std::string("linking ") + vertex_name + " + " + fragment_name + ": " + log);
   }
   return program;
 }

@@ -306,6 +306,8 @@ struct Lab::Impl {
   void update_forward(AppState& state);
   std::vector<float> forward_points(ForwardMode method, int t);
   PointStats point_stats(const std::vector<float>& points, bool with_distances) const;
+  // True when a grid layer of the model at the shown t must be recomputed (then remembers the new key).
+  bool model_layer_stale(detail::GridKey& cached, const DataBox& box, int resolution) const;
   void update_shown_reverse(AppState& state);
 };
 

@@ -33,12 +33,17 @@ int rows_for(const DataBox& box, int nx) {
 
 }  // namespace
 
+bool Lab::Impl::model_layer_stale(GridKey& cached, const DataBox& box, int resolution) const {
+  const GridKey key{shown_t(), box, resolution, model_version * 1000003ull + schedule_version};
+  if (key == cached) return false;
+  cached = key;
+  return true;
+}
+
 const ArrowField& Lab::eps_field(const DataBox& box, int cells_across) {
   Impl& m = *impl_;
   const int t = m.shown_t();
-  const GridKey key{t, box, cells_across, m.model_version * 1000003ull + m.schedule_version};
-  if (key == m.field_key) return m.field;
-  m.field_key = key;
+  if (!m.model_layer_stale(m.field_key, box, cells_across)) return m.field;
   m.field = ArrowField();
   if (t < 1 || !m.model) return m.field;
   const int nx = cells_across, ny = rows_for(box, nx);
@@ -135,9 +140,7 @@ const ScalarGrid& Lab::density(const DataBox& box, int resolution) {
 const ScalarGrid& Lab::score_error(const DataBox& box, int resolution) {
   Impl& m = *impl_;
   const int t = m.shown_t();
-  const GridKey key{t, box, resolution, m.model_version * 1000003ull + m.schedule_version};
-  if (key == m.error_key) return m.error;
-  m.error_key = key;
+  if (!m.model_layer_stale(m.error_key, box, resolution)) return m.error;
   m.error = ScalarGrid();
   if (t < 1 || !m.model || !m.mixture) return m.error;
   ScalarGrid& grid = m.error;

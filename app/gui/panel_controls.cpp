@@ -15,6 +15,7 @@
 #include <cstdio>
 
 #include "app/gui/controls.h"
+#include "app/gui/enum_combo.h"
 #include "app/gui/lab.h"
 #include "app/gui/panels.h"
 
@@ -40,23 +41,6 @@ void label(const char* text) {
   ImGui::TextUnformatted(text);
   ImGui::SameLine(ImGui::GetFontSize() * 6.2f);
   ImGui::SetNextItemWidth(-1);
-}
-
-template <class E>
-bool plain_enum_combo(const char* id, E* value) {
-  bool changed = false;
-  if (ImGui::BeginCombo(id, to_label(*value))) {
-    for (const auto& entry : EnumNames<E>::entries) {
-      const bool selected = entry.value == *value;
-      if (ImGui::Selectable(entry.label, selected) && !selected) {
-        *value = entry.value;
-        changed = true;
-      }
-      if (selected) ImGui::SetItemDefaultFocus();
-    }
-    ImGui::EndCombo();
-  }
-  return changed;
 }
 
 // ============================================================================================
@@ -121,7 +105,7 @@ void data_section(PanelContext& context) {
 void schedule_section(PanelContext& context) {
   ScheduleConfig& schedule = context.state.schedule;
   label("Schedule");
-  if (plain_enum_combo("##schedule", &schedule.kind) && schedule.kind == ScheduleKind::Custom &&
+  if (enum_combo("##schedule", &schedule.kind) && schedule.kind == ScheduleKind::Custom &&
       schedule.custom_curve.empty())
     schedule.custom_curve = default_custom_curve();
   tooltip("How the noise variance \u03b2\u209c grows with t. Linear: the DDPM paper. Cosine: Nichol & Dhariwal 2021, "
@@ -180,7 +164,7 @@ void sampler_section(PanelContext& context) {
           "\u1fb1\u209c/\u1fb1\u209c\u2032 of each jump (Nichol & Dhariwal 2021). The plots mark the visited t for K \u2264 100.");
   if (sampler.steps != 0) {
     label("Spacing");
-    plain_enum_combo("##spacing", &sampler.spacing);
+    enum_combo("##spacing", &sampler.spacing);
     tooltip("Which K of the T timesteps: linspace (evenly, first and last included), leading (multiples of T/K from 1), "
             "trailing (counted down from T).");
   }

@@ -378,7 +378,10 @@ void SetupYLimits(double y_min, double y_max) {
 
 void SetupYPadding(double fraction) { g_plot.y_padding = fraction; }
 
-void Line(const char* label, const double* xs, const double* ys, int count, ImU32 color, float thickness) {
+namespace {
+
+template <class T>
+void add_line(const char* label, const T* xs, const T* ys, int count, ImU32 color, float thickness) {
   Series s;
   s.kind = SeriesKind::Line;
   s.label = label;
@@ -389,15 +392,14 @@ void Line(const char* label, const double* xs, const double* ys, int count, ImU3
   g_plot.series.push_back(std::move(s));
 }
 
+}  // namespace
+
+void Line(const char* label, const double* xs, const double* ys, int count, ImU32 color, float thickness) {
+  add_line(label, xs, ys, count, color, thickness);
+}
+
 void Line(const char* label, const float* xs, const float* ys, int count, ImU32 color, float thickness) {
-  Series s;
-  s.kind = SeriesKind::Line;
-  s.label = label;
-  s.xs.assign(xs, xs + std::max(0, count));
-  s.ys.assign(ys, ys + std::max(0, count));
-  s.color = color;
-  s.thickness = thickness;
-  g_plot.series.push_back(std::move(s));
+  add_line(label, xs, ys, count, color, thickness);
 }
 
 void Shaded(const char* label, const double* xs, const double* y_low, const double* y_high, int count, ImU32 color) {

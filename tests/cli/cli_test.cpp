@@ -225,7 +225,7 @@ TEST(Cli, RuntimeFailuresExitOneNamingTheFileAndLine) {
 }
 
 TEST(Cli, HelpOnEveryCommandExitsZero) {
-  for (const char* command : {"", "schedule", "data", "forward", "sample"}  // add "train", "bench" when they land) {
+  for (const char* command : {"", "schedule", "data", "forward", "sample"}) {  // "train", "bench" join when they land
     const Result r = dlab(std::string(command) + " --help");
     EXPECT_EQ(r.exit_code, 0) << command << "\n" << r.err;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << command;

@@ -110,8 +110,9 @@ void App::bench_frame_end() {
   std::printf("reverse playback: median %.2f ms, p99 %.2f ms per frame (%zu frames), CPU time %.2f ms per frame\n",
               percentile(bench_.reverse_ms, 0.5), percentile(bench_.reverse_ms, 0.99), bench_.reverse_ms.size(),
               bench_.reverse_cpu_ms);
-  std::printf("reverse sampling: %s, %d steps, %s: %.3f ms per step\n", sampler_label(state_.sampler.kind),
-              bench_.reverse_steps, lab_->model_description().c_str(), bench_.reverse_ms_per_step);
+  std::printf("reverse sampling: %s, %d steps, %d points: %.3f ms per step (model: %s)\n",
+              sampler_label(state_.sampler.kind), bench_.reverse_steps, options_.bench_points, bench_.reverse_ms_per_step,
+              lab_->model_description().c_str());
   quit_ = true;
 }
 

@@ -37,6 +37,9 @@ struct ScalarGrid {
   bool empty() const { return values.empty(); }
 };
 
+// |eps_hat - eps*| that maps to the top of the error colour map (eps units).
+constexpr float kScoreErrorScale = 0.5f;
+
 // Arrows on a grid: start points and displacement vectors in data units, already scaled for display.
 struct ArrowField {
   std::vector<float> origins;  // x, y pairs

@@ -155,7 +155,7 @@ const ScalarGrid& Lab::score_error(const DataBox& box, int resolution) {
     const torch::Tensor exact = mixture_eps(*m.mixture, x, abar).to(torch::kFloat);
     // |eps_hat - eps*|: the error of the model's eps, i.e. of its score times -sqrt(1 - abar_t).
     const std::vector<float> error = to_floats((learned - exact).norm(2, 1));
-    grid.scale = 1.0f;  // eps units: 1 means as large as the noise itself
+    grid.scale = kScoreErrorScale;  // eps units: half as large as the noise itself is already a bad model
     grid.values.resize(error.size());
     for (std::size_t i = 0; i < error.size(); ++i) grid.values[i] = std::min(1.0f, error[i] / grid.scale);
     grid.version = ++m.grid_versions;

@@ -44,6 +44,40 @@ ImU32 with_alpha(ImU32 color, float alpha) {
   return (color & 0x00FFFFFFu) | (static_cast<ImU32>(std::clamp(alpha, 0.0f, 1.0f) * 255.0f) << 24);
 }
 
+// The colour maps of shaders/heatmap.frag, for the legends' colour bars.
+ImU32 colormap(int which, float x) {
+  static const float viridis[5][3] = {{0.267f, 0.005f, 0.329f}, {0.229f, 0.322f, 0.546f}, {0.128f, 0.567f, 0.551f},
+                                      {0.369f, 0.789f, 0.383f}, {0.993f, 0.906f, 0.144f}};
+  static const float inferno[5][3] = {{0.001f, 0.000f, 0.014f}, {0.341f, 0.062f, 0.429f}, {0.735f, 0.216f, 0.330f},
+                                      {0.978f, 0.557f, 0.035f}, {0.988f, 0.998f, 0.645f}};
+  const auto& stops = which == 0 ? viridis : inferno;
+  const float s = std::clamp(x, 0.0f, 1.0f) * 4.0f;
+  const int i = std::min(3, static_cast<int>(s));
+  const float f = s - i;
+  return ImGui::ColorConvertFloat4ToU32(ImVec4(stops[i][0] + (stops[i + 1][0] - stops[i][0]) * f,
+                                               stops[i][1] + (stops[i + 1][1] - stops[i][1]) * f,
+                                               stops[i][2] + (stops[i + 1][2] - stops[i][2]) * f, 1.0f));
+}
+
+// A colour bar with a caption and the values at both ends.
+void color_bar(ImDrawList* draw, ImVec2 at, float width, float scale, int which, const char* caption, const char* low,
+               const char* high) {
+  const float height = 10 * scale, line = ImGui::GetTextLineHeight();
+  draw->AddRectFilled(ImVec2(at.x - 6 * scale, at.y - line - 4 * scale),
+                      ImVec2(at.x + width + 6 * scale, at.y + height + line + 4 * scale), IM_COL32(14, 16, 21, 200),
+                      4 * scale);
+  draw->AddText(ImVec2(at.x, at.y - line - 2 * scale), colors::kText, caption);
+  const int segments = 24;
+  for (int i = 0; i < segments; ++i) {
+    const float x0 = at.x + width * i / segments, x1 = at.x + width * (i + 1) / segments;
+    draw->AddRectFilledMultiColor(ImVec2(x0, at.y), ImVec2(x1, at.y + height), colormap(which, i / float(segments)),
+                                  colormap(which, (i + 1) / float(segments)), colormap(which, (i + 1) / float(segments)),
+                                  colormap(which, i / float(segments)));
+  }
+  draw->AddText(ImVec2(at.x, at.y + height + 1), colors::kTextDim, low);
+  draw->AddText(ImVec2(at.x + width - ImGui::CalcTextSize(high).x, at.y + height + 1), colors::kTextDim, high);
+}
+
 void arrow(ImDrawList* draw, ImVec2 from, ImVec2 to, ImU32 color, float thickness) {
   const float dx = to.x - from.x, dy = to.y - from.y;
   const float length = std::sqrt(dx * dx + dy * dy);
@@ -98,7 +132,7 @@ void draw_gl_layers(PanelContext& context, const CanvasView& view) {
     renderer.begin(view, colors::kCanvas);
     const int resolution = std::clamp(view.width_px / 5, 48, 160);
     if (state.layers.density) renderer.draw_heatmap(lab.density(box, resolution), 0, 0.6f);
-    if (state.layers.score_error) renderer.draw_heatmap(lab.score_error(box, resolution / 2), 1, 0.8f);
+    if (state.layers.score_error) renderer.draw_heatmap(lab.score_error(box, resolution / 2), 1, 0.85f);
     renderer.draw_lines(grid_lines(view));
     if (state.layers.data) draw_data_points(context, radius);
   } else {
@@ -236,6 +270,22 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
   const bool comparing = !lab.comparison_points().empty();
   if (comparing)
     legend(IM_COL32(235, 240, 255, 160), is_chain(state.playback.forward_mode) ? "x\u209c by the closed form" : "x\u209c by the chain");
+
+  // Colour bars of the heat maps, bottom left above the axis labels.
+  {
+    const float width = 170 * s;
+    float bottom = origin.y + view.height_px - 3.6f * ImGui::GetTextLineHeight();
+    const ImVec2 left(origin.x + 12 * s, 0);
+    if (state.layers.score_error && lab.data_is_mixture() && lab.has_model()) {
+      char high[32];
+      std::snprintf(high, sizeof high, "\u2265 %.1f", kScoreErrorScale);
+      color_bar(draw, ImVec2(left.x, bottom - 10 * s), width, s, 1, "|\u03b5_\u03b8 \u2212 \u03b5*|  model error", "0", high);
+      bottom -= 2 * ImGui::GetTextLineHeight() + 24 * s;
+    }
+    if (state.layers.density)
+      color_bar(draw, ImVec2(left.x, bottom - 10 * s), width, s, 0,
+                lab.data_is_mixture() ? "q(x\u209c), exact" : "q(x\u209c), histogram", "0", "max (\u221a scale)");
+  }
 
   // Statistics of x_t, bottom right above the axis labels: is it N(0, I) yet? With the comparison on,
   // one line per method.

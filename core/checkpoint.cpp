@@ -125,6 +125,7 @@ Json to_json(const TrainerConfig& config) {
               {"grad_clip", config.grad_clip},
               {"ema_decay", config.ema_decay},
               {"weight_decay", config.weight_decay},
+              {"lr_decay_steps", config.lr_decay_steps},
               {"adam_beta1", config.adam_beta1},
               {"adam_beta2", config.adam_beta2},
               {"adam_epsilon", config.adam_epsilon},
@@ -147,6 +148,7 @@ TrainerConfig trainer_config_from_json(const Json& json) {
   config.grad_clip = json.value("grad_clip", config.grad_clip);
   config.ema_decay = json.value("ema_decay", config.ema_decay);
   config.weight_decay = json.value("weight_decay", config.weight_decay);
+  config.lr_decay_steps = json.value("lr_decay_steps", config.lr_decay_steps);
   config.adam_beta1 = json.value("adam_beta1", config.adam_beta1);
   config.adam_beta2 = json.value("adam_beta2", config.adam_beta2);
   config.adam_epsilon = json.value("adam_epsilon", config.adam_epsilon);

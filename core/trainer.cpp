@@ -76,11 +76,20 @@ std::vector<ScheduleConfig> TrainerConfig::default_training_schedules() {
   return {linear, cosine};
 }
 
+double learning_rate_factor(const TrainerConfig& config, std::int64_t step) {
+  if (config.lr_decay_steps <= 0) return 1.0;
+  const double progress = std::min(1.0, static_cast<double>(step) / static_cast<double>(config.lr_decay_steps));
+  // eta_t = eta_min + (eta_max - eta_min) (1 + cos(pi t / T)) / 2 (Loshchilov & Hutter 2017, Eq. (5)).
+  const double pi = std::acos(-1.0);
+  return kFinalLearningRateRatio + (1.0 - kFinalLearningRateRatio) * 0.5 * (1.0 + std::cos(pi * progress));
+}
+
 void validate(const TrainerConfig& config) {
   auto fail = [](const std::string& message) { throw std::invalid_argument("training: " + message); };
   if (!(config.learning_rate > 0) || !std::isfinite(config.learning_rate))
     fail("learning rate must be a positive number");
   if (config.batch_size < 1) fail("batch size must be >= 1");
+  if (config.lr_decay_steps < 0) fail("learning-rate decay steps must be >= 0 (0: constant)");
   if (!(config.ema_decay >= 0 && config.ema_decay < 1)) fail("EMA decay must be in [0, 1)");
   if (!(config.weight_decay >= 0)) fail("weight decay must be >= 0");
   if (!(config.adam_beta1 >= 0 && config.adam_beta1 < 1)) fail("Adam beta1 must be in [0, 1)");
@@ -117,7 +126,8 @@ Trainer::Trainer(const TrainerConfig& config, const ModelSpec& spec, const torch
       learning_rate_(config.learning_rate),
       batch_size_(config.batch_size) {
   validate(config_);
-  if (device_.is_cpu()) configure_cpu_threads(config_.threads);
+  if (device_.is_cpu())
+    configure_cpu_threads(config_.threads, spec_.kind == ModelKind::Mlp ? CpuWork::MatrixProducts : CpuWork::Mixed);
 
   // ---- data -----------------------------------------------------------------------------------
   if (!data.defined() || data.dim() < 1 || data.size(0) < 1)
@@ -235,7 +245,7 @@ std::string Trainer::device_description() const { return describe_device(device_
 
 void Trainer::step_once(std::int64_t slot) {
   const std::int64_t batch = batch_size_.load();
-  const double lr = learning_rate_.load();
+  const double lr = learning_rate_.load() * learning_rate_factor(config_, step_.load());
   const auto long_options = torch::TensorOptions().dtype(torch::kLong).device(device_);
   const auto float_options = torch::TensorOptions().dtype(torch::kFloat).device(device_);
   std::lock_guard<std::mutex> lock(weights_mutex_);

@@ -44,6 +44,18 @@ struct EnumNames<OptimizerKind> {
   }};
 };
 
+// How the learning rate moves over a training run (the command line's --lr-decay).
+enum class LearningRateSchedule { Constant, Cosine };
+
+template <>
+struct EnumNames<LearningRateSchedule> {
+  static constexpr std::array<EnumEntry<LearningRateSchedule>, 2> entries{{
+      {LearningRateSchedule::Constant, "none", "Constant"},
+      // Loshchilov & Hutter 2017, Eq. (5): down to kFinalLearningRateRatio by the end of the run.
+      {LearningRateSchedule::Cosine, "cosine", "Cosine decay"},
+  }};
+};
+
 struct TrainerConfig {
   OptimizerKind optimizer = OptimizerKind::Adam;
   double learning_rate = 1e-3;
@@ -51,6 +63,10 @@ struct TrainerConfig {
   double grad_clip = 1.0;      // max global L2 norm of the gradient; <= 0 disables clipping
   double ema_decay = 0.999;    // EMA of the weights, warmed up as min(decay, (1 + step)/(10 + step))
   double weight_decay = 0.0;
+  // > 0: the learning rate follows a half cosine from learning_rate down to kFinalLearningRateRatio of it
+  // over the first lr_decay_steps steps, then stays there (Loshchilov & Hutter 2017, Eq. (5), one
+  // period without restart); 0: constant. The EMA and the Adam moments are unaffected.
+  std::int64_t lr_decay_steps = 0;
   double adam_beta1 = 0.9;
   double adam_beta2 = 0.999;
   double adam_epsilon = 1e-8;
@@ -67,6 +83,11 @@ struct TrainerConfig {
 
   static std::vector<ScheduleConfig> default_training_schedules();
 };
+
+constexpr double kFinalLearningRateRatio = 0.05;
+
+// The factor on the learning rate at optimisation step `step` (0-based) under config.lr_decay_steps.
+double learning_rate_factor(const TrainerConfig& config, std::int64_t step);
 
 // Throws std::invalid_argument naming the field and what to fix.
 void validate(const TrainerConfig& config);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "app/cli/commands.h"
+#include "app/cli/image_commands.h"
 #include "app/cli/model_source.h"
 #include "app/cli/options.h"
 #include "core/datasets2d.h"
@@ -32,6 +33,7 @@ struct SampleCommand {
   std::uint64_t seed = 0;
   std::string out;
   std::string trajectory;
+  ImageSampleOptions image;  // --class, --guidance for image models
 };
 
 // The model's output re-expressed as another parameterisation (exact up to rounding: REFERENCE section 5),
@@ -79,6 +81,10 @@ void run(const SampleCommand& c) {
   check_point_count(c.n, "--n");
   if (c.prediction) parse_enum_flag<Prediction>(*c.prediction, "--prediction");
 
+  if (is_image_checkpoint(c.model)) {  // an image model: a PNG grid (app/cli/image_commands.h)
+    if (c.prediction) throw UsageError("--prediction: not available for image models");
+    return run_image_sample(schedule, {c.model, c.out, c.trajectory, config, c.n, c.seed, c.image});
+  }
   torch::NoGradGuard no_grad;
   const ModelSource source = resolve_model(c.model, c.dataset, c.n, c.seed);
   config.prediction = c.prediction ? *from_name<Prediction>(*c.prediction) : source.prediction;
@@ -145,6 +151,7 @@ void add_sample_command(CLI::App& app) {
   sub->add_option(
       "--trajectory", command->trajectory,
       "Also write every step to FILE as CSV step,t,x,y (step 0 is x_T; the last step, t = 0, is x_0)");
+  add_image_sample_options(*sub, command->image);
   sub->callback([command] { run(*command); });
 }
 

@@ -21,5 +21,6 @@ void add_forward_command(CLI::App& app);   // cmd_forward.cpp
 void add_sample_command(CLI::App& app);    // cmd_sample.cpp
 void add_train_command(CLI::App& app);     // cmd_train.cpp   (training issue)
 void add_bench_command(CLI::App& app);     // cmd_bench.cpp   (training issue)
+void add_eval_command(CLI::App& app);      // cmd_eval.cpp    (images issue)
 
 }  // namespace dlab::cli

@@ -6,6 +6,7 @@
 
 #include "app/cli/commands.h"
 #include "app/cli/options.h"
+#include "core/checkpoint.h"
 #include "core/datasets2d.h"
 #include "core/oracles.h"
 
@@ -48,7 +49,21 @@ ModelSource checkpoint_model(const std::string& path) {
   if (::stat(path.c_str(), &info) != 0)
     throw std::runtime_error("cannot load model " + path +
                              ": no such file (use --model exact, empirical or the path of a checkpoint)");
-  throw std::runtime_error("cannot load model " + path + ": loading trained checkpoints is not built in yet");
+  LoadedDenoiser loaded;
+  try {
+    loaded = load_denoiser_for_sampling(path, torch::kCPU, ModelKind::Mlp);
+  } catch (const std::exception& e) {  // CheckpointError names the file and what is wrong
+    throw std::runtime_error("cannot load model " + path + ": " + e.what());
+  }
+  if (loaded.spec.data_shape != std::vector<std::int64_t>{2})
+    throw std::runtime_error("cannot load model " + path + ": it is not a model of 2D points");
+  ModelSource source;
+  source.denoiser = make_network_denoiser(loaded.net, torch::kCPU);
+  source.prediction = loaded.spec.prediction;
+  source.description = std::string("trained ") + to_name(loaded.spec.kind) + " (" +
+                       to_name(loaded.spec.prediction) + ") of " + loaded.metadata.dataset + ", " +
+                       std::to_string(loaded.metadata.training_steps) + " steps";
+  return source;
 }
 
 }  // namespace

@@ -124,6 +124,7 @@ class ReverseRun {
     auto recording = recording_;
     thread_ = std::thread([this, recording, schedule, model, config, x_T]() {
       torch::NoGradGuard no_grad;
+      torch::set_num_threads(1);  // the MLP's products run on OpenBLAS's threads (CpuWork, core/device.h)
       const auto started = std::chrono::steady_clock::now();
       try {
         const StepObserver observer = [&](const SamplerStep& step) {

@@ -1,6 +1,7 @@
 #include "app/gui/lab_models.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include "core/checkpoint.h"
@@ -8,7 +9,10 @@
 namespace dlab::gui {
 
 std::string pretrained_path(const std::string& dataset_name) {
-  return std::string(DLAB_ASSETS_DIR) + "/models/" + dataset_name + ".pt";
+  // DLAB_MODELS_DIR overrides the source tree's assets/models (an installed copy, or tests).
+  const char* override_dir = std::getenv("DLAB_MODELS_DIR");
+  const std::string dir = override_dir && *override_dir ? override_dir : std::string(DLAB_ASSETS_DIR) + "/models";
+  return dir + "/" + dataset_name + ".pt";
 }
 
 namespace {

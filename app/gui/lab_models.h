@@ -35,7 +35,8 @@ struct ModelInputs {
 // Builds the model, or returns nullptr and sets *why (shown in the window).
 ModelPtr make_model(ModelSource source, const ModelInputs& inputs, std::string* why);
 
-// Where the pretrained model of a data set is looked for.
+// Where the pretrained model of a data set is looked for: $DLAB_MODELS_DIR/<name>.pt, or the source tree's
+// assets/models/<name>.pt.
 std::string pretrained_path(const std::string& dataset_name);
 
 // eps_hat and x0_hat of a model at x_t ([m, 2]) and abar (t >= 1).

@@ -59,7 +59,7 @@ TrainingRun::~TrainingRun() {
 }
 
 void TrainingRun::loop() {
-  torch::set_num_threads(training_threads());
+  configure_cpu_threads(training_threads(), CpuWork::MatrixProducts);  // the 2D MLP (core/device.h)
   std::unique_lock<std::mutex> lock(mutex_);
   while (true) {
     wake_.wait(lock, [&] { return quit_ || (want_running_ && trainer_); });

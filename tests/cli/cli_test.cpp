@@ -173,7 +173,7 @@ TEST(Cli, ScheduleOptionsAndRespacing) {
   EXPECT_DOUBLE_EQ(respaced_rows[1][1], 1.0 - s.alpha_bar(112) / s.alpha_bar(1));  // effective beta'
 }
 
-TEST(Cli, InvalidValuesExitTwoNamingTheFlag) {
+TEST(Cli, InvalidScheduleValuesExitTwoNamingTheFlag) {
   expect_usage_error("schedule --schedule foo",
                      {"--schedule", "'foo'", "allowed: linear, scaled-linear, sigmoid, cosine"});
   expect_usage_error("schedule --schedule custom", {"--schedule", "allowed:"});
@@ -188,6 +188,9 @@ TEST(Cli, InvalidValuesExitTwoNamingTheFlag) {
   expect_usage_error("schedule", {"--schedule"});  // required
   expect_usage_error("", {"subcommand"});
   expect_usage_error("frobnicate --n 3", {"unknown command 'frobnicate'", "schedule, data, forward, sample"});
+}
+
+TEST(Cli, InvalidDataAndForwardValuesExitTwoNamingTheFlag) {
   expect_usage_error("data --dataset spirals --n 10 --seed 1",
                      {"--dataset", "'spirals'", "gmm8", "2spirals"});
   expect_usage_error("data --dataset moons --n -5 --seed 1", {"--n"});
@@ -197,6 +200,9 @@ TEST(Cli, InvalidValuesExitTwoNamingTheFlag) {
                      {"--t", "0..T = 1000"});
   expect_usage_error("forward --dataset moons --n 10 --t 5 --schedule linear --mode jump --seed 1",
                      {"--mode", "closed, chain"});
+}
+
+TEST(Cli, InvalidSampleValuesExitTwoNamingTheFlag) {
   const std::string sample = "sample --model exact --dataset gmm8 --n 10 --seed 1 --schedule linear ";
   expect_usage_error(sample + "--sampler plms --steps 10",
                      {"--sampler", "'plms'", "ddpm, ddim, euler, heun"});
@@ -225,7 +231,7 @@ TEST(Cli, RuntimeFailuresExitOneNamingTheFileAndLine) {
 }
 
 TEST(Cli, HelpOnEveryCommandExitsZero) {
-  for (const char* command : {"", "schedule", "data", "forward", "sample"}) {  // "train", "bench" join when they land
+  for (const char* command : {"", "schedule", "data", "forward", "sample", "train", "bench", "eval"}) {
     const Result r = dlab(std::string(command) + " --help");
     EXPECT_EQ(r.exit_code, 0) << command << "\n" << r.err;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << command;
@@ -358,6 +364,92 @@ TEST(Cli, EverySamplerRunsAndPredictionsAreInterchangeable) {
   const auto v = points_of(dlab(common + "--sampler ddim --prediction v").out);
   ASSERT_EQ(eps.sizes(), v.sizes());
   EXPECT_LT((eps - v).abs().max().item<double>(), 1e-3);
+}
+
+// ---- train, sample --model PATH, eval, bench (issue 3) --------------------------------------------------
+
+TEST(Cli, TrainSavesACheckpointThatSampleAndEvalLoad) {
+  const std::string model = temp_path("gmm8.pt");
+  const Result train = dlab("train --dataset gmm8 --steps 300 --batch 128 --threads 1 --seed 3 --lr-decay cosine "
+                            "--out " + model);
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  // Progress lines, the device, and the final summary.
+  EXPECT_NE(train.out.find("device cpu (1 thread)"), std::string::npos) << train.out;
+  EXPECT_NE(train.out.find("(cosine decay)"), std::string::npos) << train.out;
+  EXPECT_NE(train.out.find("step 300/300  loss "), std::string::npos) << train.out;
+  EXPECT_NE(train.out.find("done: 300 steps in "), std::string::npos) << train.out;
+  ASSERT_TRUE(std::filesystem::exists(model));
+
+  const std::string sample = "sample --model " + model + " --dataset gmm8 --n 400 --sampler ddim --steps 20 "
+                             "--schedule cosine --seed 5";
+  const Result a = dlab(sample);
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  const auto x0 = points_of(a.out);
+  ASSERT_EQ(x0.size(0), 400);
+  EXPECT_TRUE(torch::isfinite(x0).all().item<bool>());
+  // 300 steps already move the points from N(0, I) towards the ring of radius 2 of gmm8.
+  const double mean_radius = x0.norm(2, 1).mean().item<double>();
+  EXPECT_GT(mean_radius, 1.4) << "samples of N(0, I) have mean radius 1.25";
+  EXPECT_LT(mean_radius, 2.6);
+  EXPECT_EQ(dlab(sample).out, a.out) << "sampling from a checkpoint is deterministic per seed";
+
+  const Result eval = dlab("eval --model " + model + " --n 300 --threads 1");
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  EXPECT_NE(eval.out.find("ddpm-linear-1000: energy "), std::string::npos) << eval.out;
+  EXPECT_NE(eval.out.find("ddim50-cosine-1000: energy "), std::string::npos) << eval.out;
+  EXPECT_NE(eval.out.find("nfe 50"), std::string::npos) << eval.out;
+}
+
+TEST(Cli, TrainResumesFromItsCheckpoint) {
+  const std::string first = temp_path("first.pt"), second = temp_path("second.pt");
+  ASSERT_EQ(dlab("train --dataset moons --steps 100 --threads 1 --seed 2 --out " + first).exit_code, 0);
+  const Result resumed = dlab("train --dataset moons --steps 50 --threads 1 --seed 2 --resume " + first +
+                              " --out " + second);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.out.find("from step 100 of"), std::string::npos) << resumed.out;
+  // A weights-only checkpoint is enough to sample but holds no optimizer state to resume exactly.
+  const std::string light = temp_path("light.pt");
+  ASSERT_EQ(dlab("train --dataset moons --steps 20 --threads 1 --weights-only --out " + light).exit_code, 0);
+  EXPECT_LT(std::filesystem::file_size(light), std::filesystem::file_size(first) / 2);
+}
+
+TEST(Cli, InvalidTrainValuesExitTwoNamingTheFlag) {
+  const std::string out = " --out " + temp_path("never.pt");
+  expect_usage_error("train --dataset gmm8 --steps 0" + out, {"--steps"});
+  expect_usage_error("train --dataset gmm8 --steps 10 --lr -1" + out, {"--lr"});
+  expect_usage_error("train --dataset gmm8 --steps 10 --batch 0" + out, {"--batch"});
+  expect_usage_error("train --dataset gmm8 --steps 10 --lr-decay linear" + out, {"--lr-decay", "none, cosine"});
+  expect_usage_error("train --dataset gmm8 --steps 10 --device tpu" + out, {"--device", "auto, cpu, cuda"});
+  expect_usage_error("train --dataset nosuchset --steps 10" + out, {"--dataset", "nosuchset"});
+  EXPECT_FALSE(std::filesystem::exists(temp_path("never.pt")));
+}
+
+TEST(Cli, CorruptOrMismatchedCheckpointsExitOneNamingTheFile) {
+  const std::string garbage = temp_path("garbage.pt");
+  write_file(garbage, "this is not a checkpoint");
+  const std::string sample = " --dataset gmm8 --n 5 --sampler ddim --steps 5 --schedule linear --seed 1";
+  expect_usage_error("sample --model " + garbage + sample, {"cannot load model", garbage}, 1);
+  expect_usage_error("eval --model " + garbage, {garbage}, 1);
+  expect_usage_error("train --dataset gmm8 --steps 5 --resume " + garbage + " --out " + temp_path("x.pt"),
+                     {garbage}, 1);
+  // A truncated checkpoint: the checksum or the length check names it.
+  const std::string model = temp_path("whole.pt"), cut = temp_path("cut.pt");
+  ASSERT_EQ(dlab("train --dataset gmm8 --steps 5 --threads 1 --out " + model).exit_code, 0);
+  const std::string bytes = read_file(model);
+  write_file(cut, bytes.substr(0, bytes.size() / 2));
+  expect_usage_error("sample --model " + cut + sample, {"cannot load model", cut}, 1);
+}
+
+TEST(Cli, BenchPrintsNameValueUnitLines) {
+  const Result r = dlab("bench --threads 1 --seconds 0.2 --points 500");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* name : {"train_steps_per_s: ", "train_samples_per_s: ", "sample_point_steps_per_s: ",
+                           "sample_step_ms: "}) {
+    const auto at = r.out.find(std::string("\n") + name);
+    ASSERT_NE(at, std::string::npos) << name << "\n" << r.out;
+    const double value = std::strtod(r.out.c_str() + at + 1 + std::string(name).size(), nullptr);
+    EXPECT_GT(value, 0) << name;
+  }
 }
 
 }  // namespace

@@ -327,5 +327,20 @@ TEST(Trainer, TrainsWithUnequalScheduleLengths) {
   EXPECT_EQ(trainer.train(20).status, TrainStatus::Completed);
 }
 
+TEST(Trainer, CosineLearningRateDecay) {
+  TrainerConfig config;
+  EXPECT_EQ(learning_rate_factor(config, 12345), 1.0) << "no decay by default";
+  config.lr_decay_steps = 1000;
+  EXPECT_DOUBLE_EQ(learning_rate_factor(config, 0), 1.0);
+  // Half-way down a half cosine: the mean of the two ends (Loshchilov & Hutter 2017, Eq. (5)).
+  EXPECT_NEAR(learning_rate_factor(config, 500), (1.0 + kFinalLearningRateRatio) / 2, 1e-12);
+  EXPECT_NEAR(learning_rate_factor(config, 250),
+              kFinalLearningRateRatio + (1 - kFinalLearningRateRatio) * (1 + std::cos(M_PI / 4)) / 2, 1e-12);
+  EXPECT_DOUBLE_EQ(learning_rate_factor(config, 1000), kFinalLearningRateRatio);
+  EXPECT_DOUBLE_EQ(learning_rate_factor(config, 5000), kFinalLearningRateRatio) << "stays at the floor";
+  config.lr_decay_steps = -1;
+  EXPECT_THROW(validate(config), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace dlab

@@ -1,0 +1,182 @@
+#include "app/cli/image_commands.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "core/checkpoint.h"
+#include "core/guidance.h"
+#include "core/image_datasets.h"
+#include "core/image_grid.h"
+#include "core/image_sampling.h"
+#include "core/rng.h"
+
+namespace dlab::cli {
+namespace {
+
+constexpr std::int64_t kDefaultShapesTrainingImages = 20000;
+
+bool ends_with_png(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return ext == ".png";
+}
+
+}  // namespace
+
+void add_image_train_options(CLI::App& command, ImageTrainOptions& options) {
+  command.add_option("--channels", options.channels, "Images: U-Net base channels")->capture_default_str();
+  command.add_option("--levels", options.levels, "Images: U-Net resolution levels (28 -> 14 -> 7 is 3)")
+      ->capture_default_str();
+  command.add_flag("--attention", options.attention, "Images: self-attention at the lowest resolution");
+  command.add_flag("--unconditional", options.unconditional,
+                   "Images: ignore the class labels (no classifier-free guidance)");
+  command
+      .add_option("--label-dropout", options.label_dropout,
+                  "Images: probability of training a label as the null label (classifier-free guidance)")
+      ->capture_default_str();
+  command.add_option("--image-size", options.image_size, "Images: side in pixels (shapes and folders)")
+      ->capture_default_str();
+  command.add_flag("--colour", options.colour,
+                   "Images: keep the colours of a folder's images (else grayscale)");
+}
+
+bool is_image_dataset_flag(const std::string& dataset) {
+  return is_image_dataset_name(dataset);
+}
+
+ImageTrainingData prepare_image_training(const std::string& dataset, std::optional<std::int64_t> n,
+                                         std::uint64_t seed, const ImageTrainOptions& options,
+                                         ModelSpec& spec, TrainerConfig& config) {
+  if (n && (*n < 1 || *n > 10'000'000)) throw UsageError("--n: images to train on must be in 1..10000000");
+  if (options.image_size < 8 || options.image_size > 256) throw UsageError("--image-size: must be in 8..256");
+  if (!(options.label_dropout >= 0 && options.label_dropout < 1))
+    throw UsageError("--label-dropout: must be in [0, 1)");
+  ImageDatasetRequest request;
+  request.name = dataset;
+  request.split = ImageSplit::Train;
+  request.count = n ? *n : (dataset == "shapes" ? kDefaultShapesTrainingImages : 0);
+  request.seed = seed;
+  request.size = options.image_size;
+  request.colour = options.colour;
+  ImageDataset data = load_image_dataset(request);
+  const std::vector<std::int64_t> shape(data.images.sizes().begin() + 1, data.images.sizes().end());
+  const int classes = options.unconditional ? 0 : data.num_classes();
+
+  if (spec.kind == ModelKind::UNet) {  // resuming: the checkpoint decides the architecture
+    if (spec.data_shape != shape)
+      throw UsageError("--resume: the checkpoint's images have another shape than --dataset " + dataset);
+    if (spec.num_classes != 0 && spec.num_classes != data.num_classes())
+      throw UsageError("--resume: the checkpoint has " + std::to_string(spec.num_classes) +
+                       " classes, --dataset " + dataset + " has " + std::to_string(data.num_classes()));
+  } else {
+    if (options.channels < 4 || options.channels > 512) throw UsageError("--channels: must be in 4..512");
+    if (options.levels < 1 || options.levels > 5) throw UsageError("--levels: must be in 1..5");
+    spec.kind = ModelKind::UNet;
+    spec.data_shape = shape;
+    spec.hidden = options.channels;
+    spec.depth = options.levels;
+    spec.embedding_dim = 64;
+    spec.num_classes = classes;
+    spec.attention = options.attention;
+  }
+  config.label_dropout = options.label_dropout;
+  ImageTrainingData out;
+  out.images = data.images;
+  if (spec.num_classes > 0) out.labels = data.labels;
+  char text[256];
+  std::snprintf(text, sizeof text, "%s (%lld images %lldx%lldx%lld, %d classes%s)", dataset.c_str(),
+                static_cast<long long>(data.images.size(0)), static_cast<long long>(shape[0]),
+                static_cast<long long>(shape[1]), static_cast<long long>(shape[2]), data.num_classes(),
+                spec.num_classes > 0 ? ", class-conditional" : ", labels unused");
+  out.description = text;
+  return out;
+}
+
+void add_image_sample_options(CLI::App& command, ImageSampleOptions& options) {
+  command.add_option("--class", options.label,
+                     "Images: the class of every image (default: each class in turn; the model's class count "
+                     "is the null label, i.e. unconditional)");
+  command
+      .add_option("--guidance", options.guidance,
+                  "Images: classifier-free guidance w in 0..10 (0 unconditional, 1 conditional, >1 stronger)")
+      ->capture_default_str();
+  command.add_option("--grid-scale", options.grid_scale, "Images: PNG pixels per image pixel")
+      ->capture_default_str();
+}
+
+bool is_image_checkpoint(const std::string& path) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) return false;
+  try {
+    return load_checkpoint(path).spec.kind == ModelKind::UNet;
+  } catch (const std::exception&) {
+    return false;  // the 2D path reports why the file cannot be loaded
+  }
+}
+
+void run_image_sample(const NoiseSchedule& schedule, const ImageSampleArgs& args) {
+  if (args.out.empty() || !ends_with_png(args.out))
+    throw UsageError("--out: an image model writes a PNG grid; give a file name ending in .png");
+  if (!args.trajectory.empty() && !ends_with_png(args.trajectory))
+    throw UsageError("--trajectory: for an image model, a file name ending in .png");
+  if (args.n < 1 || args.n > 100000) throw UsageError("--n: images must be in 1..100000");
+  if (args.image.grid_scale < 1 || args.image.grid_scale > 16)
+    throw UsageError("--grid-scale: must be in 1..16");
+  try {
+    validate_guidance_scale(args.image.guidance);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--guidance: ") + e.what());
+  }
+  torch::NoGradGuard no_grad;
+  const LoadedDenoiser loaded = load_denoiser_for_sampling(args.model, torch::kCPU, ModelKind::UNet);
+  ImageSampleRequest request;
+  request.count = args.n;
+  request.label = args.image.label;
+  request.guidance = args.image.guidance;
+  request.sampler = args.sampler;
+  request.sampler.clip_x0 = true;
+  request.seed = args.seed;
+  request.batch = std::max<std::int64_t>(args.n, 1);  // one run, so the trajectory covers every image
+  try {
+    request_labels(loaded.spec, request);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+
+  // Trajectory: x_t of the first rows at 10 evenly spaced steps of the K steps, then x_0.
+  const std::int64_t rows = std::min<std::int64_t>(args.n, 8);
+  std::vector<torch::Tensor> frames;
+  StepObserver observer;
+  if (!args.trajectory.empty()) {
+    observer = [&frames, rows](const SamplerStep& s) {
+      const int every = std::max(1, s.num_steps / 10);
+      if ((s.step - 1) % every == 0) frames.push_back(s.x_t.narrow(0, 0, rows).to(torch::kCPU).clamp(-1, 1));
+    };
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const torch::Tensor images = sample_images(loaded.net, torch::kCPU, schedule, request, observer);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  GridLayout layout;
+  layout.scale = args.image.grid_scale;
+  write_image_grid_png(args.out, images, layout);
+  if (!args.trajectory.empty()) {
+    frames.push_back(images.narrow(0, 0, rows));
+    // [frames, rows, C, H, W] -> one row per image, time left to right.
+    const auto strip = torch::stack(frames, 1).flatten(0, 1);
+    layout.columns = static_cast<int>(frames.size());
+    write_image_grid_png(args.trajectory, strip, layout);
+  }
+  const int nfe =
+      expected_nfe(schedule, request.sampler) *
+      (loaded.spec.num_classes > 0 && args.image.guidance != 1.0 && args.image.guidance != 0.0 ? 2 : 1);
+  std::fprintf(stderr,
+               "%lld images in %.2f s (%.3f s per step, %d network evaluations per image); wrote %s\n",
+               static_cast<long long>(args.n), seconds, seconds / std::max(1, args.sampler.steps), nfe,
+               args.out.c_str());
+}
+
+}  // namespace dlab::cli

@@ -17,6 +17,8 @@
 
 #include "app/gui/canvas_renderer.h"
 #include "app/gui/controls.h"
+#include "app/gui/image_lab.h"
+#include "app/gui/image_panels.h"
 #include "app/gui/lab.h"
 #include "app/gui/screenshot.h"
 #include "core/atomic_file.h"
@@ -117,6 +119,8 @@ bool App::init_window() {
     return false;
   }
   lab_ = std::make_unique<Lab>();
+  images_ = std::make_unique<ImageLab>();
+  image_textures_ = std::make_unique<ImageTextures>();
   if (!font_warning_.empty()) messages_.push_back(font_warning_);
   if (options_.fullscreen) {
     // Toggled like the F key.
@@ -134,6 +138,8 @@ bool App::init_window() {
 
 void App::shutdown() {
   lab_.reset();  // stops the worker threads
+  images_.reset();
+  image_textures_.reset();
   renderer_.reset();
   if (imgui_ready_) {
     ImGui_ImplOpenGL3_Shutdown();
@@ -156,7 +162,7 @@ int App::run() {
   if (!init_window()) return 1;
   last_time_ = glfwGetTime();
   while (!quit_ && !glfwWindowShouldClose(window_)) {
-    const bool sampling = lab_ && lab_->reverse_status().running;
+    const bool sampling = lab_ && images_ && reverse_running();
     const bool animating = state_.playback.playing || sampling || frame_index_ < 3 || !options_.screenshot.empty() ||
                            !options_.stats_out.empty() || !options_.script.empty() || options_.bench_frames > 0;
     if (animating)
@@ -186,26 +192,45 @@ void App::frame() {
   advance_playback(elapsed);
 
   const ImGuiIO& io = ImGui::GetIO();
-  const Layout layout = compute_layout(io.DisplaySize, ui_scale_);
+  Layout layout = compute_layout(io.DisplaySize, ui_scale_);
   update_schedule();
-  PanelContext context{state_, lab_.get(), schedule_, tables_, schedule_error_, fonts_, renderer_.get(), 0, {}, &messages_};
+  PanelContext context{state_,    lab_.get(), schedule_, tables_, schedule_error_, fonts_, renderer_.get(), 0, {},
+                       &messages_, images_.get(), image_textures_.get()};
   // The controls first, so what they change is drawn in this same frame.
   panel_controls(context, layout.controls);
   update_schedule();
   lab_->set_schedule(schedule_);
-  lab_->sync(state_);
+  if (images_shown()) {
+    // The image view: its own data, model and sampler run over the same timeline and controls; the 2D
+    // Lab waits (no 2D sampling in the background). The images take the plots column's width too.
+    images_->sync(state_, schedule_);
+    context.shown_t = images_->step_info().t;
+    context.sampling_timesteps = images_->sampling_timesteps();
+    for (PanelRect* rect : {&layout.canvas, &layout.timeline, &layout.formula}) rect->size.x += layout.plots.size.x;
+  } else {
+    lab_->sync(state_);
+    context.shown_t = lab_->step_info().t;
+    context.sampling_timesteps = lab_->sampling_timesteps();
+  }
   apply_training_request();
-  context.shown_t = lab_->step_info().t;
-  context.sampling_timesteps = lab_->sampling_timesteps();
   // Thin borders between the panels (they draw no background of their own).
   ImDrawList* background = ImGui::GetBackgroundDrawList();
-  for (const PanelRect& rect : {layout.controls, layout.canvas, layout.timeline, layout.formula, layout.plots})
-    background->AddRect(rect.pos, ImVec2(rect.pos.x + rect.size.x, rect.pos.y + rect.size.y),
+  const bool images = images_shown();
+  for (const PanelRect* rect : {&layout.controls, &layout.canvas, &layout.timeline, &layout.formula, &layout.plots}) {
+    if (images && rect == &layout.plots) continue;
+    background->AddRect(rect->pos, ImVec2(rect->pos.x + rect->size.x, rect->pos.y + rect->size.y),
                         ImGui::GetColorU32(ImGuiCol_Border));
-  panel_canvas(context, layout.canvas);
-  panel_timeline(context, layout.timeline);
-  panel_formula(context, layout.formula);
-  panel_plots(context, layout.plots);
+  }
+  if (images) {
+    panel_images(context, layout.canvas);
+    panel_timeline(context, layout.timeline);
+    panel_filmstrip(context, layout.formula);
+  } else {
+    panel_canvas(context, layout.canvas);
+    panel_timeline(context, layout.timeline);
+    panel_formula(context, layout.formula);
+    panel_plots(context, layout.plots);
+  }
 
   ImGui::Render();
   int fb_width = 0, fb_height = 0;
@@ -228,8 +253,8 @@ void App::frame() {
 void App::capture(int fb_width, int fb_height) {
   const bool wants_capture = (!options_.screenshot.empty() || !options_.stats_out.empty()) && options_.script.empty();
   if (!wants_capture || frame_index_ < options_.frames) return;
-  if (!waited_for_sampling_ && state_.playback.mode == LabMode::Reverse && lab_->reverse_status().running) {
-    lab_->wait_for_reverse(600.0);
+  if (!waited_for_sampling_ && state_.playback.mode == LabMode::Reverse && reverse_running()) {
+    wait_for_reverse();
     waited_for_sampling_ = true;
     return;  // draw the finished run first
   }
@@ -246,7 +271,64 @@ void App::capture(int fb_width, int fb_height) {
   quit_ = true;
 }
 
+bool App::reverse_running() const {
+  return images_shown() ? images_->reverse_status().running : lab_->reverse_status().running;
+}
+
+void App::wait_for_reverse() {
+  if (images_shown())
+    images_->wait_for_reverse(600.0);
+  else
+    lab_->wait_for_reverse(600.0);
+}
+
+// The image view's statistics: the pixels of x_t over the grid (N(0, 1) at t = T), the cursor and the model.
+void App::write_image_stats(const std::string& path) {
+  const PixelStats stats = images_->pixel_stats();
+  const StepInfo info = images_->step_info();
+  const ReverseStatus status = images_->reverse_status();
+  std::string json = "{\n";
+  json += "  \"view\": \"images\",\n";
+  json += "  \"image_dataset\": " + json_string(state_.images.dataset) + ",\n";
+  json += "  \"images\": " + std::to_string(images_->view().x ? images_->view().x->count : 0) + ",\n";
+  json += "  \"mode\": \"" + std::string(to_name(state_.playback.mode)) + "\",\n";
+  json += "  \"t\": " + std::to_string(info.t) + ",\n";
+  json += "  \"step\": " + std::to_string(info.step) + ",\n";
+  json += "  \"num_steps\": " + std::to_string(info.num_steps) + ",\n";
+  json += "  \"nfe\": " + std::to_string(info.nfe) + ",\n";
+  json += "  \"model_available\": " + std::string(images_->has_model() ? "true" : "false") + ",\n";
+  json += "  \"model_path\": " + json_string(images_->model_path()) + ",\n";
+  json += "  \"model_description\": " + json_string(images_->model_description()) + ",\n";
+  json += "  \"model_error\": " + json_string(images_->model_error()) + ",\n";
+  json += "  \"model_classes\": " + std::to_string(images_->model_classes()) + ",\n";
+  const ImageView& view = images_->view();
+  json += "  \"x0_hat_images\": " + std::to_string(view.x0_hat ? view.x0_hat->count : 0) + ",\n";
+  json += "  \"eps_hat_images\": " + std::to_string(view.eps_hat ? view.eps_hat->count : 0) + ",\n";
+  json += "  \"filmstrip_frames\": " + std::to_string(images_->filmstrip().t.size()) + ",\n";
+  json += "  \"sampling_error\": " + json_string(status.error) + ",\n";
+  json += "  \"data_error\": " + json_string(images_->data_error()) + ",\n";
+  json += "  \"schedule_error\": " + json_string(schedule_error_) + ",\n";
+  json += "  \"timesteps\": " + std::to_string(schedule_.timesteps()) + ",\n";
+  json += "  \"last_message\": " + json_string(messages_.empty() ? "" : messages_.back()) + ",\n";
+  json += "  \"n\": " + std::to_string(stats.n) + ",\n";
+  json += "  \"pixel_mean\": " + json_number(stats.n > 0 ? stats.mean : NAN) + ",\n";
+  json += "  \"pixel_std\": " + json_number(stats.n > 0 ? stats.std : NAN) + ",\n";
+  json += "  \"ms_per_step\": " + json_number(images_->last_reverse_ms_per_step()) + "\n";
+  json += "}\n";
+  try {
+    write_text_atomically(path, json);
+    std::printf("wrote %s\n", path.c_str());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    exit_code_ = 1;
+  }
+}
+
 void App::write_stats(const std::string& path) {
+  if (images_shown()) {
+    write_image_stats(path);
+    return;
+  }
   const PointStats stats = lab_->stats(true);
   const StepInfo info = lab_->step_info();
   const ReverseStatus status = lab_->reverse_status();

@@ -19,6 +19,8 @@ namespace dlab::gui {
 
 class Lab;
 class CanvasRenderer;
+class ImageLab;
+class ImageTextures;
 
 class App {
  public:
@@ -42,6 +44,10 @@ class App {
   void apply_training_request();
   void capture(int framebuffer_width, int framebuffer_height);
   void write_stats(const std::string& path);
+  void write_image_stats(const std::string& path);
+  bool images_shown() const { return state_.main_view == MainView::Images; }
+  bool reverse_running() const;    // the reverse run of the view shown is still sampling
+  void wait_for_reverse();         // blocks until it is done
   // app_script.cpp
   void run_script();
   void apply_injected_input();
@@ -69,6 +75,8 @@ class App {
 
   std::unique_ptr<Lab> lab_;
   std::unique_ptr<CanvasRenderer> renderer_;
+  std::unique_ptr<ImageLab> images_;              // the image view (issue 5)
+  std::unique_ptr<ImageTextures> image_textures_;
   std::vector<std::string> messages_;
   bool waited_for_sampling_ = false;
 

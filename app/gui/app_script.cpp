@@ -148,7 +148,7 @@ void App::finish_script_frame(int fb_width, int fb_height) {
     script_screenshot_.clear();
   }
   if (script_wait_sampling_) {
-    lab_->wait_for_reverse(600.0);
+    wait_for_reverse();
     script_wait_sampling_ = false;
   }
 }

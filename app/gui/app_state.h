@@ -26,7 +26,16 @@ namespace gui {
 enum class LabMode { Forward, Reverse };
 enum class DataOrigin { Builtin, Csv, Drawn };
 enum class ModelSource { Pretrained, Exact, Empirical, Live };
+enum class MainView { Points, Images };
 }  // namespace gui
+
+template <>
+struct EnumNames<gui::MainView> {
+  static constexpr std::array<EnumEntry<gui::MainView>, 2> entries{{
+      {gui::MainView::Points, "points", "2D points"},
+      {gui::MainView::Images, "images", "Images"},
+  }};
+};
 
 template <>
 struct EnumNames<gui::LabMode> {
@@ -115,7 +124,23 @@ struct SamplerSettings {
   std::uint64_t seed = 1;     // x_T and the noise z of stochastic samplers
 };
 
+// The image view (image_lab.h, panel_images.cpp): a grid of small images diffusing and being denoised.
+struct ImageState {
+  std::string dataset = "shapes";  // "shapes", "fashion-mnist", or a folder of PNG images
+  int count = 16;                  // images in the grid: 16, 36 or 64
+  int label = -1;                  // class-conditional models: -1 cycles through the classes, else one class
+  double guidance = 1.0;           // classifier-free guidance scale w in 0..10 (1: plain conditional)
+  std::string model_path;          // empty: the shipped assets/models/<dataset>.pt
+  bool clip_x0 = true;             // the sampler clamps x0_hat to [-1, 1] (images, improved-diffusion style)
+  bool show_x0_hat = true;         // a grid of x0_hat beside x_t
+  bool show_eps_hat = true;        // a grid of eps_hat beside x_t
+  bool filmstrip = true;           // one image at ~10 values of t, under the grid
+  int filmstrip_image = 0;         // which image of the grid the filmstrip follows
+};
+
 struct AppState {
+  MainView main_view = MainView::Points;
+  ImageState images;
   DataState data;
   ScheduleConfig schedule;
   SamplerSettings sampler;

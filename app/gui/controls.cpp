@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <functional>
 #include <stdexcept>
 
@@ -188,13 +189,45 @@ const std::vector<Control>& controls() {
        }},
       {"batch", "batch size of live training",
        [](AppState& s, const std::string& v) { s.training.batch_size = static_cast<int>(parse_int("batch", v, 1, 65536)); }},
+      // ---- the image view (image_lab.h) ----
+      {"view", "the main canvas: points (2D data) or images",
+       [](AppState& s, const std::string& v) { s.main_view = parse_name<MainView>(v, "view"); }},
+      {"image-dataset", "image data set: shapes, fashion-mnist, or a folder of PNG images",
+       [](AppState& s, const std::string& v) {
+         if (v.empty()) throw std::invalid_argument("image-dataset: empty; allowed: shapes, fashion-mnist, or a folder");
+         s.images.dataset = v;
+       }},
+      {"images", "images in the grid, 1..256 (the controls offer 16, 36, 64)",
+       [](AppState& s, const std::string& v) { s.images.count = static_cast<int>(parse_int("images", v, 1, 256)); }},
+      {"class", "class label of a class-conditional image model (-1: each class in turn; C: the null label)",
+       [](AppState& s, const std::string& v) { s.images.label = static_cast<int>(parse_int("class", v, -1, 100000)); }},
+      {"guidance", "classifier-free guidance scale w, 0..10 (1: plain conditional)",
+       [](AppState& s, const std::string& v) {
+         const double w = parse_double("guidance", v);
+         if (!(w >= 0 && w <= 10)) throw std::invalid_argument("guidance: must be in [0, 10]");
+         s.images.guidance = w;
+       }},
+      {"image-model", "U-Net checkpoint of the image view (empty or 'shipped': assets/models/<data set>.pt)",
+       [](AppState& s, const std::string& v) { s.images.model_path = v == "shipped" ? std::string() : v; }},
+      {"clip-x0", "on/off: image sampling clamps x0_hat to [-1, 1] at every step",
+       [](AppState& s, const std::string& v) { s.images.clip_x0 = parse_bool("clip-x0", v); }},
+      {"x0-hat", "on/off: the image view shows x0_hat beside x_t",
+       [](AppState& s, const std::string& v) { s.images.show_x0_hat = parse_bool("x0-hat", v); }},
+      {"eps-hat", "on/off: the image view shows eps_hat beside x_t",
+       [](AppState& s, const std::string& v) { s.images.show_eps_hat = parse_bool("eps-hat", v); }},
+      {"filmstrip", "on/off: the image view shows one image at ten timesteps",
+       [](AppState& s, const std::string& v) { s.images.filmstrip = parse_bool("filmstrip", v); }},
+      {"filmstrip-image", "which image of the grid the filmstrip follows (from 0)",
+       [](AppState& s, const std::string& v) { s.images.filmstrip_image = static_cast<int>(parse_int("filmstrip-image", v, 0, 255)); }},
   };
   return table;
 }
 
 }  // namespace
 
-void set_control(AppState& state, const std::string& name, const std::string& value) {
+void set_control(AppState& state, const std::string& given_name, const std::string& value) {
+  std::string name = given_name;  // scripts may write image_dataset for image-dataset
+  std::replace(name.begin(), name.end(), '_', '-');
   for (const Control& control : controls()) {
     if (name == control.name) {
       control.set(state, value);

@@ -16,6 +16,8 @@
 
 #include "app/gui/controls.h"
 #include "app/gui/enum_combo.h"
+#include "app/gui/image_lab.h"
+#include "app/gui/image_panels.h"
 #include "app/gui/lab.h"
 #include "app/gui/panels.h"
 
@@ -184,10 +186,10 @@ void sampler_section(PanelContext& context) {
   int seed = static_cast<int>(sampler.seed);
   if (ImGui::InputInt("##sample_seed", &seed)) sampler.seed = static_cast<std::uint64_t>(std::max(0, seed));
   tooltip("Seed of x_T ~ N(0, I) and of the sampler's noise z: keep it to compare samplers on the same start.");
-  if (context.lab) {
-    const ReverseStatus status = context.lab->reverse_status();
-    error_text(status.error);
-  }
+  if (context.state.main_view == MainView::Images && context.images)
+    error_text(context.images->reverse_status().error);
+  else if (context.lab)
+    error_text(context.lab->reverse_status().error);
 }
 
 // ============================================================================================
@@ -261,7 +263,26 @@ void panel_controls(PanelContext& context, const PanelRect& rect) {
     for (const std::string& message : messages) error_text(message);
     if (ImGui::SmallButton("Dismiss")) messages.clear();
   }
+  // What the main canvas shows: 2D points or small images, over the same schedule, timeline and sampler.
+  AppState& state = context.state;
+  int main_view = static_cast<int>(state.main_view);
+  ImGui::RadioButton("2D points", &main_view, static_cast<int>(MainView::Points));
+  tooltip("The toy 2D data sets: each point is one sample x₀ in the plane, and you watch the whole cloud diffuse "
+          "and come back.");
+  ImGui::SameLine();
+  ImGui::RadioButton("Images", &main_view, static_cast<int>(MainView::Images));
+  tooltip("Small images (28×28): each pixel is one dimension of x₀. The same forward process and samplers, "
+          "with a U-Net predicting ε̂; beside each image its x̂₀ and ε̂.");
+  state.main_view = static_cast<MainView>(main_view);
   const ImGuiTreeNodeFlags open = ImGuiTreeNodeFlags_DefaultOpen;
+  if (state.main_view == MainView::Images) {
+    if (ImGui::CollapsingHeader("Images", open)) panel_images_section(context);
+    if (ImGui::CollapsingHeader("Noise schedule", open)) schedule_section(context);
+    if (ImGui::CollapsingHeader("Forward process")) forward_section(context);
+    if (ImGui::CollapsingHeader("Sampler", open)) sampler_section(context);
+    ImGui::End();
+    return;
+  }
   if (ImGui::CollapsingHeader("Data", open)) data_section(context);
   if (ImGui::CollapsingHeader("Noise schedule", open)) schedule_section(context);
   if (ImGui::CollapsingHeader("Forward process")) forward_section(context);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "app/gui/image_lab.h"
 #include "app/gui/lab.h"
 #include "app/gui/panels.h"
 
@@ -44,7 +45,9 @@ void panel_timeline(PanelContext& context, const PanelRect& rect) {
   AppState& state = context.state;
   PlaybackState& playback = state.playback;
   const bool reverse = playback.mode == LabMode::Reverse;
-  const StepInfo info = context.lab ? context.lab->step_info() : StepInfo();
+  // The image view has its own sampler run over the same timeline (image_lab.h).
+  const bool images = state.main_view == MainView::Images && context.images;
+  const StepInfo info = images ? context.images->step_info() : context.lab ? context.lab->step_info() : StepInfo();
   const int end = reverse ? info.num_steps : context.schedule.timesteps();
   const float button = ImGui::GetFrameHeight() * 1.25f;
 
@@ -103,7 +106,8 @@ void panel_timeline(PanelContext& context, const PanelRect& rect) {
   // The step counter lives in the scrubber: t, and in reverse the step index and the network evaluations.
   char format[96];
   if (reverse) {
-    const ReverseStatus status = context.lab ? context.lab->reverse_status() : ReverseStatus();
+    const ReverseStatus status = images ? context.images->reverse_status()
+                                 : context.lab ? context.lab->reverse_status() : ReverseStatus();
     char sampling[32] = "";
     if (status.running && status.num_steps > 0)
       std::snprintf(sampling, sizeof sampling, "   (sampling %d%%)", 100 * (status.frames - 1) / status.num_steps);

@@ -17,6 +17,8 @@ namespace dlab::gui {
 
 class Lab;
 class CanvasRenderer;
+class ImageLab;
+class ImageTextures;
 
 struct PanelRect {
   ImVec2 pos, size;
@@ -46,6 +48,8 @@ struct PanelContext {
   int shown_t = 0;                     // the timestep of the points shown, for every marker
   std::vector<int> sampling_timesteps; // reverse: the K timesteps the sampler visits (ascending)
   std::vector<std::string>* messages = nullptr;  // transient messages (errors of actions)
+  ImageLab* images = nullptr;                    // the image view (state.main_view == MainView::Images)
+  ImageTextures* image_textures = nullptr;
 };
 
 void panel_controls(PanelContext& context, const PanelRect& rect);

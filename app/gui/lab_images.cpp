@@ -1,0 +1,722 @@
+// The image view's computations (image_lab.h): data images, the forward process at the cursor, the
+// reverse process of a U-Net checkpoint on a worker thread, and the model's predictions at the cursor
+// in forward mode on a second worker (latest request wins), so the UI never waits for the network.
+//
+// [SECTION] Helpers
+// [SECTION] Workers: reverse recording and forward predictions
+// [SECTION] Impl: data, schedule, model
+// [SECTION] Forward and reverse at the cursor
+// [SECTION] ImageLab
+#include <torch/types.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "app/gui/image_lab.h"
+#include "app/gui/lab_impl.h"
+#include "core/checkpoint.h"
+#include "core/guidance.h"
+#include "core/image_datasets.h"
+#include "core/image_sampling.h"
+#include "core/parameterization.h"
+
+namespace dlab::gui {
+
+// ============================================================================================
+// [SECTION] Helpers
+// ============================================================================================
+
+std::string image_model_default_path(const std::string& dataset) {
+  std::string name = dataset;
+  while (name.size() > 1 && name.back() == '/') name.pop_back();
+  if (const auto slash = name.find_last_of('/'); slash != std::string::npos) name = name.substr(slash + 1);
+  return pretrained_path(name);
+}
+
+namespace {
+
+using BytesPtr = std::shared_ptr<const ImageBytes>;
+
+// [N, C, H, W] floats -> display bytes: v in [-range, range] maps to 0..255, clamped.
+BytesPtr to_bytes(const torch::Tensor& images, float range) {
+  auto out = std::make_shared<ImageBytes>();
+  const torch::Tensor x = images.detach().to(torch::kCPU, torch::kFloat).contiguous();
+  out->count = static_cast<int>(x.size(0));
+  out->channels = static_cast<int>(x.size(1));
+  out->height = static_cast<int>(x.size(2));
+  out->width = static_cast<int>(x.size(3));
+  const torch::Tensor bytes =
+      ((x / range + 1.0f) * 127.5f).round().clamp(0, 255).to(torch::kUInt8).contiguous();
+  out->pixels.assign(bytes.data_ptr<std::uint8_t>(), bytes.data_ptr<std::uint8_t>() + bytes.numel());
+  return out;
+}
+
+PixelStats stats_of(const torch::Tensor& x) {
+  PixelStats stats;
+  const torch::Tensor d = x.detach().to(torch::kCPU, torch::kDouble);
+  stats.n = d.numel();
+  if (stats.n > 0) {
+    stats.mean = d.mean().item<double>();
+    stats.std = stats.n > 1 ? d.std().item<double>() : 0.0;
+  }
+  return stats;
+}
+
+std::vector<std::string> shape_class_names() {
+  std::vector<std::string> names;
+  for (const auto& entry : EnumNames<Shape>::entries) names.emplace_back(entry.label);
+  return names;
+}
+
+// The denoiser of a (possibly class-conditional) network for these labels, as the image sampler
+// builds it (core/image_sampling.cpp).
+Denoiser denoiser_for(const LoadedDenoiser& model, const torch::Tensor& labels, int label, double guidance) {
+  const int classes = model.spec.num_classes;
+  if (classes == 0 || label == classes) return make_network_denoiser(model.net, model.device);
+  return make_guided_denoiser(model.net, labels, guidance, model.device);
+}
+
+// ============================================================================================
+// [SECTION] Workers: reverse recording and forward predictions
+// ============================================================================================
+
+// Written by the sampling thread, read by the UI thread; every field under `mutex`.
+struct ImageRecording {
+  std::mutex mutex;
+  std::vector<BytesPtr> x;                 // frame 0 = x_T, frame k after k steps
+  std::vector<BytesPtr> x0_hat, eps_hat;   // predictions at frame k (from step k + 1); null for the last
+  std::vector<PixelStats> stats;           // of x at each frame
+  std::vector<int> nfe;
+  bool done = false;
+  std::string error;
+  double seconds = 0;
+};
+
+class ImageReverseRun {
+ public:
+  ~ImageReverseRun() { stop(); }
+
+  void start(std::shared_ptr<const LoadedDenoiser> model, const NoiseSchedule& schedule, const ImageSampleRequest& request) {
+    stop();
+    recording_ = std::make_shared<ImageRecording>();
+    cancel_ = false;
+    auto recording = recording_;
+    {
+      // Frame 0 = x_T, the same pixels for a seed whatever the sampler or guidance (starting_noise).
+      const torch::Tensor x_T = starting_noise(model->spec, request.count, request.seed);
+      recording->x.push_back(to_bytes(x_T, 1.0f));
+      recording->x0_hat.push_back(nullptr);
+      recording->eps_hat.push_back(nullptr);
+      recording->stats.push_back(stats_of(x_T));
+      recording->nfe.push_back(0);
+    }
+    thread_ = std::thread([this, recording, model, schedule, request]() {
+      torch::NoGradGuard no_grad;
+      const auto started = std::chrono::steady_clock::now();
+      try {
+        const StepObserver observer = [&](const SamplerStep& step) {
+          BytesPtr x0 = to_bytes(step.x0_hat, 1.0f), eps = to_bytes(step.eps_hat, kEpsDisplayRange);
+          BytesPtr x = to_bytes(step.x_prev, 1.0f);
+          const PixelStats stats = stats_of(step.x_prev);
+          std::lock_guard<std::mutex> lock(recording->mutex);
+          // The predictions belong to the frame they were made from, x_t (frame step - 1).
+          const std::size_t from = static_cast<std::size_t>(step.step - 1);
+          if (from < recording->x0_hat.size()) {
+            recording->x0_hat[from] = std::move(x0);
+            recording->eps_hat[from] = std::move(eps);
+          }
+          recording->x.push_back(std::move(x));
+          recording->x0_hat.push_back(nullptr);
+          recording->eps_hat.push_back(nullptr);
+          recording->stats.push_back(stats);
+          recording->nfe.push_back(step.nfe);
+        };
+        sample_images(model->net, model->device, schedule, request, observer, &cancel_);
+      } catch (const std::exception& e) {
+        std::lock_guard<std::mutex> lock(recording->mutex);
+        recording->error = e.what();
+      }
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      {
+        std::lock_guard<std::mutex> lock(recording->mutex);
+        recording->done = true;
+        recording->seconds = seconds;
+      }
+      done_signal_.notify_all();
+    });
+  }
+
+  void stop() {
+    cancel_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+
+  bool wait(double timeout_seconds) {
+    if (!recording_) return false;
+    std::unique_lock<std::mutex> lock(recording_->mutex);
+    return done_signal_.wait_for(lock, std::chrono::duration<double>(timeout_seconds), [&] { return recording_->done; });
+  }
+
+  const std::shared_ptr<ImageRecording>& recording() const { return recording_; }
+
+ private:
+  std::shared_ptr<ImageRecording> recording_;
+  std::atomic<bool> cancel_{false};
+  std::condition_variable done_signal_;
+  std::thread thread_;
+};
+
+// The model's eps_hat and x0_hat of the forward x_t at the cursor, on a worker: the UI posts the latest
+// request (a newer one replaces one not yet started) and shows the latest result.
+class PredictionWorker {
+ public:
+  struct Request {
+    std::uint64_t key = 0;
+    std::shared_ptr<const LoadedDenoiser> model;
+    torch::Tensor x_t, labels;
+    int label = -1;
+    double guidance = 1.0;
+    int t = 0;
+    double alpha_bar = 1.0;
+  };
+  struct Result {
+    std::uint64_t key = ~0ull;
+    int t = 0;
+    BytesPtr x0_hat, eps_hat;
+  };
+
+  PredictionWorker() : thread_([this] { loop(); }) {}
+  ~PredictionWorker() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    signal_.notify_all();
+    thread_.join();
+  }
+
+  void post(Request request) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      pending_ = std::move(request);
+      has_pending_ = true;
+    }
+    signal_.notify_all();
+  }
+
+  Result result() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return result_;
+  }
+
+ private:
+  void loop() {
+    torch::NoGradGuard no_grad;
+    for (;;) {
+      Request request;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        signal_.wait(lock, [&] { return stop_ || has_pending_; });
+        if (stop_) return;
+        request = std::move(pending_);
+        has_pending_ = false;
+      }
+      Result result;
+      result.key = request.key;
+      result.t = request.t;
+      try {
+        const Denoiser denoiser = denoiser_for(*request.model, request.labels, request.label, request.guidance);
+        const torch::Tensor output = denoiser(request.x_t, request.t, request.alpha_bar);
+        const EpsAndX0 p = to_eps_and_x0(request.model->spec.prediction, output, request.x_t, request.alpha_bar);
+        result.x0_hat = to_bytes(p.x0, 1.0f);
+        result.eps_hat = to_bytes(p.eps, kEpsDisplayRange);
+      } catch (const std::exception&) {
+        // A failing network shows no predictions; the reverse run reports the error in the window.
+      }
+      std::lock_guard<std::mutex> lock(mutex_);
+      result_ = std::move(result);
+    }
+  }
+
+  mutable std::mutex mutex_;
+  std::condition_variable signal_;
+  bool stop_ = false, has_pending_ = false;
+  Request pending_;
+  Result result_;
+  std::thread thread_;
+};
+
+}  // namespace
+
+// ============================================================================================
+// [SECTION] Impl: data, schedule, model
+// ============================================================================================
+
+struct ImageLab::Impl {
+  // Data x_0: the first `count` images of the data set.
+  std::string data_name;
+  int data_count = 0;
+  std::uint64_t data_seed = ~0ull;
+  bool data_tried = false;
+  torch::Tensor x0, forward_eps, labels;
+  std::vector<int> label_list;
+  std::vector<std::string> class_names;
+  std::string data_error;
+  std::uint64_t data_version = 0;
+
+  // Schedule.
+  NoiseSchedule schedule;
+  std::vector<double> schedule_alpha_bars;
+  std::uint64_t schedule_version = 0;
+
+  // Model.
+  std::string model_path, model_tried_path;
+  std::shared_ptr<const LoadedDenoiser> model;
+  std::string model_description, model_error;
+  std::uint64_t model_version = 0;
+
+  // Cursor.
+  LabMode mode = LabMode::Forward;
+  int frame = 0;
+  std::vector<int> grid;  // ascending timesteps the sampler visits
+
+  // Forward.
+  detail::ChainCache chain;
+  std::uint64_t chain_key = ~0ull, forward_key = ~0ull;
+  BytesPtr true_eps_bytes;
+  torch::Tensor forward_x;
+  PredictionWorker predictions;
+  std::uint64_t prediction_key = ~0ull;
+
+  // Reverse.
+  detail::ReverseKey reverse_key;
+  bool reverse_clip = true;
+  int reverse_count = 0, reverse_label = 0;
+  double reverse_guidance = 0;
+  bool reverse_started = false;
+  ImageReverseRun reverse;
+  double last_ms_per_step = 0;
+  PixelStats reverse_stats;
+
+  // Shown.
+  ImageView view;
+  Filmstrip filmstrip;
+  std::uint64_t filmstrip_key = ~0ull;
+  PixelStats forward_stats;
+  std::string sampling_error;
+
+  void load_data(const ImageState& images, std::uint64_t seed) {
+    const int count = std::clamp(images.count, 1, 256);
+    if (data_tried && images.dataset == data_name && count == data_count && seed == data_seed) return;
+    data_tried = true;
+    data_name = images.dataset;
+    data_count = count;
+    data_seed = seed;
+    data_error.clear();
+    ++data_version;
+    x0 = torch::Tensor();
+    labels = torch::Tensor();
+    label_list.clear();
+    class_names.clear();
+    torch::NoGradGuard no_grad;
+    try {
+      ImageDataset data;
+      if (data_name == "shapes") {
+        data = make_shapes_dataset(count, seed);
+      } else if (data_name == "fashion-mnist") {
+        data = load_fashion_mnist(ImageSplit::Test, count);
+      } else {
+        data = load_image_folder(data_name);
+      }
+      const std::int64_t n = std::min<std::int64_t>(count, data.images.size(0));
+      x0 = data.images.narrow(0, 0, n).contiguous();
+      class_names = data.class_names;
+      if (data.labels.defined()) {
+        labels = data.labels.narrow(0, 0, n).contiguous();
+        for (std::int64_t i = 0; i < n; ++i) label_list.push_back(static_cast<int>(labels[i].item<std::int64_t>()));
+      }
+      if (data_name == "shapes" && class_names.empty()) class_names = shape_class_names();
+      Rng rng(detail::mix_seed(seed, detail::kForwardNoiseStream));
+      forward_eps = rng.normal(x0.sizes());
+      true_eps_bytes = to_bytes(forward_eps, kEpsDisplayRange);
+    } catch (const std::exception& e) {
+      data_error = e.what();
+      x0 = torch::Tensor();
+    }
+  }
+
+  void set_schedule(const NoiseSchedule& s) {
+    std::vector<double> abar;
+    abar.reserve(s.timesteps() + 1);
+    for (int t = 0; t <= s.timesteps(); ++t) abar.push_back(s.alpha_bar(t));
+    if (abar == schedule_alpha_bars) return;
+    schedule_alpha_bars = std::move(abar);
+    schedule = s;
+    ++schedule_version;
+  }
+
+  void update_model(const ImageState& images) {
+    model_path = images.model_path.empty() ? image_model_default_path(images.dataset) : images.model_path;
+    if (model_path == model_tried_path) return;
+    model_tried_path = model_path;
+    model.reset();
+    model_error.clear();
+    model_description.clear();
+    ++model_version;
+    if (!std::ifstream(model_path).good()) {
+      model_error = "No model: " + model_path + " does not exist. Forward diffusion needs only the data and the "
+                    "schedule; to sample, train one with `dlab train --dataset " + images.dataset +
+                    " --out FILE` and enter its path.";
+      return;
+    }
+    try {
+      auto loaded = std::make_shared<LoadedDenoiser>(load_denoiser_for_sampling(model_path, torch::kCPU, ModelKind::UNet));
+      const ModelSpec& spec = loaded->spec;
+      std::string shape;
+      for (std::size_t i = 0; i < spec.data_shape.size(); ++i)
+        shape += (i ? "\u00d7" : "") + std::to_string(spec.data_shape[i]);
+      model_description = "U-Net " + shape + ", " + std::to_string(spec.hidden) + " channels, " +
+                          std::to_string(spec.depth) + " levels, predicts " + to_name(spec.prediction) +
+                          (spec.num_classes > 0 ? ", " + std::to_string(spec.num_classes) + " classes" : ", unconditional") +
+                          "; trained on " + loaded->metadata.dataset + " for " +
+                          std::to_string(loaded->metadata.training_steps) + " steps";
+      model = std::move(loaded);
+    } catch (const std::exception& e) {
+      model_error = e.what();
+    }
+  }
+
+  int model_classes() const { return model ? model->spec.num_classes : 0; }
+
+  // The label of each sampled image (image_sampling.h: -1 cycles through the classes).
+  std::vector<int> sample_labels(int count, int label) const {
+    std::vector<int> out;
+    const int classes = model_classes();
+    if (classes == 0 || label == classes) return out;
+    for (int i = 0; i < count; ++i) out.push_back(label < 0 ? i % classes : label);
+    return out;
+  }
+
+  int t_of_frame(int k) const {
+    const int K = static_cast<int>(grid.size());
+    if (K == 0) return 0;
+    k = std::clamp(k, 0, K);
+    return k == K ? 0 : grid[K - 1 - k];
+  }
+
+  void update_forward(AppState& state);
+  void update_reverse(AppState& state);
+  void update_filmstrip(const AppState& state);
+};
+
+// ============================================================================================
+// [SECTION] Forward and reverse at the cursor
+// ============================================================================================
+
+void ImageLab::Impl::update_forward(AppState& state) {
+  const int T = schedule.timesteps();
+  if (state.playback.requested_t >= 0) {
+    state.playback.cursor = std::min(state.playback.requested_t, T);
+    state.playback.requested_t = -1;
+  }
+  const int t = std::clamp(static_cast<int>(std::floor(state.playback.cursor)), 0, T);
+  frame = t;
+  if (!x0.defined()) {
+    if (view.x) {
+      view = ImageView{nullptr, nullptr, nullptr, false, {}, view.version + 1};
+      forward_key = ~0ull;
+    }
+    return;
+  }
+  torch::NoGradGuard no_grad;
+  const bool chain_mode = state.playback.forward_mode == ForwardMode::Chain;
+  const std::uint64_t key =
+      ((data_version * 1000003ull + schedule_version) * 4001ull + static_cast<std::uint64_t>(t)) * 2 + chain_mode;
+  if (key != forward_key) {
+    if (chain_mode) {
+      const std::uint64_t ck = data_version * 1000003ull + schedule_version;
+      if (ck != chain_key) {
+        chain.reset(x0, data_seed, {});
+        chain_key = ck;
+      }
+      forward_x = chain.at(schedule, t);
+    } else {
+      // Closed form q(x_t | x_0) (Ho et al. 2020, Eq. (4)) with one eps per image for every t.
+      forward_x = schedule.sqrt_alpha_bar(t) * x0 + schedule.sqrt_one_minus_alpha_bar(t) * forward_eps;
+    }
+    forward_stats = stats_of(forward_x);
+    view.x = to_bytes(forward_x, 1.0f);
+    view.labels = label_list;
+    forward_key = key;
+    ++view.version;
+  }
+  // The model's predictions at (x_t, t), computed on the worker.
+  const std::uint64_t pkey = key * 31 + model_version * 7 + static_cast<std::uint64_t>(state.images.label + 1) * 3 +
+                             static_cast<std::uint64_t>(state.images.guidance * 1000);
+  if (model && t >= 1 && pkey != prediction_key) {
+    PredictionWorker::Request request;
+    request.key = pkey;
+    request.model = model;
+    request.x_t = forward_x;
+    request.t = t;
+    request.alpha_bar = std::max(schedule.alpha_bar(t), kMinSamplingAlphaBar);
+    // Conditional models are asked about each image's own class, when the data set has the model's classes.
+    const int classes = model_classes();
+    request.label = classes > 0 && labels.defined() && static_cast<int>(class_names.size()) == classes ? 0 : classes;
+    if (request.label == 0) request.labels = labels;
+    request.guidance = state.images.guidance;
+    predictions.post(std::move(request));
+    prediction_key = pkey;
+  }
+  BytesPtr x0_hat, eps_hat;
+  bool true_noise = false;
+  if (model && t >= 1) {
+    const PredictionWorker::Result result = predictions.result();
+    if (result.key == pkey) {
+      x0_hat = result.x0_hat;
+      eps_hat = result.eps_hat;
+    }
+  } else if (!model && !chain_mode) {
+    eps_hat = true_eps_bytes;  // no model: the true noise eps of the closed form
+    true_noise = true;
+  }
+  if (x0_hat != view.x0_hat || eps_hat != view.eps_hat) {
+    view.x0_hat = x0_hat;
+    view.eps_hat = eps_hat;
+    ++view.version;
+  }
+  view.eps_is_true_noise = true_noise;
+}
+
+void ImageLab::Impl::update_reverse(AppState& state) {
+  const ImageState& images = state.images;
+  const int T = schedule.timesteps();
+  const int K = sampler_steps(state.sampler, schedule);
+  const int count = std::clamp(images.count, 1, 256);
+  detail::ReverseKey key{0, schedule_version, model_version, state.sampler.kind, state.sampler.steps,
+                         state.sampler.spacing, state.sampler.variance, state.sampler.eta, state.sampler.seed};
+  const int classes = model_classes();
+  const int label = classes == 0 ? -1 : std::clamp(images.label, -1, classes);
+  if (!(reverse_started && key == reverse_key && count == reverse_count && label == reverse_label &&
+        images.guidance == reverse_guidance && images.clip_x0 == reverse_clip)) {
+    reverse_clip = images.clip_x0;
+    reverse_key = key;
+    reverse_count = count;
+    reverse_label = label;
+    reverse_guidance = images.guidance;
+    reverse_started = true;
+    reverse.stop();
+    grid.clear();
+    if (K == T) {
+      for (int t = 1; t <= T; ++t) grid.push_back(t);
+    } else {
+      grid = respace(schedule, K, state.sampler.spacing).timesteps;
+    }
+    sampling_error.clear();
+    last_ms_per_step = 0;
+    if (model) {
+      ImageSampleRequest request;
+      request.count = count;
+      request.label = label;
+      request.guidance = images.guidance;
+      request.sampler.kind = state.sampler.kind;
+      request.sampler.steps = K == T ? 0 : K;
+      request.sampler.spacing = state.sampler.spacing;
+      request.sampler.variance = state.sampler.variance;
+      request.sampler.eta = state.sampler.eta;
+      request.sampler.clip_x0 = images.clip_x0;
+      request.seed = state.sampler.seed;
+      request.batch = count;  // one run, so the observer sees every image at every step
+      try {
+        reverse.start(model, schedule, request);
+      } catch (const std::exception& e) {
+        sampling_error = e.what();
+      }
+    }
+  }
+  if (state.playback.requested_t >= 0) {
+    int k = 0;
+    while (k < K && t_of_frame(k) > state.playback.requested_t) ++k;
+    state.playback.cursor = k;
+    state.playback.requested_t = -1;
+  }
+  int k = std::clamp(static_cast<int>(std::floor(state.playback.cursor)), 0, K);
+  ImageView shown;
+  shown.version = view.version;
+  if (const auto& recording = reverse.recording(); recording && model) {
+    std::lock_guard<std::mutex> lock(recording->mutex);
+    const int available = static_cast<int>(recording->x.size());
+    k = std::min(k, available - 1);
+    shown.x = recording->x[k];
+    shown.x0_hat = recording->x0_hat[k];
+    shown.eps_hat = recording->eps_hat[k];
+    reverse_stats = recording->stats[k];
+    if (!recording->error.empty()) sampling_error = recording->error;
+    if (recording->done && recording->error.empty() && available == K + 1 && K > 0)
+      last_ms_per_step = recording->seconds * 1000.0 / K;
+  }
+  // While sampling, playback cannot run ahead of the recording.
+  if (state.playback.playing && state.playback.cursor > k + 0.999) state.playback.cursor = k;
+  frame = k;
+  shown.labels = sample_labels(shown.x ? shown.x->count : 0, label);
+  if (shown.x != view.x || shown.x0_hat != view.x0_hat || shown.eps_hat != view.eps_hat) {
+    shown.version = view.version + 1;
+    view = std::move(shown);
+  }
+}
+
+// One image at ten timesteps from T down to 0: forward, x_t of the data image; reverse, the recorded
+// frames nearest below each t.
+void ImageLab::Impl::update_filmstrip(const AppState& state) {
+  const int T = schedule.timesteps();
+  std::vector<int> ts;
+  const bool reverse_mode = mode == LabMode::Reverse;
+  // Reverse: from T down to 0, as generated; forward: from 0 up to T, as the data dissolves.
+  for (int i = 0; i < 10; ++i) ts.push_back(static_cast<int>(std::lround(T * (reverse_mode ? 1.0 - i / 9.0 : i / 9.0))));
+  std::size_t recorded = 0;
+  if (reverse_mode) {
+    if (const auto& recording = reverse.recording()) {
+      std::lock_guard<std::mutex> lock(recording->mutex);
+      recorded = recording->x.size();
+    }
+  }
+  const int index = std::max(0, state.images.filmstrip_image);
+  const std::uint64_t key = (((reverse_mode ? 1ull : 0ull) * 1000003ull + data_version * 7919ull + schedule_version) * 131ull +
+                             model_version) * 1000003ull + recorded * 257ull + static_cast<std::uint64_t>(index);
+  if (key == filmstrip_key) return;
+  filmstrip_key = key;
+  torch::NoGradGuard no_grad;
+  Filmstrip out;
+  out.version = filmstrip.version + 1;
+  if (!reverse_mode) {
+    if (!x0.defined()) {
+      filmstrip = std::move(out);
+      return;
+    }
+    const std::int64_t i = std::min<std::int64_t>(index, x0.size(0) - 1);
+    std::vector<torch::Tensor> frames;
+    for (int t : ts) {
+      frames.push_back(schedule.sqrt_alpha_bar(t) * x0[i] + schedule.sqrt_one_minus_alpha_bar(t) * forward_eps[i]);
+      out.t.push_back(t);
+    }
+    out.images = to_bytes(torch::stack(frames), 1.0f);
+  } else if (const auto& recording = reverse.recording(); recording && model) {
+    std::vector<BytesPtr> frames;
+    {
+      std::lock_guard<std::mutex> lock(recording->mutex);
+      frames = recording->x;
+    }
+    const int K = static_cast<int>(grid.size());
+    auto strip = std::make_shared<ImageBytes>();
+    for (int target : ts) {
+      int k = 0;
+      while (k < K && t_of_frame(k) > target) ++k;
+      if (k >= static_cast<int>(frames.size())) break;  // not sampled yet
+      const ImageBytes& f = *frames[k];
+      const int i = std::min(index, f.count - 1);
+      const std::size_t size = static_cast<std::size_t>(f.channels) * f.height * f.width;
+      strip->channels = f.channels;
+      strip->height = f.height;
+      strip->width = f.width;
+      strip->count += 1;
+      strip->pixels.insert(strip->pixels.end(), f.pixels.begin() + i * size, f.pixels.begin() + (i + 1) * size);
+      out.t.push_back(t_of_frame(k));
+    }
+    if (strip->count > 0) out.images = std::move(strip);
+  }
+  filmstrip = std::move(out);
+}
+
+// ============================================================================================
+// [SECTION] ImageLab
+// ============================================================================================
+
+ImageLab::ImageLab() : impl_(std::make_unique<Impl>()) {}
+ImageLab::~ImageLab() = default;
+
+void ImageLab::sync(AppState& state, const NoiseSchedule& schedule) {
+  Impl& m = *impl_;
+  m.set_schedule(schedule);
+  m.load_data(state.images, state.data.seed);
+  m.update_model(state.images);
+  if (m.model_classes() > 0) state.images.label = std::clamp(state.images.label, -1, m.model_classes());
+  state.images.filmstrip_image = std::clamp(state.images.filmstrip_image, 0, std::max(0, state.images.count - 1));
+  if (m.mode != state.playback.mode) {
+    m.view = ImageView{nullptr, nullptr, nullptr, false, {}, m.view.version + 1};
+    m.forward_key = m.prediction_key = ~0ull;
+  }
+  m.mode = state.playback.mode;
+  if (m.mode == LabMode::Forward) {
+    m.update_forward(state);
+  } else {
+    m.update_reverse(state);
+  }
+  if (state.images.filmstrip) m.update_filmstrip(state);
+}
+
+const ImageView& ImageLab::view() const { return impl_->view; }
+const Filmstrip& ImageLab::filmstrip() const { return impl_->filmstrip; }
+
+PixelStats ImageLab::pixel_stats() const {
+  return impl_->mode == LabMode::Forward ? impl_->forward_stats : impl_->reverse_stats;
+}
+
+StepInfo ImageLab::step_info() const {
+  const Impl& m = *impl_;
+  StepInfo info;
+  info.mode = m.mode;
+  if (m.mode == LabMode::Forward) {
+    info.t = info.step = m.frame;
+    info.num_steps = m.schedule.timesteps();
+    return info;
+  }
+  const int K = static_cast<int>(m.grid.size());
+  info.t = m.t_of_frame(m.frame);
+  info.step = m.frame;
+  info.num_steps = K;
+  if (const auto& recording = m.reverse.recording()) {
+    std::lock_guard<std::mutex> lock(recording->mutex);
+    if (m.frame < static_cast<int>(recording->nfe.size())) info.nfe = recording->nfe[m.frame];
+  }
+  if (m.frame < K) {
+    info.has_next = true;
+    info.next_t = m.t_of_frame(m.frame + 1);
+    info.alpha_bar = std::max(m.schedule.alpha_bar(info.t), kMinSamplingAlphaBar);
+    info.alpha_bar_next = m.schedule.alpha_bar(info.next_t);
+  }
+  return info;
+}
+
+ReverseStatus ImageLab::reverse_status() const {
+  const Impl& m = *impl_;
+  ReverseStatus status;
+  status.num_steps = static_cast<int>(m.grid.size());
+  status.error = m.sampling_error;
+  if (const auto& recording = m.reverse.recording()) {
+    std::lock_guard<std::mutex> lock(recording->mutex);
+    status.running = !recording->done;
+    status.frames = static_cast<int>(recording->x.size());
+    status.nfe_total = recording->nfe.empty() ? 0 : recording->nfe.back();
+    if (!recording->error.empty()) status.error = recording->error;
+  }
+  return status;
+}
+
+const std::vector<int>& ImageLab::sampling_timesteps() const { return impl_->grid; }
+const std::vector<std::string>& ImageLab::class_names() const { return impl_->class_names; }
+int ImageLab::model_classes() const { return impl_->model_classes(); }
+bool ImageLab::has_model() const { return impl_->model != nullptr; }
+const std::string& ImageLab::model_path() const { return impl_->model_path; }
+const std::string& ImageLab::model_description() const { return impl_->model_description; }
+const std::string& ImageLab::model_error() const { return impl_->model_error; }
+const std::string& ImageLab::data_error() const { return impl_->data_error; }
+const std::string& ImageLab::sampling_error() const { return impl_->sampling_error; }
+bool ImageLab::wait_for_reverse(double timeout_seconds) { return impl_->reverse.wait(timeout_seconds); }
+double ImageLab::last_reverse_ms_per_step() const { return impl_->last_ms_per_step; }
+
+}  // namespace dlab::gui

@@ -47,7 +47,12 @@ struct Filmstrip {
 struct PixelStats {
   std::int64_t n = 0;
   double mean = 0, std = 0;
+  // Density of the pixel values (count / (n * bin width)) in kHistogramBins bins over [-kHistogramRange,
+  // kHistogramRange], to draw against the N(0, 1) density.
+  std::vector<float> histogram;
 };
+constexpr int kHistogramBins = 48;
+constexpr float kHistogramRange = 4.0f;
 
 // x in [-1, 1] maps to black..white; eps_hat is shown with +-kEpsDisplayRange mapped to black..white.
 constexpr float kEpsDisplayRange = 2.0f;

@@ -63,6 +63,10 @@ PixelStats stats_of(const torch::Tensor& x) {
   if (stats.n > 0) {
     stats.mean = d.mean().item<double>();
     stats.std = stats.n > 1 ? d.std().item<double>() : 0.0;
+    const torch::Tensor counts = torch::histc(d.to(torch::kFloat).flatten(), kHistogramBins, -kHistogramRange, kHistogramRange).contiguous();
+    const float scale = kHistogramBins / (2.0f * kHistogramRange * static_cast<float>(stats.n));
+    stats.histogram.resize(kHistogramBins);
+    for (int i = 0; i < kHistogramBins; ++i) stats.histogram[i] = counts.data_ptr<float>()[i] * scale;
   }
   return stats;
 }

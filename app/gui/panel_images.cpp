@@ -387,6 +387,45 @@ void panel_images(PanelContext& context, const PanelRect& rect) {
 // [SECTION] Filmstrip
 // ============================================================================================
 
+namespace {
+
+// The histogram of the pixel values of x_t against the N(0, 1) density: x_T is N(0, 1) only when the
+// schedule destroys the data (try T = 50).
+void draw_histogram(ImDrawList* draw, const PixelStats& stats, ImVec2 pos, ImVec2 size) {
+  const float font = ImGui::GetFontSize();
+  draw_math_text(draw, pos, colors::kText, "pixels of x\u209c vs N(0, 1)");
+  const ImVec2 p0(pos.x, pos.y + font * 1.4f);
+  const ImVec2 p1(pos.x + size.x, pos.y + size.y - font * 1.2f);
+  draw->AddRectFilled(p0, p1, colors::kCanvas);
+  if (stats.histogram.empty() || p1.y - p0.y < font) return;
+  const float w = p1.x - p0.x, h = p1.y - p0.y;
+  float top = 0.45f;
+  for (float v : stats.histogram) top = std::max(top, v);
+  top *= 1.08f;
+  const int bins = static_cast<int>(stats.histogram.size());
+  for (int i = 0; i < bins; ++i) {
+    const float x0 = p0.x + w * i / bins, x1 = p0.x + w * (i + 1) / bins;
+    const float y = p1.y - h * std::min(1.0f, stats.histogram[i] / top);
+    draw->AddRectFilled(ImVec2(x0, y), ImVec2(std::max(x0 + 1.0f, x1 - 1.0f), p1.y), colors::kPoints);
+  }
+  ImVec2 curve[97];
+  for (int i = 0; i <= 96; ++i) {
+    const float x = -kHistogramRange + 2.0f * kHistogramRange * i / 96.0f;
+    const float density = std::exp(-0.5f * x * x) / std::sqrt(2.0f * 3.14159265f);
+    curve[i] = ImVec2(p0.x + w * i / 96.0f, p1.y - h * density / top);
+  }
+  draw->AddPolyline(curve, 97, colors::kMarker, 0, std::max(1.5f, font * 0.12f));
+  for (int tick : {-3, 0, 3}) {
+    const float x = p0.x + w * (tick + kHistogramRange) / (2.0f * kHistogramRange);
+    char text[8];
+    std::snprintf(text, sizeof text, "%d", tick);
+    draw->AddLine(ImVec2(x, p1.y), ImVec2(x, p1.y + font * 0.25f), colors::kAxis);
+    draw->AddText(ImVec2(x - ImGui::CalcTextSize(text).x * 0.5f, p1.y + font * 0.2f), colors::kTextDim, text);
+  }
+}
+
+}  // namespace
+
 void panel_filmstrip(PanelContext& context, const PanelRect& rect) {
   if (!begin_panel("Filmstrip", rect, ImGuiWindowFlags_NoScrollbar)) {
     ImGui::End();
@@ -395,7 +434,20 @@ void panel_filmstrip(PanelContext& context, const PanelRect& rect) {
   ImageLab* lab = context.images;
   ImageTextures* textures = context.image_textures;
   const AppState& state = context.state;
-  if (!lab || !textures || !state.images.filmstrip) {
+  if (!lab || !textures) {
+    ImGui::End();
+    return;
+  }
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float font = ImGui::GetFontSize();
+  // The histogram takes the right end of the panel, the filmstrip the rest.
+  const ImVec2 start = ImGui::GetCursorScreenPos();
+  const float right = rect.pos.x + rect.size.x - font * 0.6f;
+  const float hist_w = std::floor(std::min(font * 15.0f, rect.size.x * 0.26f));
+  const float strip_right = right - hist_w - font;
+  draw_histogram(draw, lab->pixel_stats(), ImVec2(right - hist_w, start.y),
+                 ImVec2(hist_w, rect.pos.y + rect.size.y - start.y - font * 0.3f));
+  if (!state.images.filmstrip) {
     ImGui::TextDisabled("Filmstrip off (Controls \u2192 Images \u2192 Filmstrip).");
     ImGui::End();
     return;
@@ -405,7 +457,7 @@ void panel_filmstrip(PanelContext& context, const PanelRect& rect) {
   const bool reverse = state.playback.mode == LabMode::Reverse;
   char title[160];
   std::snprintf(title, sizeof title,
-                reverse ? "Image %d as it is generated, t = T \u2192 0 (the progressive generation of Ho et al. 2020, Fig. 6)"
+                reverse ? "Image %d as it is generated, t = T \u2192 0 (Ho et al. 2020, Fig. 6)"
                         : "Image %d as it diffuses into noise, t = 0 \u2192 T",
                 state.images.filmstrip_image);
   ImGui::TextUnformatted(title);
@@ -414,12 +466,10 @@ void panel_filmstrip(PanelContext& context, const PanelRect& rect) {
     ImGui::End();
     return;
   }
-  ImDrawList* draw = ImGui::GetWindowDrawList();
-  const float font = ImGui::GetFontSize();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const int slots = 10;
   const float gap = font * 0.5f;
-  const float avail_w = rect.pos.x + rect.size.x - origin.x - font * 0.5f;
+  const float avail_w = strip_right - origin.x;
   const float avail_h = rect.pos.y + rect.size.y - origin.y - font * 1.4f;
   float tile = std::floor(std::min((avail_w - gap * (slots - 1)) / slots, avail_h));
   const int native = strip.images->width;
@@ -430,7 +480,7 @@ void panel_filmstrip(PanelContext& context, const PanelRect& rect) {
     const ImVec2 p(origin.x + i * (tile + gap), origin.y);
     tex.filmstrip.draw(draw, i, p, tile);
     char text[24];
-    std::snprintf(text, sizeof text, "t = %d", strip.t[i]);
+    std::snprintf(text, sizeof text, tile >= font * 4.0f ? "t = %d" : "%d", strip.t[i]);
     const ImVec2 size = ImGui::CalcTextSize(text);
     const bool passed = reverse ? strip.t[i] >= shown_t : strip.t[i] <= shown_t;
     draw->AddText(ImVec2(p.x + (tile - size.x) * 0.5f, p.y + tile + 2), passed ? colors::kMarker : colors::kTextDim, text);

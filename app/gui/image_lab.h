@@ -32,6 +32,7 @@ struct ImageView {
   std::shared_ptr<const ImageBytes> x0_hat;   // the model's x0_hat(x_t, t), or null
   std::shared_ptr<const ImageBytes> eps_hat;  // the model's eps_hat(x_t, t) (reverse) or the true eps (forward)
   bool eps_is_true_noise = false;             // forward, closed form: the eps of x_t = sqrt(abar) x_0 + sqrt(1 - abar) eps
+  int prediction_t = -1;                      // the t the predictions were made at (forward: may lag while playing)
   std::vector<int> labels;                    // class of each image, or empty
   std::uint64_t version = 0;                  // changes whenever any of the above does
 };

@@ -180,7 +180,7 @@ class ImageReverseRun {
 class PredictionWorker {
  public:
   struct Request {
-    std::uint64_t key = 0;
+    std::uint64_t key = 0, base = 0;  // base: the key without t
     std::shared_ptr<const LoadedDenoiser> model;
     torch::Tensor x_t, labels;
     int label = -1;
@@ -189,7 +189,7 @@ class PredictionWorker {
     double alpha_bar = 1.0;
   };
   struct Result {
-    std::uint64_t key = ~0ull;
+    std::uint64_t key = ~0ull, base = ~0ull;
     int t = 0;
     BytesPtr x0_hat, eps_hat;
   };
@@ -232,6 +232,7 @@ class PredictionWorker {
       }
       Result result;
       result.key = request.key;
+      result.base = request.base;
       result.t = request.t;
       try {
         const Denoiser denoiser = denoiser_for(*request.model, request.labels, request.label, request.guidance);
@@ -303,6 +304,7 @@ struct ImageLab::Impl {
   int reverse_count = 0, reverse_label = 0;
   double reverse_guidance = 0;
   bool reverse_started = false;
+  std::uint64_t reverse_runs = 0;  // runs started, so the filmstrip knows a new run from an old one
   ImageReverseRun reverse;
   double last_ms_per_step = 0;
   PixelStats reverse_stats;
@@ -397,6 +399,12 @@ struct ImageLab::Impl {
 
   int model_classes() const { return model ? model->spec.num_classes : 0; }
 
+  void clear_view() {
+    ImageView cleared;
+    cleared.version = view.version + 1;
+    view = std::move(cleared);
+  }
+
   // The label of each sampled image (image_sampling.h: -1 cycles through the classes).
   std::vector<int> sample_labels(int count, int label) const {
     std::vector<int> out;
@@ -432,7 +440,7 @@ void ImageLab::Impl::update_forward(AppState& state) {
   frame = t;
   if (!x0.defined()) {
     if (view.x) {
-      view = ImageView{nullptr, nullptr, nullptr, false, {}, view.version + 1};
+      clear_view();
       forward_key = ~0ull;
     }
     return;
@@ -460,11 +468,14 @@ void ImageLab::Impl::update_forward(AppState& state) {
     ++view.version;
   }
   // The model's predictions at (x_t, t), computed on the worker.
-  const std::uint64_t pkey = key * 31 + model_version * 7 + static_cast<std::uint64_t>(state.images.label + 1) * 3 +
-                             static_cast<std::uint64_t>(state.images.guidance * 1000);
+  const std::uint64_t base = ((data_version * 1000003ull + schedule_version) * 2 + chain_mode) * 31 + model_version * 7 +
+                             static_cast<std::uint64_t>(state.images.label + 1) * 3 +
+                             static_cast<std::uint64_t>(state.images.guidance * 1000) * 100003ull;
+  const std::uint64_t pkey = base * 4001ull + static_cast<std::uint64_t>(t);
   if (model && t >= 1 && pkey != prediction_key) {
     PredictionWorker::Request request;
     request.key = pkey;
+    request.base = base;
     request.model = model;
     request.x_t = forward_x;
     request.t = t;
@@ -479,16 +490,21 @@ void ImageLab::Impl::update_forward(AppState& state) {
   }
   BytesPtr x0_hat, eps_hat;
   bool true_noise = false;
+  int prediction_t = -1;
   if (model && t >= 1) {
+    // The latest result for these images, even of a t a few steps behind while playing (the panel names its t).
     const PredictionWorker::Result result = predictions.result();
-    if (result.key == pkey) {
+    if (result.base == base) {
       x0_hat = result.x0_hat;
       eps_hat = result.eps_hat;
+      prediction_t = result.t;
     }
   } else if (!model && !chain_mode) {
     eps_hat = true_eps_bytes;  // no model: the true noise eps of the closed form
     true_noise = true;
+    prediction_t = t;
   }
+  view.prediction_t = prediction_t;
   if (x0_hat != view.x0_hat || eps_hat != view.eps_hat) {
     view.x0_hat = x0_hat;
     view.eps_hat = eps_hat;
@@ -514,6 +530,7 @@ void ImageLab::Impl::update_reverse(AppState& state) {
     reverse_label = label;
     reverse_guidance = images.guidance;
     reverse_started = true;
+    ++reverse_runs;
     reverse.stop();
     grid.clear();
     if (K == T) {
@@ -568,6 +585,7 @@ void ImageLab::Impl::update_reverse(AppState& state) {
   if (state.playback.playing && state.playback.cursor > k + 0.999) state.playback.cursor = k;
   frame = k;
   shown.labels = sample_labels(shown.x ? shown.x->count : 0, label);
+  shown.prediction_t = t_of_frame(k);
   if (shown.x != view.x || shown.x0_hat != view.x0_hat || shown.eps_hat != view.eps_hat) {
     shown.version = view.version + 1;
     view = std::move(shown);
@@ -591,7 +609,8 @@ void ImageLab::Impl::update_filmstrip(const AppState& state) {
   }
   const int index = std::max(0, state.images.filmstrip_image);
   const std::uint64_t key = (((reverse_mode ? 1ull : 0ull) * 1000003ull + data_version * 7919ull + schedule_version) * 131ull +
-                             model_version) * 1000003ull + recorded * 257ull + static_cast<std::uint64_t>(index);
+                             model_version) * 1000003ull + (recorded + reverse_runs * 100003ull) * 257ull +
+                            static_cast<std::uint64_t>(index);
   if (key == filmstrip_key) return;
   filmstrip_key = key;
   torch::NoGradGuard no_grad;
@@ -651,7 +670,7 @@ void ImageLab::sync(AppState& state, const NoiseSchedule& schedule) {
   if (m.model_classes() > 0) state.images.label = std::clamp(state.images.label, -1, m.model_classes());
   state.images.filmstrip_image = std::clamp(state.images.filmstrip_image, 0, std::max(0, state.images.count - 1));
   if (m.mode != state.playback.mode) {
-    m.view = ImageView{nullptr, nullptr, nullptr, false, {}, m.view.version + 1};
+    m.clear_view();
     m.forward_key = m.prediction_key = ~0ull;
   }
   m.mode = state.playback.mode;

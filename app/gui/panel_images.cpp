@@ -362,17 +362,22 @@ void panel_images(PanelContext& context, const PanelRect& rect) {
   std::snprintf(title, sizeof title, "x\u209c  (t = %d)", info.t);
   draw_grid(draw, tex.x, n, ImVec2(x, origin.y), g, title, colors::kPoints, labels);
   x += step;
+  // A prediction made at another t (forward, while playing: the worker is a few steps behind) names its t.
+  char x0_title[96] = "x\u0302\u2080, the model's guess", eps_hat_title[96] = "\u03b5\u0302, the predicted noise";
+  if (view.prediction_t >= 0 && view.prediction_t != info.t) {
+    std::snprintf(x0_title, sizeof x0_title, "x\u0302\u2080 at t = %d", view.prediction_t);
+    std::snprintf(eps_hat_title, sizeof eps_hat_title, "\u03b5\u0302 at t = %d", view.prediction_t);
+  }
   if (want_x0) {
     if (has_x0)
-      draw_grid(draw, tex.x0_hat, std::min(n, view.x0_hat->count), ImVec2(x, origin.y), g, "x\u0302\u2080, the model's guess",
-                colors::kX0Hat, labels);
+      draw_grid(draw, tex.x0_hat, std::min(n, view.x0_hat->count), ImVec2(x, origin.y), g, x0_title, colors::kX0Hat, labels);
     else
       draw_math_text(draw, ImVec2(x, origin.y), colors::kTextDim,
                      info.t == 0 ? "x\u0302\u2080: none at t = 0" : "x\u0302\u2080: computing...");
     x += step;
   }
   if (want_eps) {
-    const char* eps_title = view.eps_is_true_noise ? "\u03b5, the true noise" : "\u03b5\u0302, the predicted noise";
+    const char* eps_title = view.eps_is_true_noise ? "\u03b5, the true noise" : eps_hat_title;
     if (has_eps)
       draw_grid(draw, tex.eps_hat, std::min(n, view.eps_hat->count), ImVec2(x, origin.y), g, eps_title, colors::kEps, labels);
     else

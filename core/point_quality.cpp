@@ -27,6 +27,14 @@ std::vector<PointQualityCheck> standard_point_quality_checks() {
   return {ddpm, ddim};
 }
 
+torch::Tensor draw_independent_points(Dataset2D dataset, std::int64_t n, std::uint64_t seed) {
+  constexpr std::int64_t kPoolFactor = 16;
+  const torch::Tensor pool = sample_dataset(dataset, kPoolFactor * n, seed);
+  Rng rng(seed ^ 0x9e3779b97f4a7c15ULL);
+  const torch::Tensor pick = torch::randperm(pool.size(0), rng.generator(), torch::kLong).narrow(0, 0, n);
+  return pool.index_select(0, pick);
+}
+
 PointQuality measure_point_quality(const DenoiserNet& net, const torch::Device& device, Prediction prediction,
                                    const torch::Tensor& data, const std::vector<torch::Tensor>& fresh_draws,
                                    const PointQualityCheck& check, std::uint64_t seed) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/datasets2d.h"
 #include "core/denoiser_net.h"
 #include "core/samplers.h"
 #include "core/schedule.h"
@@ -29,6 +30,11 @@ struct PointQualityCheck {
 // linear schedule at T = 1000 (Ho et al. 2020, Alg. 2), and DDIM (eta = 0) at 50 steps under the cosine
 // schedule at T = 1000 (Song et al. 2021, Eq. (12); Nichol & Dhariwal 2021, Eq. (17)).
 std::vector<PointQualityCheck> standard_point_quality_checks();
+
+// n independent points of a built-in data set. Some generators are stratified (rings and moons put points at
+// evenly spaced angles), so two of their draws are closer than independent samples ever are; picking n
+// points at random out of a draw of 16 n makes the floor fair to a model, whose samples are independent.
+torch::Tensor draw_independent_points(Dataset2D dataset, std::int64_t n, std::uint64_t seed);
 
 struct PointQuality {
   std::string check;

@@ -35,9 +35,11 @@ enum class VarianceKind { BetaTilde, Beta, Zero, VarianceAsStd };
 template <>
 struct EnumNames<VarianceKind> {
   static constexpr std::array<EnumEntry<VarianceKind>, 4> entries{{
-      {VarianceKind::BetaTilde, "beta-tilde", "beta~_t (fixed small)"},
-      {VarianceKind::Beta, "beta", "beta_t (fixed large)"},
-      {VarianceKind::Zero, "zero", "No noise (sigma = 0)"},
+      // Labels in UTF-8 for the app (beta, sigma, subscript t); ImGui's combo boxes cannot stack a
+      // combining tilde, so beta~_t is named by what it is.
+      {VarianceKind::BetaTilde, "beta-tilde", "Posterior variance (fixed small)"},
+      {VarianceKind::Beta, "beta", "\u03b2\u209c (fixed large)"},
+      {VarianceKind::Zero, "zero", "No noise (\u03c3\u209c = 0)"},
       // The error in seed note 003: z multiplied by the variance beta~_t instead of its square root.
       {VarianceKind::VarianceAsStd, "variance-as-std", "Mistake: variance used as std"},
   }};

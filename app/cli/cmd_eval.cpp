@@ -117,9 +117,10 @@ void point_eval_command(const EvalCommand& c) {
               "data to the same points\n",
               static_cast<long long>(c.n), static_cast<long long>(c.n), dataset.c_str(), kFloorDraws);
   // Seeds far apart so the data draws and x_T never share a stream.
-  const torch::Tensor data = sample_dataset(kind, c.n, c.seed + 1000003);
+  const torch::Tensor data = draw_independent_points(kind, c.n, c.seed + 1000003);
   std::vector<torch::Tensor> fresh;
-  for (int k = 1; k <= kFloorDraws; ++k) fresh.push_back(sample_dataset(kind, c.n, c.seed + 1000003 + 1000003 * k));
+  for (int k = 1; k <= kFloorDraws; ++k)
+    fresh.push_back(draw_independent_points(kind, c.n, c.seed + 1000003 + 1000003 * k));
   for (const PointQualityCheck& check : standard_point_quality_checks()) {
     const PointQuality q =
         measure_point_quality(loaded.net, device, loaded.spec.prediction, data, fresh, check, c.seed);

@@ -122,8 +122,8 @@ void add_sample_command(CLI::App& app) {
          "checkpoint")
       ->required();
   sub->add_option("--dataset", command->dataset,
-                  "Built-in data set (" + allowed_names<Dataset2D>(", ") + ") or the path of a CSV file")
-      ->required();
+                  "Built-in data set (" + allowed_names<Dataset2D>(", ") +
+                      ") or the path of a CSV file; required by exact and empirical (a checkpoint knows its own)");
   sub->add_option("--sampler", command->sampler, "Sampler: " + allowed_names<SamplerKind>(", "))->required();
   sub->add_option("--steps", command->steps, "Number of sampling steps K in 1..T (respaced when K < T)")
       ->required();

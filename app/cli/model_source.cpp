@@ -70,6 +70,8 @@ ModelSource checkpoint_model(const std::string& path) {
 
 ModelSource resolve_model(const std::string& model, const std::string& dataset, std::int64_t n,
                           std::uint64_t seed) {
+  if ((model == "exact" || model == "empirical") && dataset.empty())
+    throw UsageError("--dataset: required with --model " + model);
   if (model == "exact") return exact_model(dataset);
   if (model == "empirical") return empirical_model(dataset, n, seed);
   return checkpoint_model(model);

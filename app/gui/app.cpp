@@ -283,6 +283,16 @@ void App::wait_for_reverse() {
 }
 
 // The image view's statistics: the pixels of x_t over the grid (N(0, 1) at t = T), the cursor and the model.
+void App::write_json(const std::string& path, const std::string& json) {
+  try {
+    write_text_atomically(path, json);
+    std::printf("wrote %s\n", path.c_str());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    exit_code_ = 1;
+  }
+}
+
 void App::write_image_stats(const std::string& path) {
   const PixelStats stats = images_->pixel_stats();
   const StepInfo info = images_->step_info();
@@ -315,13 +325,7 @@ void App::write_image_stats(const std::string& path) {
   json += "  \"pixel_std\": " + json_number(stats.n > 0 ? stats.std : NAN) + ",\n";
   json += "  \"ms_per_step\": " + json_number(images_->last_reverse_ms_per_step()) + "\n";
   json += "}\n";
-  try {
-    write_text_atomically(path, json);
-    std::printf("wrote %s\n", path.c_str());
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    exit_code_ = 1;
-  }
+  write_json(path, json);
 }
 
 void App::write_stats(const std::string& path) {
@@ -358,13 +362,7 @@ void App::write_stats(const std::string& path) {
   json += "  \"training_loss\": " + json_number(training.exists ? training.loss : NAN) + ",\n";
   json += "  \"prior_kl\": " + json_number(lab_->prior_kl()) + "\n";
   json += "}\n";
-  try {
-    write_text_atomically(path, json);
-    std::printf("wrote %s\n", path.c_str());
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    exit_code_ = 1;
-  }
+  write_json(path, json);
 }
 
 // ============================================================================================

@@ -45,6 +45,7 @@ class App {
   void capture(int framebuffer_width, int framebuffer_height);
   void write_stats(const std::string& path);
   void write_image_stats(const std::string& path);
+  void write_json(const std::string& path, const std::string& json);  // atomically; a failure sets exit code 1
   bool images_shown() const { return state_.main_view == MainView::Images; }
   bool reverse_running() const;    // the reverse run of the view shown is still sampling
   void wait_for_reverse();         // blocks until it is done

@@ -103,76 +103,44 @@ struct ImageRecording {
 
 class ImageReverseRun {
  public:
-  ~ImageReverseRun() { stop(); }
-
   void start(std::shared_ptr<const LoadedDenoiser> model, const NoiseSchedule& schedule, const ImageSampleRequest& request) {
-    stop();
-    recording_ = std::make_shared<ImageRecording>();
-    cancel_ = false;
-    auto recording = recording_;
-    {
-      // Frame 0 = x_T, the same pixels for a seed whatever the sampler or guidance (starting_noise).
-      const torch::Tensor x_T = starting_noise(model->spec, request.count, request.seed);
-      recording->x.push_back(to_bytes(x_T, 1.0f));
-      recording->x0_hat.push_back(nullptr);
-      recording->eps_hat.push_back(nullptr);
-      recording->stats.push_back(stats_of(x_T));
-      recording->nfe.push_back(0);
-    }
-    thread_ = std::thread([this, recording, model, schedule, request]() {
+    auto recording = std::make_shared<ImageRecording>();
+    // Frame 0 = x_T, the same pixels for a seed whatever the sampler or guidance (starting_noise).
+    const torch::Tensor x_T = starting_noise(model->spec, request.count, request.seed);
+    recording->x.push_back(to_bytes(x_T, 1.0f));
+    recording->x0_hat.push_back(nullptr);
+    recording->eps_hat.push_back(nullptr);
+    recording->stats.push_back(stats_of(x_T));
+    recording->nfe.push_back(0);
+    worker_.start(std::move(recording), [model, schedule, request](ImageRecording& r, const std::atomic<bool>* cancel) {
       torch::NoGradGuard no_grad;
-      const auto started = std::chrono::steady_clock::now();
-      try {
-        const StepObserver observer = [&](const SamplerStep& step) {
-          BytesPtr x0 = to_bytes(step.x0_hat, 1.0f), eps = to_bytes(step.eps_hat, kEpsDisplayRange);
-          BytesPtr x = to_bytes(step.x_prev, 1.0f);
-          const PixelStats stats = stats_of(step.x_prev);
-          std::lock_guard<std::mutex> lock(recording->mutex);
-          // The predictions belong to the frame they were made from, x_t (frame step - 1).
-          const std::size_t from = static_cast<std::size_t>(step.step - 1);
-          if (from < recording->x0_hat.size()) {
-            recording->x0_hat[from] = std::move(x0);
-            recording->eps_hat[from] = std::move(eps);
-          }
-          recording->x.push_back(std::move(x));
-          recording->x0_hat.push_back(nullptr);
-          recording->eps_hat.push_back(nullptr);
-          recording->stats.push_back(stats);
-          recording->nfe.push_back(step.nfe);
-        };
-        sample_images(model->net, model->device, schedule, request, observer, &cancel_);
-      } catch (const std::exception& e) {
-        std::lock_guard<std::mutex> lock(recording->mutex);
-        recording->error = e.what();
-      }
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      {
-        std::lock_guard<std::mutex> lock(recording->mutex);
-        recording->done = true;
-        recording->seconds = seconds;
-      }
-      done_signal_.notify_all();
+      const StepObserver observer = [&](const SamplerStep& step) {
+        BytesPtr x0 = to_bytes(step.x0_hat, 1.0f), eps = to_bytes(step.eps_hat, kEpsDisplayRange);
+        BytesPtr x = to_bytes(step.x_prev, 1.0f);
+        const PixelStats stats = stats_of(step.x_prev);
+        std::lock_guard<std::mutex> lock(r.mutex);
+        // The predictions belong to the frame they were made from, x_t (frame step - 1).
+        const std::size_t from = static_cast<std::size_t>(step.step - 1);
+        if (from < r.x0_hat.size()) {
+          r.x0_hat[from] = std::move(x0);
+          r.eps_hat[from] = std::move(eps);
+        }
+        r.x.push_back(std::move(x));
+        r.x0_hat.push_back(nullptr);
+        r.eps_hat.push_back(nullptr);
+        r.stats.push_back(stats);
+        r.nfe.push_back(step.nfe);
+      };
+      sample_images(model->net, model->device, schedule, request, observer, cancel);
     });
   }
 
-  void stop() {
-    cancel_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-
-  bool wait(double timeout_seconds) {
-    if (!recording_) return false;
-    std::unique_lock<std::mutex> lock(recording_->mutex);
-    return done_signal_.wait_for(lock, std::chrono::duration<double>(timeout_seconds), [&] { return recording_->done; });
-  }
-
-  const std::shared_ptr<ImageRecording>& recording() const { return recording_; }
+  void stop() { worker_.stop(); }
+  bool wait(double timeout_seconds) { return worker_.wait(timeout_seconds); }
+  const std::shared_ptr<ImageRecording>& recording() const { return worker_.recording(); }
 
  private:
-  std::shared_ptr<ImageRecording> recording_;
-  std::atomic<bool> cancel_{false};
-  std::condition_variable done_signal_;
-  std::thread thread_;
+  RecordingWorker<ImageRecording> worker_;
 };
 
 // The model's eps_hat and x0_hat of the forward x_t at the cursor, on a worker: the UI posts the latest

@@ -16,6 +16,7 @@
 #include "app/gui/lab.h"
 #include "app/gui/lab_models.h"
 #include "app/gui/lab_training.h"
+#include "app/gui/recording_worker.h"
 #include "core/datasets2d.h"
 #include "core/forward_process.h"
 #include "core/rng.h"
@@ -113,59 +114,29 @@ struct Recording {
 
 class ReverseRun {
  public:
-  ~ReverseRun() { stop(); }
-
   void start(const NoiseSchedule& schedule, ModelPtr model, const SamplerConfig& config, torch::Tensor x_T) {
-    stop();
-    recording_ = std::make_shared<Recording>();
-    recording_->frames.push_back(std::make_shared<const std::vector<float>>(to_floats(x_T)));
-    recording_->frame_nfe.push_back(0);
-    cancel_ = false;
-    auto recording = recording_;
-    thread_ = std::thread([this, recording, schedule, model, config, x_T]() {
+    auto recording = std::make_shared<Recording>();
+    recording->frames.push_back(std::make_shared<const std::vector<float>>(to_floats(x_T)));
+    recording->frame_nfe.push_back(0);
+    worker_.start(std::move(recording), [schedule, model, config, x_T](Recording& r, const std::atomic<bool>* cancel) {
       torch::NoGradGuard no_grad;
       torch::set_num_threads(1);  // the MLP's products run on OpenBLAS's threads (CpuWork, core/device.h)
-      const auto started = std::chrono::steady_clock::now();
-      try {
-        const StepObserver observer = [&](const SamplerStep& step) {
-          auto frame = std::make_shared<const std::vector<float>>(to_floats(step.x_prev));
-          std::lock_guard<std::mutex> lock(recording->mutex);
-          recording->frames.push_back(std::move(frame));
-          recording->frame_nfe.push_back(step.nfe);
-        };
-        sample(schedule, model->denoiser, x_T, config, observer, &cancel_);
-      } catch (const std::exception& e) {
-        std::lock_guard<std::mutex> lock(recording->mutex);
-        recording->error = e.what();
-      }
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      {
-        std::lock_guard<std::mutex> lock(recording->mutex);
-        recording->done = true;
-        recording->seconds = seconds;
-      }
-      done_signal_.notify_all();
+      const StepObserver observer = [&](const SamplerStep& step) {
+        auto frame = std::make_shared<const std::vector<float>>(to_floats(step.x_prev));
+        std::lock_guard<std::mutex> lock(r.mutex);
+        r.frames.push_back(std::move(frame));
+        r.frame_nfe.push_back(step.nfe);
+      };
+      sample(schedule, model->denoiser, x_T, config, observer, cancel);
     });
   }
 
-  void stop() {
-    cancel_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-
-  bool wait(double timeout_seconds) {
-    if (!recording_) return false;
-    std::unique_lock<std::mutex> lock(recording_->mutex);
-    return done_signal_.wait_for(lock, std::chrono::duration<double>(timeout_seconds), [&] { return recording_->done; });
-  }
-
-  const std::shared_ptr<Recording>& recording() const { return recording_; }
+  void stop() { worker_.stop(); }
+  bool wait(double timeout_seconds) { return worker_.wait(timeout_seconds); }
+  const std::shared_ptr<Recording>& recording() const { return worker_.recording(); }
 
  private:
-  std::shared_ptr<Recording> recording_;
-  std::atomic<bool> cancel_{false};
-  std::condition_variable done_signal_;
-  std::thread thread_;
+  RecordingWorker<Recording> worker_;
 };
 
 // Keys that say when something must be recomputed.

@@ -20,6 +20,7 @@
 #include "app/gui/image_panels.h"
 #include "app/gui/lab.h"
 #include "app/gui/panels.h"
+#include "app/gui/widgets.h"
 
 namespace dlab::gui {
 
@@ -31,19 +32,7 @@ namespace {
 // [SECTION] Helpers
 // ============================================================================================
 
-void error_text(const std::string& message) {
-  if (message.empty()) return;
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colors::kError));
-  ImGui::TextWrapped("%s", message.c_str());
-  ImGui::PopStyleColor();
-}
 
-void label(const char* text) {
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted(text);
-  ImGui::SameLine(ImGui::GetFontSize() * 6.2f);
-  ImGui::SetNextItemWidth(-1);
-}
 
 // ============================================================================================
 // [SECTION] Data
@@ -68,14 +57,14 @@ void data_section(PanelContext& context) {
 
   switch (data.origin) {
     case DataOrigin::Builtin:
-      label("Data set");
+      row_label("Data set");
       dataset_combo("##dataset", &data.dataset);
       tooltip("q(x\u2080): the distribution to learn. gmm8 and gmm25 are Gaussian mixtures, whose exact score is known.");
       break;
     case DataOrigin::Csv: {
       static std::string path_edit;
       if (path_edit.empty()) path_edit = data.csv_path;
-      label("File");
+      row_label("File");
       ImGui::InputTextWithHint("##csv", "points.csv", &path_edit);
       tooltip("Path of a CSV file with columns x, y. Press Load; an error names the bad line.");
       if (ImGui::Button("Load")) data.csv_path = path_edit;
@@ -90,10 +79,10 @@ void data_section(PanelContext& context) {
       ImGui::TextDisabled("%zu points", data.drawn_points.size() / 2);
       break;
   }
-  label("Points n");
+  row_label("Points n");
   ImGui::SliderInt("##n", &data.n, 100, 20000, "%d", ImGuiSliderFlags_Logarithmic);
   tooltip("How many points x\u2080 are drawn from the data set, and how many samples the reverse process makes.");
-  label("Seed");
+  row_label("Seed");
   int seed = static_cast<int>(data.seed);
   if (ImGui::InputInt("##seed", &seed)) data.seed = static_cast<std::uint64_t>(std::max(0, seed));
   tooltip("Seed of the data points and of the forward noise \u03b5: the same seed gives the same picture.");
@@ -106,28 +95,28 @@ void data_section(PanelContext& context) {
 
 void schedule_section(PanelContext& context) {
   ScheduleConfig& schedule = context.state.schedule;
-  label("Schedule");
+  row_label("Schedule");
   if (enum_combo("##schedule", &schedule.kind) && schedule.kind == ScheduleKind::Custom &&
       schedule.custom_curve.empty())
     schedule.custom_curve = default_custom_curve();
   tooltip("How the noise variance \u03b2\u209c grows with t. Linear: the DDPM paper. Cosine: Nichol & Dhariwal 2021, "
           "slower destruction at small t. Custom: drag the log-SNR curve in the Schedule editor tab.");
-  label("Steps T");
+  row_label("Steps T");
   ImGui::SliderInt("##T", &schedule.timesteps, kMinTimesteps, kMaxTimesteps, "%d", ImGuiSliderFlags_Logarithmic);
   tooltip("T, the number of diffusion steps. With the same \u03b2 range, a small T (try 50) leaves x_T far from "
           "N(0, I): watch the KL read-out in the Schedule editor tab.");
   const bool uses_range = schedule.kind == ScheduleKind::Linear || schedule.kind == ScheduleKind::ScaledLinear ||
                           schedule.kind == ScheduleKind::Sigmoid;
   if (uses_range) {
-    label("\u03b2 start");
+    row_label("\u03b2 start");
     ImGui::InputDouble("##beta_start", &schedule.beta_start, 0, 0, "%.3g");
     tooltip("\u03b2\u2081, the noise variance of the first step (DDPM: 1e-4). Must lie in (0, 1) and not exceed \u03b2 end.");
-    label("\u03b2 end");
+    row_label("\u03b2 end");
     ImGui::InputDouble("##beta_end", &schedule.beta_end, 0, 0, "%.3g");
     tooltip("\u03b2_T, the noise variance of the last step (DDPM: 0.02).");
   }
   if (schedule.kind == ScheduleKind::Cosine) {
-    label("Offset s");
+    row_label("Offset s");
     ImGui::InputDouble("##cosine_s", &schedule.cosine_s, 0, 0, "%.4g");
     tooltip("s of the cosine schedule (Nichol & Dhariwal 2021, Eq. 17): keeps \u03b2 from being tiny near t = 0. Default 0.008.");
   }
@@ -142,7 +131,7 @@ void schedule_section(PanelContext& context) {
 // ============================================================================================
 
 void forward_section(PanelContext& context) {
-  label("Method");
+  row_label("Method");
   forward_mode_combo("##forward_mode", &context.state.playback.forward_mode);
   tooltip("Closed form: sample x\u209c from q(x\u209c | x\u2080) in one go, each point moving along a fixed \u03b5. "
           "Chain: apply q(x\u209c | x\u209c\u208b\u2081) t times with fresh noise each step. Both give the same "
@@ -155,34 +144,34 @@ void forward_section(PanelContext& context) {
 void sampler_section(PanelContext& context) {
   SamplerSettings& sampler = context.state.sampler;
   const int T = context.schedule.timesteps();
-  label("Sampler");
+  row_label("Sampler");
   sampler_combo("##sampler", &sampler.kind);
   tooltip("How x_T is turned back into x\u2080. DDPM: ancestral steps with fresh noise (Ho et al. 2020, Alg. 2). "
           "DDIM: deterministic at \u03b7 = 0 (Song et al. 2021). Euler, Heun, DPM-Solver++: ODE solvers in \u03c3 form.");
-  label("Steps K");
+  row_label("Steps K");
   int steps = sampler.steps == 0 ? T : std::min(sampler.steps, T);
   if (ImGui::SliderInt("##K", &steps, 1, T, "%d", ImGuiSliderFlags_Logarithmic)) sampler.steps = steps >= T ? 0 : steps;
   tooltip("K \u2264 T: sample on a respaced subsequence of timesteps, with the effective \u03b2\u2032 = 1 \u2212 "
           "\u1fb1\u209c/\u1fb1\u209c\u2032 of each jump (Nichol & Dhariwal 2021). The plots mark the visited t for K \u2264 100.");
   if (sampler.steps != 0) {
-    label("Spacing");
+    row_label("Spacing");
     enum_combo("##spacing", &sampler.spacing);
     tooltip("Which K of the T timesteps: linspace (evenly, first and last included), leading (multiples of T/K from 1), "
             "trailing (counted down from T).");
   }
   ImGui::BeginDisabled(!sampler_uses_variance(sampler.kind));
-  label("Variance");
+  row_label("Variance");
   variance_combo("##variance", &sampler.variance);
   ImGui::EndDisabled();
   tooltip("DDPM's reverse variance \u03c3\u209c\u00b2: \u03b2\u0303\u209c (posterior, 'fixed small') or \u03b2\u209c ('fixed large'); "
           "'no noise' shows why the noise is needed; 'variance used as std' is a classic bug, labelled as one.");
   ImGui::BeginDisabled(!sampler_uses_eta(sampler.kind));
-  label("\u03b7 (eta)");
+  row_label("\u03b7 (eta)");
   float eta = static_cast<float>(sampler.eta);
   if (ImGui::SliderFloat("##eta", &eta, 0.0f, 1.0f, "%.2f")) sampler.eta = eta;
   ImGui::EndDisabled();
   tooltip("DDIM and Euler ancestral: how much fresh noise each step adds. 0 = deterministic ODE, 1 = as much as DDPM.");
-  label("Sample seed");
+  row_label("Sample seed");
   int seed = static_cast<int>(sampler.seed);
   if (ImGui::InputInt("##sample_seed", &seed)) sampler.seed = static_cast<std::uint64_t>(std::max(0, seed));
   tooltip("Seed of x_T ~ N(0, I) and of the sampler's noise z: keep it to compare samplers on the same start.");
@@ -198,7 +187,7 @@ void sampler_section(PanelContext& context) {
 
 void model_section(PanelContext& context) {
   AppState& state = context.state;
-  label("Model");
+  row_label("Model");
   if (ImGui::BeginCombo("##model", to_label(state.model))) {
     for (const auto& entry : EnumNames<ModelSource>::entries) {
       const ModelInfo info = context.lab ? context.lab->model_info(entry.value, state) : ModelInfo();
@@ -230,7 +219,7 @@ void model_section(PanelContext& context) {
 
 void view_section(PanelContext& context) {
   AppState& state = context.state;
-  label("Point size");
+  row_label("Point size");
   ImGui::SliderFloat("##radius", &state.view.point_radius, 1.0f, 8.0f, "%.1f px");
   tooltip("Radius of the points on the canvas (before the UI scale).");
   ImGui::Checkbox("Colour by origin", &state.layers.color_by_origin);

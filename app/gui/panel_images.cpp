@@ -19,6 +19,7 @@
 #include "app/gui/image_lab.h"
 #include "app/gui/image_panels.h"
 #include "app/gui/math_text.h"
+#include "app/gui/widgets.h"
 
 namespace dlab::gui {
 
@@ -87,25 +88,8 @@ ImageTextures::~ImageTextures() = default;
 
 namespace {
 
-void error_text(const std::string& message) {
-  if (message.empty()) return;
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colors::kError));
-  ImGui::TextWrapped("%s", message.c_str());
-  ImGui::PopStyleColor();
-}
 
-void dim_text(const std::string& message) {
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", message.c_str());
-  ImGui::PopStyleColor();
-}
 
-void label(const char* text) {
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted(text);
-  ImGui::SameLine(ImGui::GetFontSize() * 6.2f);
-  ImGui::SetNextItemWidth(-1);
-}
 
 std::string class_name(const ImageLab& images, int label) {
   const auto& names = images.class_names();
@@ -129,7 +113,7 @@ void panel_images_section(PanelContext& context) {
   const char* shown = images.dataset == "shapes" ? "Shapes (built-in)"
                       : images.dataset == "fashion-mnist" ? "Fashion-MNIST"
                                                           : "PNG folder";
-  label("Data set");
+  row_label("Data set");
   static std::string folder_edit;
   if (ImGui::BeginCombo("##image_dataset", shown)) {
     if (ImGui::Selectable("Shapes (built-in)", images.dataset == "shapes")) images.dataset = "shapes";
@@ -141,13 +125,13 @@ void panel_images_section(PanelContext& context) {
           "dataset-fashion-mnist package), or a folder of your own PNG images, all scaled to [\u22121, 1].");
   if (!builtin) {
     if (folder_edit.empty()) folder_edit = images.dataset;
-    label("Folder");
+    row_label("Folder");
     ImGui::InputTextWithHint("##image_folder", "my_images/", &folder_edit);
     tooltip("A folder of .png images (sub-folders are classes), centre-cropped and resized to 28\u00d728 grayscale. "
             "Press Load; an error names the file that could not be read.");
     if (ImGui::Button("Load##folder")) images.dataset = folder_edit;
   }
-  label("Images");
+  row_label("Images");
   int count = images.count;
   for (int option : {16, 36, 64}) {
     char text[8];
@@ -158,7 +142,7 @@ void panel_images_section(PanelContext& context) {
     ImGui::SameLine();
   }
   ImGui::NewLine();
-  label("Data seed");
+  row_label("Data seed");
   int seed = static_cast<int>(state.data.seed);
   if (ImGui::InputInt("##image_seed", &seed)) state.data.seed = static_cast<std::uint64_t>(std::max(0, seed));
   tooltip("Seed of the shapes drawn and of the forward noise \u03b5 in x\u209c = \u221a\u1fb1\u209c x\u2080 + "
@@ -167,7 +151,7 @@ void panel_images_section(PanelContext& context) {
 
   // Model.
   static std::string model_edit;
-  label("Model");
+  row_label("Model");
   ImGui::InputTextWithHint("##image_model", lab ? lab->model_path().c_str() : "assets/models/shapes.pt", &model_edit);
   tooltip("A U-Net checkpoint (dlab train --dataset ... --out FILE) that predicts \u03b5\u0302(x\u209c, t). Empty: the "
           "shipped assets/models/<data set>.pt. Press Load to use the path.");
@@ -185,7 +169,7 @@ void panel_images_section(PanelContext& context) {
   // Class and guidance (class-conditional models).
   const int classes = lab ? lab->model_classes() : 0;
   ImGui::BeginDisabled(classes == 0);
-  label("Class");
+  row_label("Class");
   std::string current = images.label < 0 ? "Each class in turn"
                         : images.label >= classes ? "None (unconditional)"
                                                   : class_name(*lab, images.label);
@@ -198,7 +182,7 @@ void panel_images_section(PanelContext& context) {
   }
   tooltip("The label y the model is conditioned on: \u03b5\u0302(x\u209c, t, y). Each class in turn gives image i the "
           "class i mod C; None uses the null label, the unconditional model learnt by dropping labels in training.");
-  label("Guidance w");
+  row_label("Guidance w");
   float guidance = static_cast<float>(images.guidance);
   if (ImGui::SliderFloat("##guidance", &guidance, 0.0f, 10.0f, "%.1f")) images.guidance = guidance;
   ImGui::EndDisabled();

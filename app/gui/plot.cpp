@@ -189,6 +189,24 @@ void use_known_limits() {
   if (!g_plot.y_fixed) g_plot.y = {memory.y_min, memory.y_max};
 }
 
+// Where the current-t marker's label sits in the x tick row (x range in pixels); false when off the plot.
+bool marker_label_span(const Marker& m, const ImRect& a, float* left, float* right) {
+  if (m.label.empty() || m.x < g_plot.x.min || m.x > g_plot.x.max) return false;
+  const float width = ImGui::CalcTextSize(m.label.c_str()).x;
+  *left = std::clamp(px_x(m.x) - width * 0.5f, a.Min.x - 4.0f, a.Max.x - width);
+  *right = *left + width;
+  return true;
+}
+
+bool covered_by_marker_label(float left, float right, const ImRect& a) {
+  for (const Marker& m : g_plot.markers) {
+    float label_left = 0, label_right = 0;
+    if (marker_label_span(m, a, &label_left, &label_right) && right > label_left - 6 && left < label_right + 6)
+      return true;
+  }
+  return false;
+}
+
 void draw_axes(ImDrawList* draw) {
   const ImRect& a = g_plot.area;
   const float line_height = ImGui::GetTextLineHeight();
@@ -242,6 +260,7 @@ void draw_axes(ImDrawList* draw) {
     const ImVec2 size = ImGui::CalcTextSize(text);
     const float left = std::clamp(x - size.x * 0.5f, a.Min.x - size.x * 0.5f, a.Max.x - size.x);
     if (!g_plot.x_label.empty() && left + size.x > x_label_left - 8) continue;
+    if (covered_by_marker_label(left, left + size.x, a)) continue;
     draw->AddText(ImVec2(left, a.Max.y + 3), colors::kTextDim, text);
   }
   if (!g_plot.x_label.empty())
@@ -548,17 +567,17 @@ void EndPlot() {
     }
   }
 
-  // The current-t marker.
+  // The current-t marker. Its label sits in the x tick row, over the tick labels it hides, so it never
+  // covers a curve (at t = 0 most curves start right under the top-left corner).
   for (const Marker& m : g_plot.markers) {
     if (m.x < g_plot.x.min || m.x > g_plot.x.max) continue;
     const float x = px_x(m.x);
     draw->AddLine(ImVec2(x, a.Min.y), ImVec2(x, a.Max.y), colors::kMarker, 2.0f * ui_scale());
-    if (!m.label.empty()) {
-      const ImVec2 size = ImGui::CalcTextSize(m.label.c_str());
-      const float left = std::min(x + 4, a.Max.x - size.x - 2);
-      draw->AddRectFilled(ImVec2(left - 2, a.Min.y + 1), ImVec2(left + size.x + 2, a.Min.y + size.y + 1),
-                          IM_COL32(14, 16, 21, 200));
-      draw->AddText(ImVec2(left, a.Min.y + 1), colors::kMarker, m.label.c_str());
+    float left = 0, right = 0;
+    if (marker_label_span(m, a, &left, &right)) {  // the tick labels under it were left out (draw_axes)
+      draw->PushClipRectFullScreen();  // the tick row lies outside the plot area's clip rectangle
+      draw->AddText(ImVec2(left, a.Max.y + 3), colors::kMarker, m.label.c_str());
+      draw->PopClipRect();
     }
   }
 

@@ -215,6 +215,8 @@ TEST(Cli, InvalidSampleValuesExitTwoNamingTheFlag) {
   expect_usage_error(
       "sample --model exact --dataset moons --n 10 --seed 1 --schedule linear --sampler ddim --steps 10",
       {"--model", "gmm8", "gmm25", "moons"});
+  expect_usage_error("sample --model empirical --n 10 --seed 1 --schedule linear --sampler ddim --steps 10",
+                     {"--dataset", "required"});
 }
 
 TEST(Cli, RuntimeFailuresExitOneNamingTheFileAndLine) {
@@ -450,6 +452,33 @@ TEST(Cli, BenchPrintsNameValueUnitLines) {
     const double value = std::strtod(r.out.c_str() + at + 1 + std::string(name).size(), nullptr);
     EXPECT_GT(value, 0) << name;
   }
+}
+
+// ---- images (issue 5): the same train and sample commands with a U-Net -----------------------------------
+
+TEST(Cli, ImageModelTrainsAndSamplesAPngGrid) {
+  const std::string model = temp_path("shapes.pt"), grid = temp_path("grid.png");
+  const Result train = dlab("train --dataset shapes --n 64 --steps 3 --batch 8 --channels 8 --levels 2 --threads 1 "
+                            "--seed 1 --out " + model);
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  EXPECT_NE(train.out.find("unet"), std::string::npos) << train.out;
+  const Result sample = dlab("sample --model " + model + " --n 4 --sampler ddim --steps 3 --schedule cosine "
+                             "--seed 2 --class 1 --guidance 3 --out " + grid);
+  ASSERT_EQ(sample.exit_code, 0) << sample.err;
+  // A PNG: its signature, and the IHDR width and height of a 2 x 2 grid of 28 x 28 images (scaled).
+  const std::string png = read_file(grid);
+  ASSERT_GT(png.size(), 24u);
+  EXPECT_EQ(png.substr(1, 3), "PNG");
+  const auto be32 = [&](std::size_t at) {
+    return (static_cast<unsigned char>(png[at]) << 24) | (static_cast<unsigned char>(png[at + 1]) << 16) |
+           (static_cast<unsigned char>(png[at + 2]) << 8) | static_cast<unsigned char>(png[at + 3]);
+  };
+  EXPECT_GE(be32(16), 2 * 28);
+  EXPECT_EQ(be32(16), be32(20)) << "a square grid";
+  expect_usage_error("sample --model " + model + " --n 4 --sampler ddim --steps 3 --schedule cosine --seed 2 "
+                     "--guidance 11 --out " + grid, {"--guidance"});
+  expect_usage_error("sample --model " + model + " --n 4 --sampler ddim --steps 3 --schedule cosine --seed 2 "
+                     "--out " + temp_path("grid.csv"), {"--out", ".png"});
 }
 
 }  // namespace

@@ -61,9 +61,9 @@ TEST_P(PretrainedQuality, SamplesAreCloseToTheData) {
   EXPECT_EQ(loaded.metadata.dataset, name);
   ASSERT_EQ(loaded.spec.data_shape, std::vector<std::int64_t>{2});
   torch::NoGradGuard no_grad;
-  const torch::Tensor data = sample_dataset(GetParam(), kSamples, 71);
+  const torch::Tensor data = draw_independent_points(GetParam(), kSamples, 71);
   std::vector<torch::Tensor> fresh;
-  for (int k = 0; k < kFloorDraws; ++k) fresh.push_back(sample_dataset(GetParam(), kSamples, 72 + k));
+  for (int k = 0; k < kFloorDraws; ++k) fresh.push_back(draw_independent_points(GetParam(), kSamples, 72 + k));
   for (const PointQualityCheck& check : standard_point_quality_checks()) {
     const PointQuality q = measure_point_quality(loaded.net, torch::kCPU, loaded.spec.prediction, data, fresh, check, 9);
     SCOPED_TRACE(name + " " + check.name);
@@ -81,9 +81,9 @@ TEST(PretrainedQualityCheck, RejectsAnUnderTrainedModel) {
   Trainer trainer(config, ModelSpec{}, sample_dataset(Dataset2D::Gmm8, 20000, 3));
   ASSERT_EQ(trainer.train(40).status, TrainStatus::Completed);
   torch::NoGradGuard no_grad;
-  const torch::Tensor data = sample_dataset(Dataset2D::Gmm8, kSamples, 71);
+  const torch::Tensor data = draw_independent_points(Dataset2D::Gmm8, kSamples, 71);
   std::vector<torch::Tensor> fresh;
-  for (int k = 0; k < kFloorDraws; ++k) fresh.push_back(sample_dataset(Dataset2D::Gmm8, kSamples, 72 + k));
+  for (int k = 0; k < kFloorDraws; ++k) fresh.push_back(draw_independent_points(Dataset2D::Gmm8, kSamples, 72 + k));
   const PointQualityCheck ddim = standard_point_quality_checks().at(1);
   const PointQuality q = measure_point_quality(trainer.ema_net(), torch::kCPU, Prediction::Eps, data, fresh, ddim, 9);
   EXPECT_GT(q.energy, kFactor * q.floor_energy) << "energy " << q.energy << ", floor " << q.floor_energy;

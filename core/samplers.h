@@ -37,7 +37,7 @@ struct EnumNames<VarianceKind> {
   static constexpr std::array<EnumEntry<VarianceKind>, 4> entries{{
       // Labels in UTF-8 for the app (beta, sigma, subscript t); ImGui's combo boxes cannot stack a
       // combining tilde, so beta~_t is named by what it is.
-      {VarianceKind::BetaTilde, "beta-tilde", "Posterior variance (fixed small)"},
+      {VarianceKind::BetaTilde, "beta-tilde", "Posterior (fixed small)"},
       {VarianceKind::Beta, "beta", "\u03b2\u209c (fixed large)"},
       {VarianceKind::Zero, "zero", "No noise (\u03c3\u209c = 0)"},
       // The error in seed note 003: z multiplied by the variance beta~_t instead of its square root.

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -157,6 +158,12 @@ struct AppState {
 
 // The number of positions of the cursor for the current mode: T (forward) or K (reverse).
 int cursor_end(const AppState& state, const NoiseSchedule& schedule);
+
+// The frame the cursor shows: forward 0..T (frame = t), reverse 0..K. A pending --t N (requested_t) is
+// turned into a cursor position first: forward, t = N; reverse, the first frame whose timestep is <= N,
+// with t_of_frame giving the timestep of a frame.
+int forward_frame(PlaybackState& playback, int T);
+int reverse_frame(PlaybackState& playback, int K, const std::function<int(int)>& t_of_frame);
 
 // The steps K the sampler will take under this schedule (steps = 0 or >= T means T).
 int sampler_steps(const SamplerSettings& sampler, const NoiseSchedule& schedule);

@@ -263,11 +263,7 @@ std::vector<float> Lab::Impl::forward_points(ForwardMode method, int t) {
 
 void Lab::Impl::update_forward(AppState& state) {
   const int T = schedule.timesteps();
-  if (state.playback.requested_t >= 0) {
-    state.playback.cursor = std::min(state.playback.requested_t, T);
-    state.playback.requested_t = -1;
-  }
-  const int t = std::clamp(static_cast<int>(std::floor(state.playback.cursor)), 0, T);
+  const int t = forward_frame(state.playback, T);
   frame = t;
   const std::uint64_t key = ((data_version * 1000003ull + schedule_version) * 4001ull + static_cast<std::uint64_t>(t)) * 4 +
                             static_cast<std::uint64_t>(forward_mode) * 2 + (forward_mode == ForwardMode::Chain && followed >= 0);
@@ -293,14 +289,7 @@ void Lab::Impl::update_forward(AppState& state) {
 void Lab::Impl::update_shown_reverse(AppState& state) {
   const auto& recording = reverse.recording();
   const int K = reverse_steps();
-  if (state.playback.requested_t >= 0) {
-    // The first frame whose t <= requested t.
-    int k = 0;
-    while (k < K && t_of_frame(k) > state.playback.requested_t) ++k;
-    state.playback.cursor = k;
-    state.playback.requested_t = -1;
-  }
-  int k = std::clamp(static_cast<int>(std::floor(state.playback.cursor)), 0, K);
+  int k = reverse_frame(state.playback, K, [this](int frame) { return t_of_frame(frame); });
   std::shared_ptr<const std::vector<float>> shown;
   if (recording) {
     std::lock_guard<std::mutex> lock(recording->mutex);

@@ -400,11 +400,7 @@ struct ImageLab::Impl {
 
 void ImageLab::Impl::update_forward(AppState& state) {
   const int T = schedule.timesteps();
-  if (state.playback.requested_t >= 0) {
-    state.playback.cursor = std::min(state.playback.requested_t, T);
-    state.playback.requested_t = -1;
-  }
-  const int t = std::clamp(static_cast<int>(std::floor(state.playback.cursor)), 0, T);
+  const int t = forward_frame(state.playback, T);
   frame = t;
   if (!x0.defined()) {
     if (view.x) {
@@ -528,13 +524,7 @@ void ImageLab::Impl::update_reverse(AppState& state) {
       }
     }
   }
-  if (state.playback.requested_t >= 0) {
-    int k = 0;
-    while (k < K && t_of_frame(k) > state.playback.requested_t) ++k;
-    state.playback.cursor = k;
-    state.playback.requested_t = -1;
-  }
-  int k = std::clamp(static_cast<int>(std::floor(state.playback.cursor)), 0, K);
+  int k = reverse_frame(state.playback, K, [this](int frame) { return t_of_frame(frame); });
   ImageView shown;
   shown.version = view.version;
   if (const auto& recording = reverse.recording(); recording && model) {

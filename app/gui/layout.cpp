@@ -57,6 +57,24 @@ int cursor_end(const AppState& state, const NoiseSchedule& schedule) {
   return state.playback.mode == LabMode::Forward ? schedule.timesteps() : sampler_steps(state.sampler, schedule);
 }
 
+int forward_frame(PlaybackState& playback, int T) {
+  if (playback.requested_t >= 0) {
+    playback.cursor = std::min(playback.requested_t, T);
+    playback.requested_t = -1;
+  }
+  return std::clamp(static_cast<int>(std::floor(playback.cursor)), 0, T);
+}
+
+int reverse_frame(PlaybackState& playback, int K, const std::function<int(int)>& t_of_frame) {
+  if (playback.requested_t >= 0) {
+    int k = 0;
+    while (k < K && t_of_frame(k) > playback.requested_t) ++k;
+    playback.cursor = k;
+    playback.requested_t = -1;
+  }
+  return std::clamp(static_cast<int>(std::floor(playback.cursor)), 0, K);
+}
+
 bool begin_panel(const char* name, const PanelRect& rect, ImGuiWindowFlags extra_flags) {
   ImGui::SetNextWindowPos(rect.pos);
   ImGui::SetNextWindowSize(rect.size);

@@ -35,6 +35,16 @@ torch::Tensor draw_independent_points(Dataset2D dataset, std::int64_t n, std::ui
   return pool.index_select(0, pick);
 }
 
+PointQualityData draw_point_quality_data(Dataset2D dataset, std::int64_t n, std::uint64_t seed) {
+  // Seeds far apart, so the draws never share a stream with each other or with x_T (drawn from `seed`).
+  constexpr std::uint64_t kStride = 1000003;
+  PointQualityData out;
+  out.data = draw_independent_points(dataset, n, seed + kStride);
+  for (int k = 1; k <= kPointQualityFloorDraws; ++k)
+    out.fresh_draws.push_back(draw_independent_points(dataset, n, seed + kStride + kStride * k));
+  return out;
+}
+
 PointQuality measure_point_quality(const DenoiserNet& net, const torch::Device& device, Prediction prediction,
                                    const torch::Tensor& data, const std::vector<torch::Tensor>& fresh_draws,
                                    const PointQualityCheck& check, std::uint64_t seed) {

@@ -36,6 +36,18 @@ std::vector<PointQualityCheck> standard_point_quality_checks();
 // points at random out of a draw of 16 n makes the floor fair to a model, whose samples are independent.
 torch::Tensor draw_independent_points(Dataset2D dataset, std::int64_t n, std::uint64_t seed);
 
+// What measure_point_quality compares with: `data`, n points the samples are measured against, and
+// `fresh_draws`, kPointQualityFloorDraws further independent draws of n points whose mean distance to `data`
+// is the floor. All drawn by draw_independent_points from seeds derived from `seed`.
+constexpr int kPointQualityFloorDraws = 4;
+
+struct PointQualityData {
+  torch::Tensor data;
+  std::vector<torch::Tensor> fresh_draws;
+};
+
+PointQualityData draw_point_quality_data(Dataset2D dataset, std::int64_t n, std::uint64_t seed);
+
 struct PointQuality {
   std::string check;
   double energy = 0;          // energy distance, samples vs data

@@ -90,8 +90,6 @@ void train_classifier_command(const EvalCommand& c) {
               classifier.test_accuracy, c.train_classifier.c_str());
 }
 
-constexpr int kFloorDraws = 4;
-
 // A 2D model: the standard checks of core/point_quality.h against its data set.
 void point_eval_command(const EvalCommand& c) {
   if (c.n < 2 || c.n > 100000) throw UsageError("--n: allowed 2..100000 for a 2D model");
@@ -115,15 +113,12 @@ void point_eval_command(const EvalCommand& c) {
               static_cast<long long>(loaded.metadata.training_steps), describe_device(device).c_str());
   std::printf("%lld samples against %lld fresh points of %s; floor: the mean distance of %d more draws of the "
               "data to the same points\n",
-              static_cast<long long>(c.n), static_cast<long long>(c.n), dataset.c_str(), kFloorDraws);
-  // Seeds far apart so the data draws and x_T never share a stream.
-  const torch::Tensor data = draw_independent_points(kind, c.n, c.seed + 1000003);
-  std::vector<torch::Tensor> fresh;
-  for (int k = 1; k <= kFloorDraws; ++k)
-    fresh.push_back(draw_independent_points(kind, c.n, c.seed + 1000003 + 1000003 * k));
+              static_cast<long long>(c.n), static_cast<long long>(c.n), dataset.c_str(), kPointQualityFloorDraws);
+  const PointQualityData reference = draw_point_quality_data(kind, c.n, c.seed);
   for (const PointQualityCheck& check : standard_point_quality_checks()) {
     const PointQuality q =
-        measure_point_quality(loaded.net, device, loaded.spec.prediction, data, fresh, check, c.seed);
+        measure_point_quality(loaded.net, device, loaded.spec.prediction, reference.data, reference.fresh_draws,
+                              check, c.seed);
     std::printf(
         "%s: energy %.4f (floor %.4f, ratio %.2f)  sliced_w2 %.4f (floor %.4f, ratio %.2f)  nfe %d  %.1f s\n",
         q.check.c_str(), q.energy, q.floor_energy, q.energy / q.floor_energy, q.sliced, q.floor_sliced,
@@ -272,7 +267,7 @@ void add_eval_command(CLI::App& app) {
       "eval",
       "Measure a model. Images: Frechet distance of samples to the test set (with floor and ceiling) "
       "and the bits/dim bound term by term. 2D: energy and sliced Wasserstein distances of samples "
-      "(DDPM linear T=1000; DDIM 50 steps cosine) to fresh data, beside two draws of the data");
+      "(DDPM linear T=1000; DDIM 50 steps cosine) to fresh data, beside independent draws of the data");
   sub->add_option("--model", command->model, "Checkpoint trained by dlab train (a 2D MLP or an image U-Net)");
   sub->add_option("--dataset", command->dataset,
                   "Images: shapes or fashion-mnist; 2D: a built-in data set (default: the one the model was trained on)");

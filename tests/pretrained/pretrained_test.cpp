@@ -21,7 +21,6 @@ namespace {
 
 const std::string kModels = std::string(DLAB_ASSETS_DIR) + "/models";
 constexpr std::int64_t kSamples = 5000;
-constexpr int kFloorDraws = 4;
 // Allowed ratio of the samples' distance to the data over the floor. A model that has learnt the data
 // set scores about 1-2; one that blurs or misses modes scores far more (RejectsAnUnderTrainedModel).
 constexpr double kFactor = 3.0;
@@ -61,11 +60,10 @@ TEST_P(PretrainedQuality, SamplesAreCloseToTheData) {
   EXPECT_EQ(loaded.metadata.dataset, name);
   ASSERT_EQ(loaded.spec.data_shape, std::vector<std::int64_t>{2});
   torch::NoGradGuard no_grad;
-  const torch::Tensor data = draw_independent_points(GetParam(), kSamples, 71);
-  std::vector<torch::Tensor> fresh;
-  for (int k = 0; k < kFloorDraws; ++k) fresh.push_back(draw_independent_points(GetParam(), kSamples, 72 + k));
+  const PointQualityData reference = draw_point_quality_data(GetParam(), kSamples, 71);
   for (const PointQualityCheck& check : standard_point_quality_checks()) {
-    const PointQuality q = measure_point_quality(loaded.net, torch::kCPU, loaded.spec.prediction, data, fresh, check, 9);
+    const PointQuality q = measure_point_quality(loaded.net, torch::kCPU, loaded.spec.prediction, reference.data,
+                                                 reference.fresh_draws, check, 9);
     SCOPED_TRACE(name + " " + check.name);
     EXPECT_LT(q.energy, kFactor * q.floor_energy) << "energy " << q.energy << ", floor " << q.floor_energy;
     EXPECT_LT(q.sliced, kFactor * q.floor_sliced) << "sliced W2 " << q.sliced << ", floor " << q.floor_sliced;
@@ -81,11 +79,10 @@ TEST(PretrainedQualityCheck, RejectsAnUnderTrainedModel) {
   Trainer trainer(config, ModelSpec{}, sample_dataset(Dataset2D::Gmm8, 20000, 3));
   ASSERT_EQ(trainer.train(40).status, TrainStatus::Completed);
   torch::NoGradGuard no_grad;
-  const torch::Tensor data = draw_independent_points(Dataset2D::Gmm8, kSamples, 71);
-  std::vector<torch::Tensor> fresh;
-  for (int k = 0; k < kFloorDraws; ++k) fresh.push_back(draw_independent_points(Dataset2D::Gmm8, kSamples, 72 + k));
+  const PointQualityData reference = draw_point_quality_data(Dataset2D::Gmm8, kSamples, 71);
   const PointQualityCheck ddim = standard_point_quality_checks().at(1);
-  const PointQuality q = measure_point_quality(trainer.ema_net(), torch::kCPU, Prediction::Eps, data, fresh, ddim, 9);
+  const PointQuality q = measure_point_quality(trainer.ema_net(), torch::kCPU, Prediction::Eps, reference.data,
+                                               reference.fresh_draws, ddim, 9);
   EXPECT_GT(q.energy, kFactor * q.floor_energy) << "energy " << q.energy << ", floor " << q.floor_energy;
   EXPECT_GT(q.sliced, kFactor * q.floor_sliced) << "sliced W2 " << q.sliced << ", floor " << q.floor_sliced;
 }

@@ -135,7 +135,7 @@ Json to_json(const TrainerConfig& config) {
               {"label_dropout", config.label_dropout},
               {"check_interval", config.check_interval},
               {"loss_bins", config.loss_bins},
-              {"loss_bins_half_life", config.loss_bins_half_life},
+              {"loss_bins_window", config.loss_bins_window},
               {"noise_schedules", schedules}};
 }
 
@@ -158,7 +158,8 @@ TrainerConfig trainer_config_from_json(const Json& json) {
   config.label_dropout = json.value("label_dropout", config.label_dropout);
   config.check_interval = json.value("check_interval", config.check_interval);
   config.loss_bins = json.value("loss_bins", config.loss_bins);
-  config.loss_bins_half_life = json.value("loss_bins_half_life", config.loss_bins_half_life);
+  // Checkpoints before the window (issue 9) have loss_bins_half_life instead: the default window applies.
+  config.loss_bins_window = json.value("loss_bins_window", config.loss_bins_window);
   if (json.contains("noise_schedules")) {
     config.noise_schedules.clear();
     for (const auto& schedule : json.at("noise_schedules")) config.noise_schedules.push_back(schedule_from_json(schedule));

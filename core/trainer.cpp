@@ -98,7 +98,7 @@ void validate(const TrainerConfig& config) {
   if (!(config.label_dropout >= 0 && config.label_dropout <= 1)) fail("label dropout must be in [0, 1]");
   if (config.check_interval < 1) fail("check interval must be >= 1");
   if (config.loss_bins < 1 || config.loss_bins > 1000) fail("loss bins must be in 1..1000");
-  if (!(config.loss_bins_half_life > 0)) fail("loss bins half-life must be > 0");
+  if (config.loss_bins_window < 1) fail("loss bins window must be >= 1 step");
   if (config.noise_schedules.empty()) fail("at least one noise schedule is needed");
   for (const auto& schedule : config.noise_schedules) validate(schedule);
 }
@@ -223,8 +223,7 @@ Trainer::Trainer(const TrainerConfig& config, const ModelSpec& spec, const torch
   loss_buffer_ = torch::zeros({config_.check_interval}, float_options);
   bin_sum_ = torch::zeros({bins}, float_options);
   bin_count_ = torch::zeros({bins}, float_options);
-  bin_mean_sum_.assign(bins, 0.0);
-  bin_mean_weight_.assign(bins, 0.0);
+  loss_window_ = BinnedLossWindow(bins, config_.loss_bins_window);
   save_good_state();
 }
 
@@ -353,14 +352,9 @@ bool Trainer::check(std::int64_t pending_steps, double* interval_loss, std::stri
     std::lock_guard<std::mutex> lock(history_mutex_);
     for (std::int64_t i = 0; i < pending_steps; ++i) loss_history_.push_back(static_cast<float>(values[i]));
     last_loss_ = *interval_loss;
-    // Running mean per bin with exponential forgetting: half-life loss_bins_half_life steps.
-    const double decay = std::pow(0.5, static_cast<double>(pending_steps) / config_.loss_bins_half_life);
+    // Per-bin means over a recent window of steps (and the first window).
     const double* bin_sums = values + pending_steps + 1;
-    const double* bin_counts = bin_sums + config_.loss_bins;
-    for (int b = 0; b < config_.loss_bins; ++b) {
-      bin_mean_sum_[b] = bin_mean_sum_[b] * decay + bin_sums[b];
-      bin_mean_weight_[b] = bin_mean_weight_[b] * decay + bin_counts[b];
-    }
+    loss_window_.add(pending_steps, bin_sums, bin_sums + config_.loss_bins);
   }
   {
     std::lock_guard<std::mutex> lock(weights_mutex_);
@@ -474,9 +468,9 @@ std::vector<LossBin> Trainer::loss_by_noise_level() const {
   for (int b = 0; b < config_.loss_bins; ++b) {
     bins[b].log_snr_low = bin_edges_[b];
     bins[b].log_snr_high = bin_edges_[b + 1];
-    bins[b].weight = bin_mean_weight_[b];
-    bins[b].mean_loss = bin_mean_weight_[b] > 0 ? bin_mean_sum_[b] / bin_mean_weight_[b]
-                                                : std::numeric_limits<double>::quiet_NaN();
+    bins[b].weight = loss_window_.recent_count(b);
+    bins[b].mean_loss = loss_window_.recent_mean(b);
+    bins[b].first_mean_loss = loss_window_.first_mean(b);
   }
   return bins;
 }
@@ -589,8 +583,7 @@ void Trainer::import_state(const TrainingState& state) {
   std::lock_guard<std::mutex> lock(history_mutex_);
   loss_history_ = state.loss_history;
   last_loss_ = state.last_loss;
-  std::fill(bin_mean_sum_.begin(), bin_mean_sum_.end(), 0.0);
-  std::fill(bin_mean_weight_.begin(), bin_mean_weight_.end(), 0.0);
+  loss_window_.clear();
 }
 
 }  // namespace dlab

@@ -27,6 +27,7 @@
 
 #include "core/denoiser_net.h"
 #include "core/device.h"
+#include "core/loss_window.h"
 #include "core/names.h"
 #include "core/schedule.h"
 
@@ -77,7 +78,7 @@ struct TrainerConfig {
                                // Ho & Salimans 2022, Alg. 1)
   int check_interval = 50;     // steps between reads of the loss (history, NaN check, progress); also every 0.5 s
   int loss_bins = 32;          // bins of the loss-by-noise-level plot, over log-SNR
-  double loss_bins_half_life = 500;  // steps: the per-bin running average forgets with this half-life
+  std::int64_t loss_bins_window = 500;  // steps: the per-bin mean is over the most recent this many steps
   // Noise levels seen in training (see the top of this file).
   std::vector<ScheduleConfig> noise_schedules = default_training_schedules();
 
@@ -122,13 +123,15 @@ struct TrainResult {
   std::string message;          // why it stopped, for Cancelled and Diverged
 };
 
-// One bin of the loss-by-noise-level plot: the running mean of the per-example loss for examples whose
-// log-SNR fell in [log_snr_low, log_snr_high).
+// One bin of the loss-by-noise-level plot: the mean per-example loss of the examples whose log-SNR fell
+// in [log_snr_low, log_snr_high), over the last loss_bins_window steps (core/loss_window.h), and over the
+// first loss_bins_window steps of training.
 struct LossBin {
   double log_snr_low = 0;
   double log_snr_high = 0;
-  double mean_loss = 0;  // NaN while the bin has seen no example
-  double weight = 0;     // decayed count of examples behind the mean
+  double mean_loss = 0;  // recent window; NaN while the bin has seen no example
+  double weight = 0;     // examples behind mean_loss
+  double first_mean_loss = 0;  // first window; NaN while the bin has seen no example
 };
 
 struct NamedTensor {
@@ -224,7 +227,7 @@ class Trainer {
   mutable std::mutex weights_mutex_;  // held during each step and while copying weights out
   mutable std::mutex history_mutex_;  // guards the fields below
   std::vector<float> loss_history_;
-  std::vector<double> bin_mean_sum_, bin_mean_weight_;
+  BinnedLossWindow loss_window_;
   std::vector<double> bin_edges_;
   double last_loss_ = 0;
 };

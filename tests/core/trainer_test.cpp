@@ -166,6 +166,28 @@ TEST(Trainer, LossFallsAndIsRecordedPerStep) {
   EXPECT_TRUE(trainer.loss_history(301).empty());
 }
 
+// The plot's per-bin means cover the last loss_bins_window steps (whole check intervals), not a
+// running mean from the start, and the first window is kept beside them (issue 9).
+TEST(Trainer, LossByNoiseLevelIsOverARecentWindowAndTheFirstOne) {
+  auto config = cpu_config();
+  config.batch_size = 64;
+  config.check_interval = 50;
+  config.loss_bins_window = 100;
+  Trainer trainer(config, ModelSpec{}, gmm8_points());
+  trainer.train(300);
+  double recent = 0;
+  int bins_with_first = 0;
+  for (const auto& bin : trainer.loss_by_noise_level()) {
+    recent += bin.weight;
+    if (!std::isnan(bin.first_mean_loss)) ++bins_with_first;
+  }
+  // Intervals of 50 steps (or fewer: a check also comes every 0.5 s): the window holds the fewest whole
+  // intervals covering the last 100 steps, of 64 examples each. A mean since the start would hold 300.
+  EXPECT_GE(recent, 100.0 * 64);
+  EXPECT_LT(recent, 150.0 * 64);
+  EXPECT_GT(bins_with_first, 0);
+}
+
 TEST(Trainer, LossByNoiseLevelCoversTheSchedulesAndRisesWithSnr) {
   auto config = cpu_config();
   Trainer trainer(config, ModelSpec{}, gmm8_points());

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/atomic_file.h"
+#include "core/points_csv.h"
 #include "core/rng.h"
 
 namespace dlab {
@@ -126,35 +127,6 @@ GaussianMixture equal_weight_mixture(const std::vector<float>& centres_xy, doubl
   return mixture;
 }
 
-std::string trim(const std::string& s) {
-  const auto begin = s.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return "";
-  const auto end = s.find_last_not_of(" \t\r\n");
-  return s.substr(begin, end - begin + 1);
-}
-
-std::vector<std::string> split_fields(const std::string& line) {
-  std::vector<std::string> fields;
-  std::size_t start = 0;
-  while (true) {
-    const auto comma = line.find(',', start);
-    fields.push_back(
-        trim(line.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return fields;
-}
-
-// A whole field that strtod reads as a finite number.
-bool parse_number(const std::string& field, double& value) {
-  if (field.empty()) return false;
-  errno = 0;
-  char* end = nullptr;
-  value = std::strtod(field.c_str(), &end);
-  return end == field.c_str() + field.size() && std::isfinite(value) && errno != ERANGE;
-}
-
 bool file_exists(const std::string& path) {
   struct stat info {};
   return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
@@ -221,42 +193,10 @@ std::optional<GaussianMixture> dataset_mixture(Dataset2D dataset) {
 torch::Tensor load_points_csv(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot open '" + path + "': " + std::strerror(errno));
-  std::vector<float> values;
-  std::string line;
-  int line_number = 0;
-  bool seen_first_line = false;
-  while (std::getline(in, line)) {
-    ++line_number;
-    const std::string content = trim(line);
-    if (content.empty()) continue;
-    const auto fields = split_fields(content);
-    double parsed[2] = {0.0, 0.0};
-    bool any_number = false;
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-      double v = 0.0;
-      if (parse_number(fields[i], v)) any_number = true;
-    }
-    // The first non-blank line is a header when none of its fields is a number ("x,y").
-    if (!seen_first_line && !any_number) {
-      seen_first_line = true;
-      continue;
-    }
-    seen_first_line = true;
-    const std::string where = path + ":" + std::to_string(line_number) + ": ";
-    if (fields.size() != 2)
-      throw std::runtime_error(where + "expected 2 comma-separated numbers (x,y), found " +
-                               std::to_string(fields.size()) + " column" + (fields.size() == 1 ? "" : "s"));
-    for (int i = 0; i < 2; ++i)
-      if (!parse_number(fields[i], parsed[i]))
-        throw std::runtime_error(where + (i == 0 ? "x" : "y") + " value '" + fields[i] +
-                                 "' is not a finite number");
-    values.push_back(static_cast<float>(parsed[0]));
-    values.push_back(static_cast<float>(parsed[1]));
-  }
+  std::ostringstream text;
+  text << in.rdbuf();
   if (in.bad()) throw std::runtime_error("reading '" + path + "' failed");
-  if (values.empty())
-    throw std::runtime_error(path +
-                             ": no data rows (the file is empty or has only a header); expected lines x,y");
+  const std::vector<float> values = parse_points_csv(text.str(), path);
   const auto rows = static_cast<std::int64_t>(values.size() / 2);
   return torch::tensor(values, torch::kFloat).reshape({rows, 2});
 }

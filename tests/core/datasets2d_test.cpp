@@ -241,6 +241,23 @@ TEST(Datasets2D, MalformedCsvNamesTheFileAndLine) {
   EXPECT_NE(error_of_loading("x,y\n\n").find("no data rows"), std::string::npos);
 }
 
+// Found by tests/fuzz/points_csv_fuzz: 6e44 is a finite double but became an infinite float32 point.
+TEST(Datasets2D, CsvValueBeyondFloat32IsRefused) {
+  const std::string too_large = error_of_loading("x,y\n1,2\n5,6e44\n");
+  EXPECT_NE(too_large.find("bad.csv:3: y value '6e44' is outside the float32 range"), std::string::npos)
+      << too_large;
+  EXPECT_NE(error_of_loading("-4e38,0\n").find("bad.csv:1: x value"), std::string::npos);
+}
+
+// Found by tests/fuzz/points_csv_fuzz: the message quoted a whole field, however long.
+TEST(Datasets2D, CsvErrorQuotesOnlyTheStartOfALongField) {
+  const std::string message = error_of_loading("1," + std::string(100000, 'z') + "\n");
+  EXPECT_LT(message.size(), 200u) << message.substr(0, 300);
+  EXPECT_NE(message.find("y value 'zzzz"), std::string::npos) << message.substr(0, 300);
+  EXPECT_NE(message.find("... (100000 bytes)' is not a finite number"), std::string::npos)
+      << message.substr(0, 300);
+}
+
 TEST(Datasets2D, ResolvePointsByNameOrPath) {
   EXPECT_TRUE(resolve_points("moons", 50, 4).equal(sample_dataset(Dataset2D::Moons, 50, 4)));
   EXPECT_TRUE(is_builtin_dataset("2spirals"));

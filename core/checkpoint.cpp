@@ -11,6 +11,7 @@
 
 #include "core/atomic_file.h"
 #include "core/device.h"
+#include "core/text_excerpt.h"
 
 namespace dlab {
 
@@ -18,29 +19,8 @@ namespace {
 
 using Json = nlohmann::json;
 
-constexpr char kMagic[8] = {'D', 'L', 'A', 'B', 'C', 'K', 'P', 'T'};
-constexpr std::size_t kMaxHeaderBytes = 64u << 20;
-constexpr const char* kFileKind = "diffusion-lab-checkpoint";
 constexpr const char* kWeightsPrefix = "weights/";
 constexpr const char* kEmaPrefix = "ema/";
-
-// FNV-1a, 64 bit (Fowler, Noll, Vo): detects truncated or altered payloads.
-std::uint64_t fnv1a64(const unsigned char* data, std::size_t size, std::uint64_t hash = 14695981039346656037ull) {
-  for (std::size_t i = 0; i < size; ++i) {
-    hash ^= data[i];
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
-
-std::string hex64(std::uint64_t value) {
-  std::ostringstream out;
-  out << std::hex;
-  out.width(16);
-  out.fill('0');
-  out << value;
-  return out.str();
-}
 
 std::string utc_now_iso8601() {
   const std::time_t now = std::time(nullptr);
@@ -78,18 +58,19 @@ Json to_json(const ModelSpec& spec) {
 
 template <class E>
 E enum_field(const Json& object, const char* key, const std::string& where) {
-  return parse_name<E>(object.at(key).get<std::string>(), where + "." + key);
+  // Names are short: a long value is cut before the message quotes it.
+  return parse_name<E>(text_excerpt(object.at(key).get<std::string>(), 60), where + "." + key);
 }
 
 ModelSpec model_spec_from_json(const Json& json) {
   ModelSpec spec;
   spec.kind = enum_field<ModelKind>(json, "kind", "model");
   spec.prediction = enum_field<Prediction>(json, "prediction", "model");
-  spec.data_shape = json.at("data_shape").get<std::vector<std::int64_t>>();
-  spec.hidden = json.at("hidden").get<int>();
-  spec.depth = json.at("depth").get<int>();
-  spec.embedding_dim = json.at("embedding_dim").get<int>();
-  spec.num_classes = json.at("num_classes").get<int>();
+  spec.data_shape = json_integer_array<std::int64_t>(json.at("data_shape"), "data_shape");
+  spec.hidden = json_integer<int>(json.at("hidden"), "hidden");
+  spec.depth = json_integer<int>(json.at("depth"), "depth");
+  spec.embedding_dim = json_integer<int>(json.at("embedding_dim"), "embedding_dim");
+  spec.num_classes = json_integer<int>(json.at("num_classes"), "num_classes");
   spec.attention = json.at("attention").get<bool>();
   return spec;
 }
@@ -106,11 +87,11 @@ Json to_json(const ScheduleConfig& schedule) {
 ScheduleConfig schedule_from_json(const Json& json) {
   ScheduleConfig schedule;
   schedule.kind = enum_field<ScheduleKind>(json, "kind", "training.noise_schedules[]");
-  schedule.timesteps = json.value("timesteps", schedule.timesteps);
-  schedule.beta_start = json.value("beta_start", schedule.beta_start);
-  schedule.beta_end = json.value("beta_end", schedule.beta_end);
-  schedule.cosine_s = json.value("cosine_s", schedule.cosine_s);
-  schedule.zero_terminal_snr = json.value("zero_terminal_snr", schedule.zero_terminal_snr);
+  schedule.timesteps = json_value(json, "timesteps", schedule.timesteps);
+  schedule.beta_start = json_value(json, "beta_start", schedule.beta_start);
+  schedule.beta_end = json_value(json, "beta_end", schedule.beta_end);
+  schedule.cosine_s = json_value(json, "cosine_s", schedule.cosine_s);
+  schedule.zero_terminal_snr = json_value(json, "zero_terminal_snr", schedule.zero_terminal_snr);
   for (const auto& point : json.value("custom_curve", Json::array()))
     schedule.custom_curve.push_back({point.at(0).get<double>(), point.at(1).get<double>()});
   return schedule;
@@ -143,23 +124,23 @@ Json to_json(const TrainerConfig& config) {
 TrainerConfig trainer_config_from_json(const Json& json) {
   TrainerConfig config;
   if (json.contains("optimizer")) config.optimizer = enum_field<OptimizerKind>(json, "optimizer", "training");
-  config.learning_rate = json.value("learning_rate", config.learning_rate);
-  config.batch_size = json.value("batch_size", config.batch_size);
-  config.grad_clip = json.value("grad_clip", config.grad_clip);
-  config.ema_decay = json.value("ema_decay", config.ema_decay);
-  config.weight_decay = json.value("weight_decay", config.weight_decay);
-  config.lr_decay_steps = json.value("lr_decay_steps", config.lr_decay_steps);
-  config.adam_beta1 = json.value("adam_beta1", config.adam_beta1);
-  config.adam_beta2 = json.value("adam_beta2", config.adam_beta2);
-  config.adam_epsilon = json.value("adam_epsilon", config.adam_epsilon);
-  config.seed = json.value("seed", config.seed);
+  config.learning_rate = json_value(json, "learning_rate", config.learning_rate);
+  config.batch_size = json_value(json, "batch_size", config.batch_size);
+  config.grad_clip = json_value(json, "grad_clip", config.grad_clip);
+  config.ema_decay = json_value(json, "ema_decay", config.ema_decay);
+  config.weight_decay = json_value(json, "weight_decay", config.weight_decay);
+  config.lr_decay_steps = json_value(json, "lr_decay_steps", config.lr_decay_steps);
+  config.adam_beta1 = json_value(json, "adam_beta1", config.adam_beta1);
+  config.adam_beta2 = json_value(json, "adam_beta2", config.adam_beta2);
+  config.adam_epsilon = json_value(json, "adam_epsilon", config.adam_epsilon);
+  config.seed = json_value(json, "seed", config.seed);
   if (json.contains("device")) config.device = enum_field<DeviceKind>(json, "device", "training");
-  config.threads = json.value("threads", config.threads);
-  config.label_dropout = json.value("label_dropout", config.label_dropout);
-  config.check_interval = json.value("check_interval", config.check_interval);
-  config.loss_bins = json.value("loss_bins", config.loss_bins);
+  config.threads = json_value(json, "threads", config.threads);
+  config.label_dropout = json_value(json, "label_dropout", config.label_dropout);
+  config.check_interval = json_value(json, "check_interval", config.check_interval);
+  config.loss_bins = json_value(json, "loss_bins", config.loss_bins);
   // Checkpoints before the window (issue 9) have loss_bins_half_life instead: the default window applies.
-  config.loss_bins_window = json.value("loss_bins_window", config.loss_bins_window);
+  config.loss_bins_window = json_value(json, "loss_bins_window", config.loss_bins_window);
   if (json.contains("noise_schedules")) {
     config.noise_schedules.clear();
     for (const auto& schedule : json.at("noise_schedules")) config.noise_schedules.push_back(schedule_from_json(schedule));
@@ -181,14 +162,14 @@ Json to_json(const CheckpointMetadata& metadata) {
 CheckpointMetadata metadata_from_json(const Json& json, int format_version) {
   CheckpointMetadata metadata;
   metadata.format_version = format_version;
-  metadata.dataset = json.value("dataset", std::string());
-  metadata.training_steps = json.value("training_steps", std::int64_t{0});
-  metadata.final_loss = json.value("final_loss", 0.0);
-  metadata.training_seconds = json.value("training_seconds", 0.0);
-  metadata.created = json.value("created", std::string());
-  metadata.device = json.value("device", std::string());
-  metadata.libtorch_version = json.value("libtorch_version", std::string());
-  metadata.program = json.value("program", std::string());
+  metadata.dataset = json_value(json, "dataset", std::string());
+  metadata.training_steps = json_value(json, "training_steps", std::int64_t{0});
+  metadata.final_loss = json_value(json, "final_loss", 0.0);
+  metadata.training_seconds = json_value(json, "training_seconds", 0.0);
+  metadata.created = json_value(json, "created", std::string());
+  metadata.device = json_value(json, "device", std::string());
+  metadata.libtorch_version = json_value(json, "libtorch_version", std::string());
+  metadata.program = json_value(json, "program", std::string());
   return metadata;
 }
 
@@ -209,9 +190,7 @@ std::vector<NamedTensor> tensors_to_write(const Checkpoint& checkpoint) {
   return out;
 }
 
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-  throw CheckpointError("checkpoint '" + path + "': " + what);
-}
+[[noreturn]] void fail(const std::string& path, const std::string& what) { checkpoint_fail(path, what); }
 
 // Checks that `tensors` (a name list) holds exactly the network's tensors with the right shapes.
 void check_against_network(const std::string& path, const std::vector<NamedTensor>& tensors,
@@ -233,7 +212,7 @@ void check_against_network(const std::string& path, const std::vector<NamedTenso
   for (const auto& entry : tensors) {
     const bool known =
         std::any_of(expected.begin(), expected.end(), [&](const NamedTensor& t) { return t.name == entry.name; });
-    if (!known) fail(path, group + " tensor '" + entry.name + "' does not belong to a " + to_name(net.spec().kind) +
+    if (!known) fail(path, group + " tensor '" + text_excerpt(entry.name) + "' does not belong to a " + to_name(net.spec().kind) +
                                " model of this spec");
   }
 }
@@ -265,7 +244,7 @@ Checkpoint make_checkpoint(const Trainer& trainer, const std::string& dataset, b
 
 void save_checkpoint(const std::string& path, const Checkpoint& checkpoint) {
   write_file_atomically(path, [&](std::ostream& out) {
-    out.write(kMagic, sizeof kMagic);
+    out.write(kCheckpointMagic, sizeof kCheckpointMagic);
     // Tensors as contiguous CPU copies, their table and the checksum of their bytes.
     std::vector<torch::Tensor> blobs;
     Json table = Json::array();
@@ -284,7 +263,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& checkpoint) {
       offset += bytes;
       blobs.push_back(std::move(blob));
     }
-    const Json header{{"kind", kFileKind},
+    const Json header{{"kind", kCheckpointFileKind},
                       {"format_version", kCheckpointFormatVersion},
                       {"model", to_json(checkpoint.spec)},
                       {"training", to_json(checkpoint.config)},
@@ -317,70 +296,28 @@ Checkpoint load_checkpoint(const std::string& path) {
   } catch (const std::exception& e) {
     throw CheckpointError(e.what());
   }
-  if (bytes.size() < sizeof kMagic + 4 || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
-    fail(path, "not a Diffusion Lab checkpoint (it does not start with DLABCKPT)");
-  const auto* length_bytes = reinterpret_cast<const unsigned char*>(bytes.data() + sizeof kMagic);
-  const std::uint64_t header_length = length_bytes[0] | (length_bytes[1] << 8) | (length_bytes[2] << 16) |
-                                      (static_cast<std::uint64_t>(length_bytes[3]) << 24);
-  const std::size_t header_start = sizeof kMagic + 4;
-  if (header_length > kMaxHeaderBytes || header_start + header_length > bytes.size())
-    fail(path, "truncated or corrupt: the header runs past the end of the file");
-  Json header;
-  try {
-    header = Json::parse(bytes.begin() + header_start, bytes.begin() + header_start + header_length);
-  } catch (const std::exception& e) {
-    fail(path, std::string("corrupt header (") + e.what() + ")");
-  }
+  const CheckpointFile file = parse_checkpoint_file(bytes, path);
+  const Json& header = file.header;
 
   Checkpoint checkpoint;
   try {
-    if (!header.is_object() || header.value("kind", std::string()) != kFileKind)
-      fail(path, "not a Diffusion Lab checkpoint (header kind is not '" + std::string(kFileKind) + "')");
-    const int version = header.at("format_version").get<int>();
-    if (version > kCheckpointFormatVersion)
-      fail(path, "written by a newer Diffusion Lab (checkpoint format " + std::to_string(version) +
-                     "; this build reads formats up to " + std::to_string(kCheckpointFormatVersion) + ")");
-    if (version < 1) fail(path, "invalid checkpoint format version " + std::to_string(version));
     try {
       checkpoint.spec = model_spec_from_json(header.at("model"));
       checkpoint.config = trainer_config_from_json(header.value("training", Json::object()));
     } catch (const std::invalid_argument& e) {
       fail(path, e.what());
     }
-    checkpoint.metadata = metadata_from_json(header.value("metadata", Json::object()), version);
+    checkpoint.metadata = metadata_from_json(header.value("metadata", Json::object()), file.format_version);
     const Json state = header.value("state", Json::object());
-    checkpoint.state.step = state.value("step", std::int64_t{0});
-    checkpoint.state.optimizer_step = state.value("optimizer_step", std::int64_t{0});
+    checkpoint.state.step = json_value(state, "step", std::int64_t{0});
+    checkpoint.state.optimizer_step = json_value(state, "optimizer_step", std::int64_t{0});
     checkpoint.state.last_loss = state.value("last_loss", 0.0);
 
-    // ---- payload: size, checksum, then every tensor -----------------------------------------------
-    const std::size_t payload_start = header_start + header_length;
-    const auto payload_bytes = header.at("payload_bytes").get<std::uint64_t>();
-    const std::size_t available = bytes.size() - payload_start;
-    if (available < payload_bytes)
-      fail(path, "truncated: " + std::to_string(payload_bytes) + " bytes of tensor data expected, " +
-                     std::to_string(available) + " found");
-    if (available > payload_bytes) fail(path, "corrupt: " + std::to_string(available - payload_bytes) +
-                                                  " unexpected bytes after the tensor data");
-    const auto* payload = reinterpret_cast<const unsigned char*>(bytes.data() + payload_start);
-    if (hex64(fnv1a64(payload, payload_bytes)) != header.at("payload_fnv1a64").get<std::string>())
-      fail(path, "corrupt: the tensor data does not match its checksum");
-    for (const auto& entry : header.at("tensors")) {
-      const auto name = entry.at("name").get<std::string>();
-      const auto dtype = dtype_from_name(entry.at("dtype").get<std::string>());
-      if (!dtype) fail(path, "tensor '" + name + "' has an unknown dtype");
-      const auto shape = entry.at("shape").get<std::vector<std::int64_t>>();
-      const auto offset = entry.at("offset").get<std::uint64_t>();
-      const auto size = entry.at("bytes").get<std::uint64_t>();
-      std::uint64_t elements = 1;
-      for (auto dimension : shape) {
-        if (dimension < 0) fail(path, "tensor '" + name + "' has a negative dimension");
-        elements *= static_cast<std::uint64_t>(dimension);
-      }
-      if (elements * torch::elementSize(*dtype) != size || offset > payload_bytes || size > payload_bytes - offset)
-        fail(path, "corrupt table entry for tensor '" + name + "'");
-      torch::Tensor value = torch::empty(shape, torch::TensorOptions().dtype(*dtype));
-      if (size > 0) std::memcpy(value.data_ptr(), payload + offset, size);
+    for (const auto& entry : file.tensors) {
+      const auto& name = entry.name;
+      const auto dtype = dtype_from_name(entry.dtype);
+      torch::Tensor value = torch::empty(entry.shape, torch::TensorOptions().dtype(*dtype));
+      if (entry.bytes > 0) std::memcpy(value.data_ptr(), entry.data, entry.bytes);
       auto& state_out = checkpoint.state;
       if (name.rfind(kWeightsPrefix, 0) == 0) {
         state_out.weights.push_back({name.substr(std::strlen(kWeightsPrefix)), value});
@@ -396,7 +333,7 @@ Checkpoint load_checkpoint(const std::string& path) {
         if (*dtype != torch::kFloat || value.dim() != 1) fail(path, "loss_history must be a float32 vector");
         state_out.loss_history.assign(value.data_ptr<float>(), value.data_ptr<float>() + value.numel());
       } else {
-        fail(path, "unknown tensor '" + name + "'");
+        fail(path, "unknown tensor '" + text_excerpt(name) + "'");
       }
     }
   } catch (const CheckpointError&) {
@@ -416,7 +353,7 @@ Checkpoint load_checkpoint(const std::string& path) {
   check_against_network(path, checkpoint.state.weights, *net, "weights");
   if (!checkpoint.state.ema_weights.empty()) check_against_network(path, checkpoint.state.ema_weights, *net, "EMA");
   for (const auto& entry : checkpoint.state.weights)
-    if (entry.value.scalar_type() != torch::kFloat) fail(path, "weight '" + entry.name + "' is not float32");
+    if (entry.value.scalar_type() != torch::kFloat) fail(path, "weight '" + text_excerpt(entry.name) + "' is not float32");
   return checkpoint;
 }
 

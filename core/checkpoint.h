@@ -19,17 +19,11 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/checkpoint_file.h"
 #include "core/denoiser_net.h"
 #include "core/trainer.h"
 
 namespace dlab {
-
-constexpr int kCheckpointFormatVersion = 1;
-
-// A file that cannot be used as a checkpoint; the message names the file and what is wrong.
-struct CheckpointError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 struct CheckpointMetadata {
   int format_version = kCheckpointFormatVersion;

@@ -274,5 +274,69 @@ TEST_F(CheckpointTest, RefusesAFutureFormatAnotherModelAndMismatchedShapes) {
   }
 }
 
+// Found by tests/fuzz/checkpoint_fuzz: a float where an integer belongs went through nlohmann's get<int>(),
+// undefined behaviour out of range; an integer beyond int was truncated (4294967297 read as format 1).
+TEST_F(CheckpointTest, RefusesHeaderIntegersThatDoNotFit) {
+  Trainer trainer(config(), ModelSpec{}, data());
+  save_checkpoint(path("good.pt"), make_checkpoint(trainer, "moons", false));
+  const std::vector<std::pair<std::string, std::function<void(nlohmann::json&)>>> edits = {
+      {"version_float.pt", [](nlohmann::json& h) { h["format_version"] = 1e300; }},
+      {"dimension_float.pt", [](nlohmann::json& h) { h["tensors"][0]["shape"][0] = 1e27; }},
+      {"hidden_float.pt", [](nlohmann::json& h) { h["model"]["hidden"] = -1e300; }},
+      {"batch_float.pt", [](nlohmann::json& h) { h["training"]["batch_size"] = 1e300; }},
+      {"hidden_wide.pt", [](nlohmann::json& h) { h["model"]["hidden"] = 4294967424ll; }},
+  };
+  for (const auto& [name, edit] : edits) {
+    fs::copy_file(path("good.pt"), path(name));
+    edit_header(path(name), edit);
+    expect_refused(path(name), "is not an integer in the range of its type");
+  }
+  fs::copy_file(path("good.pt"), path("version_wide.pt"));
+  edit_header(path("version_wide.pt"), [](nlohmann::json& h) { h["format_version"] = 4294967297ll; });
+  expect_refused(path("version_wide.pt"), "checkpoint format 4294967297;");
+}
+
+// Found by review, checked by tests/fuzz/checkpoint_fuzz: the element count of a shape wrapped around 2^64,
+// so [2^32, 2^32] matched "bytes": 0 and reached torch::empty.
+TEST_F(CheckpointTest, RefusesAShapeWhoseSizeOverflows) {
+  Trainer trainer(config(), ModelSpec{}, data());
+  save_checkpoint(path("good.pt"), make_checkpoint(trainer, "moons", false));
+  fs::copy_file(path("good.pt"), path("overflow.pt"));
+  edit_header(path("overflow.pt"), [](nlohmann::json& header) {
+    header["tensors"][0]["shape"] = {4294967296ll, 4294967296ll};
+    header["tensors"][0]["bytes"] = 0;
+  });
+  expect_refused(path("overflow.pt"), "corrupt table entry for tensor 'weights/");
+}
+
+// Found by tests/fuzz/checkpoint_fuzz: messages quoted megabytes of the file (the JSON parser's last token,
+// a tensor's name).
+TEST_F(CheckpointTest, ErrorMessagesQuoteOnlyAShortPieceOfTheFile) {
+  const std::string json = "{\"kind\": \"" + std::string(100000, 'k') + "\u0001";
+  const auto n = static_cast<std::uint32_t>(json.size());
+  write(path("long_token.pt"),
+        std::string("DLABCKPT") +
+            std::string{static_cast<char>(n & 0xff), static_cast<char>(n >> 8 & 0xff),
+                        static_cast<char>(n >> 16 & 0xff), static_cast<char>(n >> 24)} +
+            json);
+  Trainer trainer(config(), ModelSpec{}, data());
+  save_checkpoint(path("good.pt"), make_checkpoint(trainer, "moons", false));
+  fs::copy_file(path("good.pt"), path("long_name.pt"));
+  edit_header(path("long_name.pt"),
+              [](nlohmann::json& h) { h["tensors"][0]["name"] = "weights/" + std::string(100000, 'n'); });
+  fs::copy_file(path("good.pt"), path("long_kind.pt"));
+  edit_header(path("long_kind.pt"), [](nlohmann::json& h) { h["model"]["kind"] = std::string(100000, 'm'); });
+  for (const auto& [file, because] : {std::pair{"long_token.pt", "corrupt header"},
+                                      std::pair{"long_name.pt", "does not belong to a mlp model"},
+                                      std::pair{"long_kind.pt", "model.kind: unknown value"}}) {
+    expect_refused(path(file), because);
+    try {
+      load_checkpoint(path(file));
+    } catch (const CheckpointError& e) {
+      EXPECT_LT(std::string(e.what()).size(), 600u) << file;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace dlab

@@ -1,18 +1,20 @@
 #include "core/image_datasets.h"
 
-#include <stb_image.h>
-#include <stb_image_resize.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <random>
 #include <stdexcept>
 #include <string>
+
+#include "core/image_decode.h"
 
 namespace dlab {
 namespace {
@@ -148,25 +150,13 @@ std::vector<fs::path> sorted_entries(const fs::path& folder, bool directories) {
   return out;
 }
 
-// One image file -> size*size*channels bytes: centre-cropped to a square, then resized (stb_image_resize,
-// a Mitchell filter when shrinking).
+// One image file -> size*size*channels bytes (core/image_decode.h).
 std::vector<std::uint8_t> read_image_file(const fs::path& path, int size, int channels) {
-  int width = 0, height = 0, file_channels = 0;
-  std::unique_ptr<stbi_uc, decltype(&stbi_image_free)> pixels(
-      stbi_load(path.string().c_str(), &width, &height, &file_channels, channels), &stbi_image_free);
-  if (!pixels) {
-    const char* reason = stbi_failure_reason();
-    throw std::runtime_error(path.string() + ": cannot read the image (" +
-                             (reason ? reason : "unknown error") + ")");
-  }
-  const int side = std::min(width, height);
-  const int x0 = (width - side) / 2, y0 = (height - side) / 2;
-  const stbi_uc* crop = pixels.get() + (static_cast<std::size_t>(y0) * width + x0) * channels;
-  std::vector<std::uint8_t> out(static_cast<std::size_t>(size) * size * channels);
-  if (!stbir_resize_uint8(crop, side, side, width * channels, out.data(), size, size, 0, channels))
-    throw std::runtime_error(path.string() + ": cannot resize the image to " + std::to_string(size) + "x" +
-                             std::to_string(size));
-  return out;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(path.string() + ": cannot read the image (can't fopen)");
+  const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (in.bad()) throw std::runtime_error(path.string() + ": cannot read the image (read error)");
+  return decode_image(bytes, size, channels, path.string());
 }
 
 }  // namespace

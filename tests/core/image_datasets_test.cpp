@@ -202,6 +202,75 @@ TEST(ImageFolder, ReadsResizesAndConvertsColour) {
   fs::remove_all(dir);
 }
 
+// Found by tests/fuzz/image_fuzz: stb_image 2.27 writes past its Huffman table when a JPEG's DHT segment
+// declares more than 256 codes (here 16 x 17 = 272).
+TEST(ImageFolder, RefusesAJpegWhoseHuffmanTableHasTooManyCodes) {
+  const auto dir = fresh_dir("dht");
+  std::string jpeg = "\xFF\xD8\xFF\xC4\x01\x23";  // SOI, DHT of 2 + 17 + 272 bytes
+  jpeg += '\0' + std::string(16, '\x11') + std::string(272, '\0') + "\xFF\xD9";
+  std::ofstream(dir / "a.jpg", std::ios::binary) << jpeg;
+  const auto message = error_of([&] { load_image_folder(dir.string(), 16, false); });
+  EXPECT_NE(message.find("a.jpg: cannot read the image (corrupt JPEG: a Huffman table with over 256 codes)"),
+            std::string::npos)
+      << message;
+  fs::remove_all(dir);
+}
+
+// A PNG's signature and IHDR (8-bit grayscale; stb does not check CRCs, so they are zero).
+std::string png_start(std::uint32_t width, std::uint32_t height) {
+  const auto be32 = [](std::uint32_t v) {
+    return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+                       static_cast<char>(v)};
+  };
+  return std::string("\x89PNG\r\n\x1a\n", 8) + be32(13) + "IHDR" + be32(width) + be32(height) +
+         std::string("\x08\x00\x00\x00\x00", 5) + be32(0);
+}
+
+// Found by tests/fuzz/image_fuzz: a 137-byte PNG made stb_image allocate 1.7 GB, the declared length of an
+// IDAT chunk; and a small file may declare a huge image, which stb allocates before decoding.
+TEST(ImageFolder, RefusesSizesThePngDeclaresButCannotHold) {
+  const auto dir = fresh_dir("png_sizes");
+  std::ofstream(dir / "a.png", std::ios::binary) << png_start(2, 2) + std::string("\x40\x00\x00\x00IDATx", 9);
+  auto message = error_of([&] { load_image_folder(dir.string(), 8, false); });
+  EXPECT_NE(message.find("a.png: cannot read the image (corrupt PNG: a chunk runs past the end of the file)"),
+            std::string::npos)
+      << message;
+  fs::remove(dir / "a.png");
+  std::ofstream(dir / "b.png", std::ios::binary)
+      << png_start(8192, 8192) + std::string(4, '\0') + "IEND" + std::string(4, '\0');
+  message = error_of([&] { load_image_folder(dir.string(), 8, false); });
+  EXPECT_NE(
+      message.find("b.png: cannot read the image (8192x8192 pixels is too large: at most 33554432 pixels)"),
+      std::string::npos)
+      << message;
+  fs::remove_all(dir);
+}
+
+// Found by tests/fuzz/image_fuzz: stb decodes a BMP of height 0, and resizing its 0 x 0 crop divided 0 by 0.
+TEST(ImageFolder, RefusesAnImageWithoutPixels) {
+  const auto dir = fresh_dir("no_pixels");
+  std::string bmp =
+      "BM" + std::string(12, '\0') + std::string("\x28\0\0\0\x04\0\0\0\0\0\0\0\x01\0\x18\0", 16);
+  bmp += std::string(24, '\0');
+  bmp[10] = 54;  // pixel data offset
+  std::ofstream(dir / "a.bmp", std::ios::binary) << bmp;
+  const auto message = error_of([&] { load_image_folder(dir.string(), 8, false); });
+  EXPECT_NE(message.find("a.bmp: cannot read the image (it has no pixels: 4x0)"), std::string::npos)
+      << message;
+  fs::remove_all(dir);
+}
+
+// Only PNG, JPEG and BMP content is decoded (stb_image would also run its PNM, GIF, PSD, PIC, HDR and TGA
+// decoders on a file named .png).
+TEST(ImageFolder, DecodesOnlyPngJpegAndBmpContent) {
+  const auto dir = fresh_dir("formats");
+  std::ofstream(dir / "a.png", std::ios::binary) << std::string("P5 1 1 255\n\x80", 12);
+  const auto message = error_of([&] { load_image_folder(dir.string(), 8, false); });
+  EXPECT_NE(message.find("a.png: cannot read the image (not a PNG, JPEG or BMP file)"), std::string::npos)
+      << message;
+  fs::remove_all(dir);
+}
+
 TEST(ImageFolder, SubFoldersAreClassesAndEmptyFolderIsAnError) {
   const auto dir = fresh_dir("classes");
   fs::create_directories(dir / "cats");

@@ -1,10 +1,14 @@
 #include "app/gui/script.h"
 
+#include <cerrno>
+#include <cstdlib>
+#include <limits>
 #include <map>
 #include <sstream>
 #include <stdexcept>
 
 #include "core/atomic_file.h"
+#include "core/text_excerpt.h"
 
 namespace dlab::gui {
 
@@ -21,13 +25,17 @@ const std::map<std::string, std::pair<int, int>>& arities() {
   return table;
 }
 
-bool is_integer(const std::string& text) {
+// An optional sign and digits, a value the app's std::stoi (std::stoll for wait-training) converts.
+bool is_integer(const std::string& text, bool wide) {
   if (text.empty()) return false;
   std::size_t i = (text[0] == '-' || text[0] == '+') ? 1 : 0;
   if (i == text.size()) return false;
   for (; i < text.size(); ++i)
     if (text[i] < '0' || text[i] > '9') return false;
-  return true;
+  errno = 0;
+  const long long value = std::strtoll(text.c_str(), nullptr, 10);
+  return errno != ERANGE &&
+         (wide || (value >= std::numeric_limits<int>::min() && value <= std::numeric_limits<int>::max()));
 }
 
 }  // namespace
@@ -60,7 +68,8 @@ std::vector<ScriptCommand> parse_script(const std::string& text, const std::stri
     if (arity == arities().end()) {
       std::string names;
       for (const auto& [name, unused] : arities()) names += (names.empty() ? "" : ", ") + name;
-      throw std::runtime_error(where + "unknown command '" + command.name + "'; commands: " + names);
+      throw std::runtime_error(where + "unknown command '" + text_excerpt(command.name) +
+                               "'; commands: " + names);
     }
     const int count = static_cast<int>(command.args.size());
     if (count < arity->second.first || count > arity->second.second)
@@ -72,7 +81,9 @@ std::vector<ScriptCommand> parse_script(const std::string& text, const std::stri
     const bool numeric = command.name == "wait" || command.name == "step" || command.name == "click" ||
                          command.name == "wait-training";
     for (const std::string& arg : command.args)
-      if (numeric && !is_integer(arg)) throw std::runtime_error(where + "'" + arg + "' is not an integer");
+      if (numeric && !is_integer(arg, command.name == "wait-training"))
+        throw std::runtime_error(where + "'" + text_excerpt(arg) + "' is not an integer" +
+                                 (command.name == "wait-training" ? "" : " in -2147483648..2147483647"));
     commands.push_back(std::move(command));
   }
   return commands;

@@ -5,17 +5,20 @@
 #   bash scripts/setup.sh app [ARGS]   deps, build everything (Release, ./build), start build/diffusion-lab ARGS
 #   bash scripts/setup.sh test         deps, build, the whole suite in ./build (core, command line, GUI under
 #                                      xvfb); then the core and command-line tests again in ./build-asan under
-#                                      AddressSanitizer + UndefinedBehaviorSanitizer; exits non-zero on a failure
+#                                      AddressSanitizer + UndefinedBehaviorSanitizer; then the fuzz targets of
+#                                      the file parsers (clang, ./build-fuzz); exits non-zero on a failure
 #   bash scripts/setup.sh deps         install the missing Debian packages only
 #   bash scripts/setup.sh build        deps and the Release build only
 #
 # Environment: DLAB_JOBS (parallel jobs, default nproc), DLAB_BUILD_DIR (default ./build),
-# DLAB_ASAN_DIR (default ./build-asan), DLAB_SKIP_ASAN=1 (test: skip the sanitizer pass).
+# DLAB_ASAN_DIR (default ./build-asan), DLAB_SKIP_ASAN=1 (test: skip the sanitizer pass), DLAB_FUZZ_DIR
+# (default ./build-fuzz), DLAB_FUZZ_SECONDS (test: seconds per fuzz target, default 20), DLAB_SKIP_FUZZ=1.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${DLAB_BUILD_DIR:-$ROOT/build}"
 ASAN_DIR="${DLAB_ASAN_DIR:-$ROOT/build-asan}"
+FUZZ_DIR="${DLAB_FUZZ_DIR:-$ROOT/build-fuzz}"
 JOBS="${DLAB_JOBS:-$(nproc)}"
 
 PACKAGES=(
@@ -28,6 +31,7 @@ PACKAGES=(
   dataset-fashion-mnist                       # Fashion-MNIST IDX files (REFERENCE section 10)
   python3-torch                               # only for the PyTorch speed baseline
   imagemagick                                 # screenshots and image checks
+  clang libclang-rt-14-dev                    # libFuzzer targets of the file parsers (tests/fuzz)
 )
 
 log() { echo "setup: $*"; }
@@ -78,7 +82,35 @@ sanitized_tests() {
     -L "core|cli" -LE slow
 }
 
-# Both passes always run; the script fails at the end if either failed.
+# libFuzzer targets of the parsers of untrusted input (tests/fuzz: CSV points, checkpoint container, GUI
+# scripts, image files), built with clang without LibTorch, under ASan + UBSan: each replays its committed
+# corpus (ctest -L fuzz), then mutates inputs for DLAB_FUZZ_SECONDS. Inputs that reach new code are kept in
+# $FUZZ_DIR/corpus/<target>; a failing input is written to $FUZZ_DIR/artifacts/ (commit it, once fixed, to
+# tests/fuzz/corpus/<target>/). -malloc_limit_mb: a small file must not make the parser allocate 512 MB.
+FUZZ_TARGETS=(points_csv checkpoint script image)
+fuzz_tests() {
+  local seconds="${DLAB_FUZZ_SECONDS:-20}" failed=0 target
+  cmake -S "$ROOT" -B "$FUZZ_DIR" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+    -DDLAB_FUZZ=ON -DDLAB_BUILD_GUI=OFF >/dev/null
+  cmake --build "$FUZZ_DIR" -j "$JOBS"
+  ctest --test-dir "$FUZZ_DIR" --output-on-failure -L fuzz || return 1
+  mkdir -p "$FUZZ_DIR/artifacts"
+  for target in "${FUZZ_TARGETS[@]}"; do
+    mkdir -p "$FUZZ_DIR/corpus/$target"
+    if "$FUZZ_DIR/tests/fuzz/${target}_fuzz" -max_total_time="$seconds" -timeout=10 -malloc_limit_mb=512 \
+      -artifact_prefix="$FUZZ_DIR/artifacts/$target-" "$FUZZ_DIR/corpus/$target" "$ROOT/tests/fuzz/corpus/$target" \
+      >"$FUZZ_DIR/$target.log" 2>&1; then
+      log "fuzz $target: $(ls "$FUZZ_DIR/corpus/$target" | wc -l) inputs kept, no failure in $seconds s"
+    else
+      tail -n 40 "$FUZZ_DIR/$target.log"
+      log "fuzz $target FAILED (log: $FUZZ_DIR/$target.log)"
+      failed=1
+    fi
+  done
+  return "$failed"
+}
+
+# All passes always run; the script fails at the end if any failed.
 run_tests() {
   local failed=0
   timed "tests $BUILD_DIR" ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 1200 || failed=1
@@ -86,6 +118,11 @@ run_tests() {
     log "DLAB_SKIP_ASAN=1: no sanitizer pass"
   else
     sanitized_tests || failed=1
+  fi
+  if [ "${DLAB_SKIP_FUZZ:-0}" = "1" ]; then
+    log "DLAB_SKIP_FUZZ=1: no fuzzing"
+  else
+    timed "fuzz stage" fuzz_tests || failed=1
   fi
   if [ "$failed" -ne 0 ]; then
     log "FAILED: see the test output above"

@@ -91,8 +91,8 @@ FUZZ_TARGETS=(points_csv checkpoint script image)
 fuzz_tests() {
   local seconds="${DLAB_FUZZ_SECONDS:-20}" failed=0 target
   cmake -S "$ROOT" -B "$FUZZ_DIR" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-    -DDLAB_FUZZ=ON -DDLAB_BUILD_GUI=OFF >/dev/null
-  cmake --build "$FUZZ_DIR" -j "$JOBS"
+    -DDLAB_FUZZ=ON -DDLAB_BUILD_GUI=OFF >/dev/null || return 1
+  cmake --build "$FUZZ_DIR" -j "$JOBS" || return 1
   ctest --test-dir "$FUZZ_DIR" --output-on-failure -L fuzz || return 1
   mkdir -p "$FUZZ_DIR/artifacts"
   for target in "${FUZZ_TARGETS[@]}"; do

@@ -5,7 +5,7 @@
 #if __has_include("app/gui/state/script.h")
 #include "app/gui/state/script.h"
 #else
-#include "app/gui/state/script.h"
+#include "app/gui/script.h"
 #endif
 #include "tests/fuzz/fuzz_check.h"
 

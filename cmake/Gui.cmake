@@ -6,9 +6,14 @@
 #   does not have the module.
 # - shaders/: embedded into the binary at build time (cmake/EmbedShaders.cmake writes a .cpp with the
 #   file contents as string literals), so the app needs no files at run time but its fonts.
-# - Only the few files that compute with LibTorch (app/gui/lab*.cpp) use the precompiled header;
-#   the GL and ImGui files never parse LibTorch.
+# - Folders: state/ and timeline/ (torch-free, GL-free, unit-tested), compute/ and views/*/compute/ (the
+#   only files that include LibTorch; they use the precompiled header), and the GL and ImGui files
+#   (shell/, panels/, views/*, render/, ui/) that never parse LibTorch.
 
+# - DLAB_BUILD_GUI_APP=OFF: only dlab_gui_state and dlab_gui_compute (and their tests), without any GL
+#   package: the ThreadSanitizer build of scripts/setup.sh test.
+
+if(DLAB_BUILD_GUI_APP)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(DLAB_IMGUI REQUIRED IMPORTED_TARGET imgui)
 find_path(DLAB_IMGUI_BACKENDS_DIR imgui_impl_glfw.h HINTS ${DLAB_IMGUI_INCLUDE_DIRS} PATH_SUFFIXES backends
@@ -54,22 +59,35 @@ add_custom_command(
   DEPENDS ${DLAB_SHADER_FILES} ${CMAKE_CURRENT_SOURCE_DIR}/cmake/EmbedShaders.cmake
   COMMENT "Embedding shaders/ into the diffusion-lab binary"
   VERBATIM)
-
-# ---- the torch side of the app: state that computes (forward process, samplers, models, training) ------
-file(GLOB DLAB_GUI_LAB_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/app/gui/lab*.cpp)
-add_library(dlab_gui_lab STATIC ${DLAB_GUI_LAB_SOURCES} ${CMAKE_CURRENT_SOURCE_DIR}/app/gui/lab.h)
-set_target_properties(dlab_gui_lab PROPERTIES LINKER_LANGUAGE CXX)
-target_link_libraries(dlab_gui_lab PUBLIC dlab_core)
-target_compile_options(dlab_gui_lab PRIVATE ${DLAB_WARNINGS})
-if(DLAB_GUI_LAB_SOURCES)
-  target_precompile_headers(dlab_gui_lab REUSE_FROM dlab_core)
 endif()
 
+# ---- the app's state: the Scene, the control registry, scene files, scripts and the timeline -----------
+# Torch-free and GL-free (unit-tested without a window: tests/gui_state).
+find_package(nlohmann_json REQUIRED)
+file(GLOB DLAB_GUI_STATE_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/app/gui/state/*.cpp
+     ${CMAKE_CURRENT_SOURCE_DIR}/app/gui/timeline/*.cpp)
+add_library(dlab_gui_state STATIC ${DLAB_GUI_STATE_SOURCES})
+target_link_libraries(dlab_gui_state PUBLIC dlab_core nlohmann_json::nlohmann_json)
+target_compile_options(dlab_gui_state PRIVATE ${DLAB_WARNINGS})
+
+# ---- the LibTorch side of the app: every compute/ folder (forward process, samplers, models, training) --
+# This folder name is the build's LibTorch boundary: only these files use the precompiled header.
+file(GLOB DLAB_GUI_COMPUTE_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/app/gui/compute/*.cpp
+     ${CMAKE_CURRENT_SOURCE_DIR}/app/gui/views/*/compute/*.cpp)
+add_library(dlab_gui_compute STATIC ${DLAB_GUI_COMPUTE_SOURCES})
+target_link_libraries(dlab_gui_compute PUBLIC dlab_gui_state dlab_core)
+target_compile_options(dlab_gui_compute PRIVATE ${DLAB_WARNINGS})
+target_precompile_headers(dlab_gui_compute REUSE_FROM dlab_core)
+
 # ---- diffusion-lab: windows, widgets and GL; no LibTorch parsing here ---------------------------------
-file(GLOB DLAB_GUI_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/app/gui/*.cpp)
-list(FILTER DLAB_GUI_SOURCES EXCLUDE REGEX "/lab[^/]*\\.cpp$")
+if(NOT DLAB_BUILD_GUI_APP)
+  return()
+endif()
+file(GLOB_RECURSE DLAB_GUI_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/app/gui/*.cpp)
+list(FILTER DLAB_GUI_SOURCES EXCLUDE REGEX "/compute/[^/]*\\.cpp$")
+list(FILTER DLAB_GUI_SOURCES EXCLUDE REGEX "/app/gui/(state|timeline)/")
 add_executable(diffusion-lab ${DLAB_GUI_SOURCES} ${DLAB_EMBEDDED_SHADERS})
-target_link_libraries(diffusion-lab PRIVATE dlab_gui_lab dlab_glad PkgConfig::DLAB_IMGUI glfw OpenGL::GL)
+target_link_libraries(diffusion-lab PRIVATE dlab_gui_compute dlab_gui_state dlab_glad PkgConfig::DLAB_IMGUI glfw OpenGL::GL)
 target_compile_options(diffusion-lab PRIVATE ${DLAB_WARNINGS})
 target_include_directories(diffusion-lab PRIVATE ${DLAB_IMGUI_BACKENDS_DIR})
 target_compile_definitions(diffusion-lab PRIVATE DLAB_VERSION="${PROJECT_VERSION}")

@@ -7,28 +7,10 @@
 #include <optional>
 #include <string>
 
-#include "core/names.h"
+#include "core/choices.h"
 #include "core/oracles.h"
 
 namespace dlab {
-
-enum class Dataset2D { Gmm8, Gmm25, Moons, Checkerboard, Swissroll, Rings, Pinwheel, TwoSpirals, Circle, Line };
-
-template <>
-struct EnumNames<Dataset2D> {
-  static constexpr std::array<EnumEntry<Dataset2D>, 10> entries{{
-      {Dataset2D::Gmm8, "gmm8", "8 Gaussians"},
-      {Dataset2D::Gmm25, "gmm25", "25 Gaussians"},
-      {Dataset2D::Moons, "moons", "Two moons"},
-      {Dataset2D::Checkerboard, "checkerboard", "Checkerboard"},
-      {Dataset2D::Swissroll, "swissroll", "Swiss roll"},
-      {Dataset2D::Rings, "rings", "Rings"},
-      {Dataset2D::Pinwheel, "pinwheel", "Pinwheel"},
-      {Dataset2D::TwoSpirals, "2spirals", "Two spirals"},
-      {Dataset2D::Circle, "circle", "Circle"},
-      {Dataset2D::Line, "line", "Line"},
-  }};
-};
 
 // n points as a [n, 2] float32 tensor, deterministic for a seed.
 torch::Tensor sample_dataset(Dataset2D dataset, std::int64_t n, std::uint64_t seed);

@@ -5,21 +5,11 @@
 
 #include <functional>
 
-#include "core/names.h"
+#include "core/choices.h"
 #include "core/rng.h"
 #include "core/schedule.h"
 
 namespace dlab {
-
-enum class ForwardMode { ClosedForm, Chain };
-
-template <>
-struct EnumNames<ForwardMode> {
-  static constexpr std::array<EnumEntry<ForwardMode>, 2> entries{{
-      {ForwardMode::ClosedForm, "closed", "Closed form q(x_t | x_0)"},
-      {ForwardMode::Chain, "chain", "Step by step q(x_t | x_{t-1})"},
-  }};
-};
 
 // One step q(x_t | x_{t-1}) = N(sqrt(alpha_t) x_{t-1}, beta_t I) (Ho et al. 2020, Eq. (2)); t in 1..T.
 torch::Tensor forward_step(const NoiseSchedule& schedule, const torch::Tensor& x_prev, int t, Rng& rng);

@@ -4,20 +4,9 @@
 
 #include <torch/types.h>
 
-#include "core/names.h"
+#include "core/choices.h"
 
 namespace dlab {
-
-enum class Prediction { Eps, X0, V };
-
-template <>
-struct EnumNames<Prediction> {
-  static constexpr std::array<EnumEntry<Prediction>, 3> entries{{
-      {Prediction::Eps, "eps", "Noise eps"},
-      {Prediction::X0, "x0", "Clean data x0"},
-      {Prediction::V, "v", "Velocity v"},
-  }};
-};
 
 // x0_hat = (x_t - sqrt(1 - abar) eps)/sqrt(abar) (Ho et al. 2020, Eq. (15)).
 torch::Tensor x0_from_eps(const torch::Tensor& x_t, const torch::Tensor& eps, double alpha_bar);

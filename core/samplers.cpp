@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/rng.h"
+#include "core/seed_streams.h"
 
 namespace dlab {
 namespace {
@@ -27,32 +28,12 @@ void validate(const NoiseSchedule& schedule, const SamplerConfig& config) {
                                 " must lie in [0, 1] (0: deterministic, 1: as much noise as DDPM)");
 }
 
-// The timesteps t_1 < ... < t_K actually visited and abar at each: abar[0] = 1 (x_0), abar[i] = abar_{t_i},
-// with abar_T = 0 of a zero-terminal-SNR schedule clamped to kMinSamplingAlphaBar (Lin et al. 2023,
-// section 3.1).
-struct Plan {
-  std::vector<int> timesteps;
-  std::vector<double> alpha_bars;
-  int size() const { return static_cast<int>(timesteps.size()); }
-};
+// The timesteps visited and abar at each, from the one shared plan (core/sampling_plan.h).
+using Plan = SamplingPlan;
 
 Plan make_plan(const NoiseSchedule& schedule, const SamplerConfig& config) {
   validate(schedule, config);
-  const int T = schedule.timesteps();
-  const int K = (config.steps == 0) ? T : config.steps;
-  Plan plan;
-  if (K == T) {
-    plan.timesteps.resize(T);
-    for (int t = 1; t <= T; ++t) plan.timesteps[t - 1] = t;
-  } else {
-    plan.timesteps = respace(schedule, K, config.spacing).timesteps;
-  }
-  plan.alpha_bars.push_back(1.0);
-  for (int t : plan.timesteps) {
-    const double abar = schedule.alpha_bar(t);
-    plan.alpha_bars.push_back(abar > 0.0 ? abar : kMinSamplingAlphaBar);
-  }
-  return plan;
+  return make_sampling_plan(schedule, config.steps, config.spacing);
 }
 
 // sigma = sqrt((1 - abar)/abar), the variance-exploding noise level (Karras et al. 2022, Eq. (2) with x~ =
@@ -63,11 +44,6 @@ double ve_sigma(double alpha_bar) {
 
 }  // namespace
 
-double ddim_sigma(double alpha_bar, double alpha_bar_prev, double eta) {
-  // Song et al. 2021, Eq. (16): sigma = eta sqrt((1 - abar_prev)/(1 - abar_t)) sqrt(1 - abar_t/abar_prev).
-  return eta * std::sqrt((1.0 - alpha_bar_prev) / (1.0 - alpha_bar)) *
-         std::sqrt(1.0 - alpha_bar / alpha_bar_prev);
-}
 
 int expected_nfe(const NoiseSchedule& schedule, const SamplerConfig& config) {
   const int K = make_plan(schedule, config).size();
@@ -237,6 +213,11 @@ SampleResult sample(const NoiseSchedule& schedule, const Denoiser& denoiser, con
   }
   result.x0 = x;
   return result;
+}
+
+ReverseStart reverse_start(std::int64_t n, std::int64_t dims, std::uint64_t seed) {
+  Rng start(derived_seed(seed, SeedStream::StartingNoise));
+  return {start.normal({n, dims}), derived_seed(seed, SeedStream::SamplerNoise)};
 }
 
 }  // namespace dlab

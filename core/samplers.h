@@ -9,41 +9,12 @@
 #include <cstdint>
 #include <functional>
 
-#include "core/names.h"
+#include "core/choices.h"
 #include "core/parameterization.h"
+#include "core/sampling_plan.h"
 #include "core/schedule.h"
 
 namespace dlab {
-
-enum class SamplerKind { Ddpm, Ddim, Euler, Heun, EulerAncestral, DpmSolverPP2M };
-
-template <>
-struct EnumNames<SamplerKind> {
-  static constexpr std::array<EnumEntry<SamplerKind>, 6> entries{{
-      {SamplerKind::Ddpm, "ddpm", "DDPM (ancestral)"},
-      {SamplerKind::Ddim, "ddim", "DDIM"},
-      {SamplerKind::Euler, "euler", "Euler"},
-      {SamplerKind::Heun, "heun", "Heun"},
-      {SamplerKind::EulerAncestral, "euler-a", "Euler ancestral"},
-      {SamplerKind::DpmSolverPP2M, "dpmpp-2m", "DPM-Solver++(2M)"},
-  }};
-};
-
-// The variance sigma_t^2 of the DDPM ancestral step x_{t-1} = mu + sigma_t z (Ho et al. 2020, section 3.2).
-enum class VarianceKind { BetaTilde, Beta, Zero, VarianceAsStd };
-
-template <>
-struct EnumNames<VarianceKind> {
-  static constexpr std::array<EnumEntry<VarianceKind>, 4> entries{{
-      // Labels in UTF-8 for the app (beta, sigma, subscript t); ImGui's combo boxes cannot stack a
-      // combining tilde, so beta~_t is named by what it is.
-      {VarianceKind::BetaTilde, "beta-tilde", "Posterior (fixed small)"},
-      {VarianceKind::Beta, "beta", "\u03b2\u209c (fixed large)"},
-      {VarianceKind::Zero, "zero", "No noise (\u03c3\u209c = 0)"},
-      // The error in seed note 003: z multiplied by the variance beta~_t instead of its square root.
-      {VarianceKind::VarianceAsStd, "variance-as-std", "Mistake: variance used as std"},
-  }};
-};
 
 // The model: raw network output for x_t at base-schedule timestep t (1..T) with cumulative alpha_bar.
 // Its meaning (eps, x0 or v) is SamplerConfig::prediction.
@@ -85,14 +56,17 @@ SampleResult sample(const NoiseSchedule& schedule, const Denoiser& denoiser, con
                     const SamplerConfig& config, const StepObserver& observer = {},
                     const std::atomic<bool>* cancel = nullptr);
 
+// The start of a reverse run of n points of dimension `dims` from one user seed (core/seed_streams.h):
+// x_T ~ N(0, I) from the StartingNoise stream and the seed of the sampler's noise z from SamplerNoise, so
+// z never repeats x_T. `dlab sample --seed S` and the app's reverse run both start here.
+struct ReverseStart {
+  torch::Tensor x_T;
+  std::uint64_t sampler_seed = 0;
+};
+ReverseStart reverse_start(std::int64_t n, std::int64_t dims, std::uint64_t seed);
+
 // Network evaluations `sample` will make for this configuration (Heun: 2 per step but the last).
 int expected_nfe(const NoiseSchedule& schedule, const SamplerConfig& config);
 
-// DDIM's sigma_t(eta) = eta sqrt((1 - abar_prev)/(1 - abar_t)) sqrt(1 - abar_t/abar_prev) (Song et al. 2021,
-// Eq. (16)); with eta = 1 its square is the posterior variance beta~ of the (respaced) step.
-double ddim_sigma(double alpha_bar, double alpha_bar_prev, double eta);
-
-// The smallest abar used in sampling, for zero-terminal-SNR schedules.
-constexpr double kMinSamplingAlphaBar = 1.0 / (1 << 24);
 
 }  // namespace dlab

@@ -194,7 +194,7 @@ Trainer::Trainer(const TrainerConfig& config, const ModelSpec& spec, const torch
     equal_lengths = equal_lengths && schedule.timesteps() == config_.noise_schedules.front().timesteps;
     for (int t = 1; t <= schedule.timesteps(); ++t) {
       // Zero terminal SNR: abar_T = 0 is clamped to 2^-24 as the samplers do (Lin et al. 2023, section 3.1).
-      const double abar = schedule.alpha_bar(t) > 0 ? schedule.alpha_bar(t) : kMinSamplingAlphaBar;
+      const double abar = sampling_alpha_bar(schedule, t);
       const double log_snr = log_snr_from_alpha_bar(abar);
       coefficients.push_back(static_cast<float>(std::sqrt(abar)));
       coefficients.push_back(static_cast<float>(std::sqrt(1.0 - abar)));

@@ -6,19 +6,23 @@
 #   bash scripts/setup.sh test         deps, build, the whole suite in ./build (core, command line, GUI under
 #                                      xvfb); then the core and command-line tests again in ./build-asan under
 #                                      AddressSanitizer + UndefinedBehaviorSanitizer; then the fuzz targets of
-#                                      the file parsers (clang, ./build-fuzz); exits non-zero on a failure
+#                                      the file parsers (clang, ./build-fuzz); then the app's compute tests
+#                                      and the trainer tests under ThreadSanitizer (./build-tsan, no GL);
+#                                      exits non-zero on a failure
 #   bash scripts/setup.sh deps         install the missing Debian packages only
 #   bash scripts/setup.sh build        deps and the Release build only
 #
 # Environment: DLAB_JOBS (parallel jobs, default nproc), DLAB_BUILD_DIR (default ./build),
 # DLAB_ASAN_DIR (default ./build-asan), DLAB_SKIP_ASAN=1 (test: skip the sanitizer pass), DLAB_FUZZ_DIR
-# (default ./build-fuzz), DLAB_FUZZ_SECONDS (test: seconds per fuzz target, default 20), DLAB_SKIP_FUZZ=1.
+# (default ./build-fuzz), DLAB_FUZZ_SECONDS (test: seconds per fuzz target, default 20), DLAB_SKIP_FUZZ=1,
+# DLAB_TSAN_DIR (default ./build-tsan), DLAB_SKIP_TSAN=1 (test: skip the ThreadSanitizer pass).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${DLAB_BUILD_DIR:-$ROOT/build}"
 ASAN_DIR="${DLAB_ASAN_DIR:-$ROOT/build-asan}"
 FUZZ_DIR="${DLAB_FUZZ_DIR:-$ROOT/build-fuzz}"
+TSAN_DIR="${DLAB_TSAN_DIR:-$ROOT/build-tsan}"
 JOBS="${DLAB_JOBS:-$(nproc)}"
 
 PACKAGES=(
@@ -87,7 +91,7 @@ sanitized_tests() {
 # corpus (ctest -L fuzz), then mutates inputs for DLAB_FUZZ_SECONDS. Inputs that reach new code are kept in
 # $FUZZ_DIR/corpus/<target>; a failing input is written to $FUZZ_DIR/artifacts/ (commit it, once fixed, to
 # tests/fuzz/corpus/<target>/). -malloc_limit_mb: a small file must not make the parser allocate 512 MB.
-FUZZ_TARGETS=(points_csv checkpoint script image)
+FUZZ_TARGETS=(points_csv checkpoint script image scene)
 fuzz_tests() {
   local seconds="${DLAB_FUZZ_SECONDS:-20}" failed=0 target
   cmake -S "$ROOT" -B "$FUZZ_DIR" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
@@ -110,6 +114,22 @@ fuzz_tests() {
   return "$failed"
 }
 
+# The tests that run worker threads under ThreadSanitizer: the app's compute layer without a window
+# (tests/gui_compute: reverse recording, restarts, training, checkpoint and data loads, predictions) and
+# the trainer's (live edits, cancellation). No GL packages: DLAB_BUILD_GUI_APP=OFF builds only the app's
+# state and compute libraries. LibTorch is not instrumented: tests/tsan.supp silences reports whose
+# frames are all inside LibTorch, its OpenMP runtime or OpenBLAS (each line says why), never our code.
+#   halt_on_error=1     the first report fails the test (and ctest says which)
+#   second_deadlock_stack=1  both stacks of a lock-order report
+tsan_tests() {
+  cmake -S "$ROOT" -B "$TSAN_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDLAB_TSAN=ON -DDLAB_BUILD_GUI=ON \
+    -DDLAB_BUILD_GUI_APP=OFF >/dev/null
+  timed "build $TSAN_DIR (-j$JOBS)" cmake --build "$TSAN_DIR" -j "$JOBS" --target dlab_gui_compute_tests dlab_core_tests
+  TSAN_OPTIONS="suppressions=$ROOT/tests/tsan.supp:halt_on_error=1:second_deadlock_stack=1" OMP_NUM_THREADS=1 \
+    timed "tests under ThreadSanitizer" ctest --test-dir "$TSAN_DIR" --output-on-failure -j "$JOBS" --timeout 1800 \
+    -L "compute|core"
+}
+
 # All passes always run; the script fails at the end if any failed.
 run_tests() {
   local failed=0
@@ -118,6 +138,11 @@ run_tests() {
     log "DLAB_SKIP_ASAN=1: no sanitizer pass"
   else
     sanitized_tests || failed=1
+  fi
+  if [ "${DLAB_SKIP_TSAN:-0}" = "1" ]; then
+    log "DLAB_SKIP_TSAN=1: no ThreadSanitizer pass"
+  else
+    timed "ThreadSanitizer stage" tsan_tests || failed=1
   fi
   if [ "${DLAB_SKIP_FUZZ:-0}" = "1" ]; then
     log "DLAB_SKIP_FUZZ=1: no fuzzing"

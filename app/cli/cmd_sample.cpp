@@ -90,10 +90,10 @@ void run(const SampleCommand& c) {
   config.prediction = c.prediction ? *from_name<Prediction>(*c.prediction) : source.prediction;
   const Denoiser denoiser = converted(source, config.prediction);
 
-  // x_T ~ N(0, I) and the sampler's noise z come from two streams derived from --seed.
-  Rng start(derived_seed(c.seed, SeedStream::StartingNoise));
-  const auto x_T = start.normal({c.n, 2});
-  config.seed = derived_seed(c.seed, SeedStream::SamplerNoise);
+  // x_T ~ N(0, I) and the sampler's noise z come from two streams derived from --seed (as in the app).
+  const ReverseStart start = reverse_start(c.n, 2, c.seed);
+  const torch::Tensor& x_T = start.x_T;
+  config.seed = start.sampler_seed;
 
   std::string trajectory;
   StepObserver observer;

@@ -90,14 +90,6 @@ torch::Tensor resolve_dataset_flag(const std::string& dataset, std::int64_t n, s
   }
 }
 
-std::uint64_t derived_seed(std::uint64_t seed, SeedStream stream) {
-  // splitmix64 (Steele et al. 2014) of seed + stream * golden-ratio increment.
-  std::uint64_t z = seed + static_cast<std::uint64_t>(stream) * 0x9E3779B97F4A7C15ULL;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
 void write_output(const std::string& path, const std::string& text) {
   if (path.empty()) {
     std::cout << text;

@@ -12,6 +12,7 @@
 #include "app/cli/commands.h"
 #include "core/names.h"
 #include "core/schedule.h"
+#include "core/seed_streams.h"
 
 namespace dlab::cli {
 
@@ -51,10 +52,7 @@ void check_point_count(std::int64_t n, const char* flag, bool allow_zero = false
 // malformed files are runtime errors (exit 1) naming the file and line.
 torch::Tensor resolve_dataset_flag(const std::string& dataset, std::int64_t n, std::uint64_t seed);
 
-// Independent random streams from one --seed (splitmix64 of seed and stream number), so data, starting
-// noise and sampler noise never share random numbers.
-enum class SeedStream : std::uint64_t { ForwardNoise = 1, StartingNoise = 2, SamplerNoise = 3 };
-std::uint64_t derived_seed(std::uint64_t seed, SeedStream stream);
+// Independent random streams from one --seed: core/seed_streams.h (the app uses the same).
 
 // Writes text to stdout when path is empty, otherwise atomically to the file.
 void write_output(const std::string& path, const std::string& text);

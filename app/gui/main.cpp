@@ -2,8 +2,8 @@
 #include <cstdio>
 #include <exception>
 
-#include "app/gui/app.h"
-#include "app/gui/options.h"
+#include "app/gui/shell/app.h"
+#include "app/gui/shell/options.h"
 
 int main(int argc, char** argv) {
   dlab::gui::Options options;

@@ -1,0 +1,306 @@
+// The controls column: data, schedule, forward process, sampler, model, training and view. Every
+// widget edits Scene directly and has a tooltip in terms of the DDPM notes; the Lab follows.
+//
+// [SECTION] Helpers
+// [SECTION] Data
+// [SECTION] Schedule
+// [SECTION] Forward process and sampler
+// [SECTION] Model
+// [SECTION] View and keys
+// [SECTION] Panel
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "app/gui/state/controls.h"
+#include "app/gui/ui/enum_combo.h"
+#include "app/gui/views/images/image_lab.h"
+#include "app/gui/views/images/image_panels.h"
+#include "app/gui/views/points/lab.h"
+#include "app/gui/panels/panels.h"
+#include "app/gui/ui/widgets.h"
+
+namespace dlab::gui {
+
+void panel_training_section(PanelContext& context);  // panel_training.cpp
+
+namespace {
+
+// ============================================================================================
+// [SECTION] Helpers
+// ============================================================================================
+
+
+
+// ============================================================================================
+// [SECTION] Data
+// ============================================================================================
+
+void data_section(PanelContext& context) {
+  Scene& state = context.state;
+  DataState& data = state.data;
+  int origin = static_cast<int>(data.origin);
+  ImGui::RadioButton("Built-in", &origin, static_cast<int>(DataOrigin::Builtin));
+  tooltip("The toy 2D distributions of the notes: mixtures of Gaussians (with an exact model), moons, spirals, ...");
+  ImGui::SameLine();
+  ImGui::RadioButton("CSV", &origin, static_cast<int>(DataOrigin::Csv));
+  tooltip("Your own points: a CSV file with two numeric columns x, y (a header line is allowed).");
+  ImGui::SameLine();
+  ImGui::RadioButton("Draw", &origin, static_cast<int>(DataOrigin::Drawn));
+  tooltip("Draw your own data: click or drag on the canvas to place points.");
+  if (origin != static_cast<int>(data.origin)) {
+    data.origin = static_cast<DataOrigin>(origin);
+    state.drawing = data.origin == DataOrigin::Drawn;
+  }
+
+  switch (data.origin) {
+    case DataOrigin::Builtin:
+      row_label("Data set");
+      enum_combo("##dataset", &data.dataset);
+      tooltip("q(x\u2080): the distribution to learn. gmm8 and gmm25 are Gaussian mixtures, whose exact score is known.");
+      break;
+    case DataOrigin::Csv: {
+      std::string& path_edit = context.state.drafts.csv_path;
+      if (path_edit.empty()) path_edit = data.csv_path;
+      row_label("File");
+      ImGui::InputTextWithHint("##csv", "points.csv", &path_edit);
+      tooltip("Path of a CSV file with columns x, y. Press Load; an error names the bad line.");
+      if (ImGui::Button("Load")) data.csv_path = path_edit;
+      break;
+    }
+    case DataOrigin::Drawn:
+      ImGui::Checkbox("Drawing", &state.drawing);
+      tooltip("While on, clicks and drags on the canvas add data points (panning needs the right mouse button).");
+      ImGui::SameLine();
+      if (ImGui::Button("Clear")) data.drawn_points.clear();
+      ImGui::SameLine();
+      ImGui::TextDisabled("%zu points", data.drawn_points.size() / 2);
+      break;
+  }
+  row_label("Points n");
+  ImGui::SliderInt("##n", &data.n, 100, 20000, "%d", ImGuiSliderFlags_Logarithmic);
+  tooltip("How many points x\u2080 are drawn from the data set, and how many samples the reverse process makes.");
+  row_label("Seed");
+  int seed = static_cast<int>(data.seed);
+  if (ImGui::InputInt("##seed", &seed)) data.seed = static_cast<std::uint64_t>(std::max(0, seed));
+  tooltip("Seed of the data points and of the forward noise \u03b5: the same seed gives the same picture.");
+  if (context.lab) error_text(context.lab->data_error());
+}
+
+// ============================================================================================
+// [SECTION] Schedule
+// ============================================================================================
+
+void schedule_section(PanelContext& context) {
+  ScheduleConfig& schedule = context.state.schedule;
+  row_label("Schedule");
+  if (enum_combo("##schedule", &schedule.kind) && schedule.kind == ScheduleKind::Custom &&
+      schedule.custom_curve.empty())
+    schedule.custom_curve = default_custom_curve();
+  tooltip("How the noise variance \u03b2\u209c grows with t. Linear: the DDPM paper. Cosine: Nichol & Dhariwal 2021, "
+          "slower destruction at small t. Custom: drag the log-SNR curve in the Schedule editor tab.");
+  row_label("Steps T");
+  ImGui::SliderInt("##T", &schedule.timesteps, kMinTimesteps, kMaxTimesteps, "%d", ImGuiSliderFlags_Logarithmic);
+  tooltip("T, the number of diffusion steps. With the same \u03b2 range, a small T (try 50) leaves x_T far from "
+          "N(0, I): watch the KL read-out in the Schedule editor tab.");
+  const bool uses_range = schedule.kind == ScheduleKind::Linear || schedule.kind == ScheduleKind::ScaledLinear ||
+                          schedule.kind == ScheduleKind::Sigmoid;
+  if (uses_range) {
+    row_label("\u03b2 start");
+    ImGui::InputDouble("##beta_start", &schedule.beta_start, 0, 0, "%.3g");
+    tooltip("\u03b2\u2081, the noise variance of the first step (DDPM: 1e-4). Must lie in (0, 1) and not exceed \u03b2 end.");
+    row_label("\u03b2 end");
+    ImGui::InputDouble("##beta_end", &schedule.beta_end, 0, 0, "%.3g");
+    tooltip("\u03b2_T, the noise variance of the last step (DDPM: 0.02).");
+  }
+  if (schedule.kind == ScheduleKind::Cosine) {
+    row_label("Offset s");
+    ImGui::InputDouble("##cosine_s", &schedule.cosine_s, 0, 0, "%.4g");
+    tooltip("s of the cosine schedule (Nichol & Dhariwal 2021, Eq. 17): keeps \u03b2 from being tiny near t = 0. Default 0.008.");
+  }
+  ImGui::Checkbox("Zero terminal SNR", &schedule.zero_terminal_snr);
+  tooltip("Rescale so that \u1fb1_T = 0 exactly (Lin et al. 2023, Alg. 1): x_T is pure noise, with no trace of the "
+          "data. Samplers clamp \u1fb1_T to 2\u207b\u00b2\u2074 to avoid dividing by zero.");
+  error_text(context.schedule_error);
+}
+
+// ============================================================================================
+// [SECTION] Forward process and sampler
+// ============================================================================================
+
+void forward_section(PanelContext& context) {
+  row_label("Method");
+  enum_combo("##forward_mode", &context.state.playback.forward_mode);
+  tooltip("Closed form: sample x\u209c from q(x\u209c | x\u2080) in one go, each point moving along a fixed \u03b5. "
+          "Chain: apply q(x\u209c | x\u209c\u208b\u2081) t times with fresh noise each step. Both give the same "
+          "distribution at every t (compare the statistics).");
+  ImGui::Checkbox("Show the other method too", &context.state.layers.compare_forward);
+  tooltip("Draws the points of the other method at the same t in white, with their mean and covariance: the "
+          "closed form and the chain are different random draws of the same distribution q(x\u209c | x\u2080).");
+}
+
+void sampler_section(PanelContext& context) {
+  SamplerSettings& sampler = context.state.sampler;
+  const int T = context.schedule.timesteps();
+  row_label("Sampler");
+  enum_combo("##sampler", &sampler.kind);
+  tooltip("How x_T is turned back into x\u2080. DDPM: ancestral steps with fresh noise (Ho et al. 2020, Alg. 2). "
+          "DDIM: deterministic at \u03b7 = 0 (Song et al. 2021). Euler, Heun, DPM-Solver++: ODE solvers in \u03c3 form.");
+  row_label("Steps K");
+  int steps = sampler.steps == 0 ? T : std::min(sampler.steps, T);
+  if (ImGui::SliderInt("##K", &steps, 1, T, "%d", ImGuiSliderFlags_Logarithmic)) sampler.steps = steps >= T ? 0 : steps;
+  tooltip("K \u2264 T: sample on a respaced subsequence of timesteps, with the effective \u03b2\u2032 = 1 \u2212 "
+          "\u1fb1\u209c/\u1fb1\u209c\u2032 of each jump (Nichol & Dhariwal 2021). The plots mark the visited t for K \u2264 100.");
+  if (sampler.steps != 0) {
+    row_label("Spacing");
+    enum_combo("##spacing", &sampler.spacing);
+    tooltip("Which K of the T timesteps: linspace (evenly, first and last included), leading (multiples of T/K from 1), "
+            "trailing (counted down from T).");
+  }
+  ImGui::BeginDisabled(!sampler_uses_variance(sampler.kind));
+  row_label("Variance");
+  enum_combo("##variance", &sampler.variance);
+  ImGui::EndDisabled();
+  tooltip("DDPM's reverse variance \u03c3\u209c\u00b2: \u03b2\u0303\u209c (posterior, 'fixed small') or \u03b2\u209c ('fixed large'); "
+          "'no noise' shows why the noise is needed; 'variance used as std' is a classic bug, labelled as one.");
+  ImGui::BeginDisabled(!sampler_uses_eta(sampler.kind));
+  row_label("\u03b7 (eta)");
+  float eta = static_cast<float>(sampler.eta);
+  if (ImGui::SliderFloat("##eta", &eta, 0.0f, 1.0f, "%.2f")) sampler.eta = eta;
+  ImGui::EndDisabled();
+  tooltip("DDIM and Euler ancestral: how much fresh noise each step adds. 0 = deterministic ODE, 1 = as much as DDPM.");
+  row_label("Sample seed");
+  int seed = static_cast<int>(sampler.seed);
+  if (ImGui::InputInt("##sample_seed", &seed)) sampler.seed = static_cast<std::uint64_t>(std::max(0, seed));
+  tooltip("Seed of x_T ~ N(0, I) and of the sampler's noise z: keep it to compare samplers on the same start.");
+  if (context.state.main_view == MainView::Images && context.images)
+    error_text(context.images->reverse_status().error);
+  else if (context.lab)
+    error_text(context.lab->reverse_status().error);
+}
+
+// ============================================================================================
+// [SECTION] Model
+// ============================================================================================
+
+void model_section(PanelContext& context) {
+  Scene& state = context.state;
+  row_label("Model");
+  if (ImGui::BeginCombo("##model", to_label(state.model))) {
+    for (const auto& entry : EnumNames<ModelSource>::entries) {
+      const ModelInfo info = context.lab ? context.lab->model_info(entry.value, state) : ModelInfo();
+      const bool selected = entry.value == state.model;
+      ImGui::BeginDisabled(!info.available && !selected);
+      if (ImGui::Selectable(entry.label, selected)) state.model = entry.value;
+      ImGui::EndDisabled();
+      tooltip(info.description.c_str());
+    }
+    ImGui::EndCombo();
+  }
+  tooltip("What predicts the noise \u03b5 in x\u209c. Pretrained: a small MLP shipped with the app. Exact: the true "
+          "optimal predictor of a Gaussian mixture. Empirical: the optimal denoiser of the data points themselves "
+          "(it memorises them). Trained here: the network of the Training section.");
+  if (context.lab) {
+    if (context.lab->has_model()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+      ImGui::TextWrapped("%s", context.lab->model_description().c_str());
+      ImGui::PopStyleColor();
+    }
+    else
+      error_text(context.lab->model_error());
+  }
+}
+
+// ============================================================================================
+// [SECTION] View and keys
+// ============================================================================================
+
+void view_section(PanelContext& context) {
+  Scene& state = context.state;
+  row_label("Point size");
+  ImGui::SliderFloat("##radius", &state.view.point_radius, 1.0f, 8.0f, "%.1f px");
+  tooltip("Radius of the points on the canvas (before the UI scale).");
+  ImGui::Checkbox("Colour by origin", &state.layers.color_by_origin);
+  tooltip("Colour each point by where it starts (forward) or where it ends (reverse), so you can see which part "
+          "of the noise becomes which part of the data.");
+  if (ImGui::Button("Reset view")) state.view = ViewState{};
+  tooltip("Centre the canvas on (0, 0) at the default zoom (also: double-click the canvas).");
+  ImGui::TextDisabled("Space play/pause, \u2190 \u2192 step, Home/End,");
+  ImGui::TextDisabled("F full screen; drag to pan, wheel to zoom.");
+}
+
+}  // namespace
+
+// ============================================================================================
+// [SECTION] Panel
+// ============================================================================================
+
+// ============================================================================================
+// [SECTION] Scene file
+// ============================================================================================
+
+void scene_section(PanelContext& context) {
+  Scene& state = context.state;
+  row_label("File");
+  ImGui::InputTextWithHint("##scene_path", "lecture.json", &state.drafts.scene_path);
+  tooltip("A scene file holds every setting of this window (data, schedule, sampler, model, layers, the "
+          "timeline's position) as readable JSON; a network trained here is saved beside it. "
+          "diffusion-lab --open FILE starts on it.");
+  if (ImGui::Button("Save scene")) state.requests.scene = SceneRequest::Save;
+  tooltip("Write the scene to the file (a network trained here goes to FILE.model.pt beside it).");
+  ImGui::SameLine();
+  if (ImGui::Button("Open scene")) state.requests.scene = SceneRequest::Open;
+  tooltip("Replace everything in this window by the scene in the file. A file that cannot be used leaves the "
+          "current scene as it is and says which field to fix.");
+}
+
+void panel_controls(PanelContext& context, const PanelRect& rect) {
+  if (!begin_panel("Controls", rect)) {
+    ImGui::End();
+    return;
+  }
+  ImGui::PushFont(context.fonts.heading);
+  ImGui::TextUnformatted("Diffusion Lab");
+  ImGui::PopFont();
+  if (context.messages && !context.messages->empty()) {
+    // The last few messages of actions (a file that could not be loaded, ...), until dismissed.
+    auto& messages = *context.messages;
+    if (messages.size() > 3) messages.erase(messages.begin(), messages.end() - 3);
+    for (const std::string& message : messages) error_text(message);
+    if (ImGui::SmallButton("Dismiss")) messages.clear();
+  }
+  // What the main canvas shows: 2D points or small images, over the same schedule, timeline and sampler.
+  Scene& state = context.state;
+  int main_view = static_cast<int>(state.main_view);
+  ImGui::RadioButton("2D points", &main_view, static_cast<int>(MainView::Points));
+  tooltip("The toy 2D data sets: each point is one sample x₀ in the plane, and you watch the whole cloud diffuse "
+          "and come back.");
+  ImGui::SameLine();
+  ImGui::RadioButton("Images", &main_view, static_cast<int>(MainView::Images));
+  tooltip("Small images (28×28): each pixel is one dimension of x₀. The same forward process and samplers, "
+          "with a U-Net predicting ε̂; beside each image its x̂₀ and ε̂.");
+  state.main_view = static_cast<MainView>(main_view);
+  const ImGuiTreeNodeFlags open = ImGuiTreeNodeFlags_DefaultOpen;
+  if (state.main_view == MainView::Images) {
+    if (ImGui::CollapsingHeader("Images", open)) panel_images_section(context);
+    if (ImGui::CollapsingHeader("Noise schedule", open)) schedule_section(context);
+    if (ImGui::CollapsingHeader("Forward process")) forward_section(context);
+    if (ImGui::CollapsingHeader("Sampler", open)) sampler_section(context);
+    if (ImGui::CollapsingHeader("Scene file")) scene_section(context);
+    ImGui::End();
+    return;
+  }
+  if (ImGui::CollapsingHeader("Data", open)) data_section(context);
+  if (ImGui::CollapsingHeader("Noise schedule", open)) schedule_section(context);
+  if (ImGui::CollapsingHeader("Forward process")) forward_section(context);
+  if (ImGui::CollapsingHeader("Sampler", open)) sampler_section(context);
+  if (ImGui::CollapsingHeader("Model", open)) model_section(context);
+  if (ImGui::CollapsingHeader("Training")) panel_training_section(context);
+  if (ImGui::CollapsingHeader("View")) view_section(context);
+  if (ImGui::CollapsingHeader("Scene file")) scene_section(context);
+  ImGui::End();
+}
+
+}  // namespace dlab::gui

@@ -1,0 +1,290 @@
+// The plots column: the schedule (beta_t and beta~_t, abar_t, the signal and noise coefficients, SNR),
+// the custom schedule editor, and the training curves. Every plot marks the current t.
+//
+// [SECTION] Schedule plots
+// [SECTION] Custom curve editor
+// [SECTION] Training curves
+// [SECTION] Panel
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "app/gui/views/points/lab.h"
+#include "app/gui/panels/panels.h"
+#include "app/gui/ui/plot.h"
+
+namespace dlab::gui {
+
+namespace {
+
+constexpr ImU32 kBetaColor = colors::kSeries[0];
+constexpr ImU32 kBetaTildeColor = colors::kSeries[1];
+constexpr ImU32 kSignalColor = colors::kData;
+constexpr ImU32 kNoiseColor = colors::kEps;
+
+void marker(const PanelContext& context) {
+  char label[32];
+  std::snprintf(label, sizeof label, "t = %d", context.shown_t);
+  plot::MarkerX(context.shown_t, label);
+}
+
+// In reverse mode with few steps, the K timesteps the sampler visits, as thin bands.
+void sampling_ticks(const PanelContext& context) {
+  if (context.state.playback.mode != LabMode::Reverse) return;
+  const auto& ts = context.sampling_timesteps;
+  if (ts.empty() || ts.size() > 100) return;
+  const double half_width = std::max(0.5, context.schedule.timesteps() / 800.0);
+  for (std::size_t i = 0; i < ts.size(); ++i)
+    plot::ShadeX(i == 0 ? "sampled t" : "##sampled", ts[i] - half_width, ts[i] + half_width, IM_COL32(180, 190, 255, 70));
+}
+
+// ============================================================================================
+// [SECTION] Schedule plots
+// ============================================================================================
+
+void schedule_plots(PanelContext& context) {
+  const ScheduleTables& tb = context.tables;
+  const int T = context.schedule.timesteps();
+  const int n = static_cast<int>(tb.t.size());
+  const float spacing = ImGui::GetStyle().ItemSpacing.y;
+  const float height = std::max(ImGui::GetFontSize() * 6.0f, (ImGui::GetContentRegionAvail().y - 3 * spacing) / 4.0f);
+
+  if (plot::BeginPlot("Noise added per step", ImVec2(0, height), plot::kIntegerX)) {
+    plot::SetupAxes("t", nullptr, plot::kLogY);
+    plot::SetupXLimits(0, T);
+    sampling_ticks(context);
+    plot::Line("\u03b2\u209c", tb.t.data(), tb.beta.data(), n, kBetaColor);
+    plot::Line("\u03b2\u0303\u209c posterior", tb.t.data(), tb.beta_tilde.data(), n, kBetaTildeColor);
+    marker(context);
+    plot::EndPlot();
+  }
+  plot::TitleHelp("beta_t is the variance of the noise added at step t: q(x_t | x_t-1) = N(sqrt(1 - beta_t) x_t-1, beta_t I). "
+          "beta~_t = beta_t (1 - abar_t-1)/(1 - abar_t) is the variance of the true posterior q(x_t-1 | x_t, x_0), "
+          "the smallest sensible reverse-step variance (Ho et al. 2020, Eq. 7). The two meet for large t.");
+
+  if (plot::BeginPlot("Signal kept: \u1fb1\u209c = \u220f\u2009\u03b1\u209b", ImVec2(0, height), plot::kIntegerX)) {
+    plot::SetupAxes("t", nullptr);
+    plot::SetupXLimits(0, T);
+    plot::SetupYLimits(-0.05, 1.05);
+    sampling_ticks(context);
+    plot::Line("\u1fb1\u209c", tb.t.data(), tb.alpha_bar.data(), n, colors::kSeries[2]);
+    marker(context);
+    plot::EndPlot();
+  }
+  plot::TitleHelp("abar_t = (1 - beta_1)(1 - beta_2)...(1 - beta_t): the fraction of the data's variance left in x_t. "
+          "It should fall from 1 to about 0, so that x_T is (almost) pure N(0, I) noise.");
+
+  if (plot::BeginPlot("x\u209c = \u221a\u1fb1\u209c x\u2080 + \u221a(1\u2212\u1fb1\u209c) \u03b5", ImVec2(0, height),
+                      plot::kIntegerX)) {
+    plot::SetupAxes("t", nullptr);
+    plot::SetupXLimits(0, T);
+    plot::SetupYLimits(-0.05, 1.05);
+    sampling_ticks(context);
+    plot::Line("\u221a\u1fb1\u209c signal", tb.t.data(), tb.sqrt_alpha_bar.data(), n, kSignalColor);
+    plot::Line("\u221a(1\u2212\u1fb1\u209c) noise", tb.t.data(), tb.sqrt_one_minus_alpha_bar.data(), n, kNoiseColor);
+    marker(context);
+    plot::EndPlot();
+  }
+  plot::TitleHelp("The two coefficients of the closed form q(x_t | x_0) (Ho et al. 2020, Eq. 4): how much of x_0 and how "
+          "much of the noise eps make up x_t. Their squares always add up to 1.");
+
+  if (plot::BeginPlot("Signal-to-noise ratio", ImVec2(0, height), plot::kIntegerX)) {
+    plot::SetupAxes("t", nullptr, plot::kLogY);
+    plot::SetupXLimits(0, T);
+    sampling_ticks(context);
+    plot::LineY("##snr1", 1.0, IM_COL32(150, 156, 170, 120));
+    plot::Line("SNR\u209c = \u1fb1\u209c/(1\u2212\u1fb1\u209c)", tb.t.data(), tb.snr.data(), n, colors::kSeries[3]);
+    marker(context);
+    plot::EndPlot();
+  }
+  plot::TitleHelp("SNR_t = abar_t/(1 - abar_t) on a log axis (Kingma et al. 2021). Above the grey line (SNR = 1) x_t is "
+          "mostly signal, below it mostly noise. A good schedule spends its steps evenly in log-SNR.");
+}
+
+// ============================================================================================
+// [SECTION] Custom curve editor
+// ============================================================================================
+
+// Samples the current schedule's log-SNR at a few t/T, as a starting point for editing.
+std::vector<CurvePoint> curve_from_schedule(const NoiseSchedule& schedule) {
+  std::vector<CurvePoint> points;
+  const int T = schedule.timesteps();
+  const double us[] = {0.0, 0.2, 0.4, 0.6, 0.8, 1.0};
+  double previous = 20.0;
+  for (double u : us) {
+    const int t = std::clamp(static_cast<int>(std::lround(u * T)), 1, T);
+    double value = std::clamp(schedule.log_snr(t), -20.0, 15.0);
+    if (u == 0.0) value = std::min(15.0, schedule.log_snr(1) + 1.0);
+    value = std::min(value, previous - 0.05);
+    points.push_back({u, value});
+    previous = value;
+  }
+  return points;
+}
+
+void curve_editor(PanelContext& context) {
+  Scene& state = context.state;
+  ScheduleConfig& config = state.schedule;
+  const ScheduleTables& tb = context.tables;
+  const int T = context.schedule.timesteps();
+  const bool custom = config.kind == ScheduleKind::Custom;
+
+  ImGui::TextWrapped(custom ? "Drag the points to reshape log-SNR(t). Double-click adds a point; right-click "
+                              "removes one. Every plot and the sampler follow at once."
+                            : "The current schedule's log-SNR. Start a custom curve from it to edit it by hand.");
+  if (!custom) {
+    if (ImGui::Button("Edit a custom curve from this schedule")) {
+      config.custom_curve = curve_from_schedule(context.schedule);
+      config.kind = ScheduleKind::Custom;
+      config.zero_terminal_snr = false;
+    }
+    tooltip("Copies six points of the current log-SNR curve into a custom schedule, "
+            "abar_t = sigmoid(log-SNR(t/T)), interpolated by a monotone cubic.");
+  } else {
+    if (ImGui::Button("Reset points")) config.custom_curve = default_custom_curve();
+    tooltip("Back to the default control points, close to the cosine schedule.");
+  }
+
+  const float height = std::max(ImGui::GetFontSize() * 10.0f, ImGui::GetContentRegionAvail().y * 0.62f);
+  std::vector<double> xs, ys;
+  if (plot::BeginPlot("log-SNR(t) = log(\u1fb1\u209c/(1\u2212\u1fb1\u209c))", ImVec2(0, height),
+                      plot::kIntegerX)) {
+    plot::SetupAxes("t", nullptr);
+    plot::SetupXLimits(0, T);
+    plot::SetupYLimits(-20, 15);
+    plot::LineY("##zero", 0.0, IM_COL32(150, 156, 170, 120));
+    plot::Line("log-SNR\u209c", tb.t.data(), tb.log_snr.data(), static_cast<int>(tb.t.size()), colors::kSeries[3]);
+    if (custom) {
+      auto& points = config.custom_curve;
+      int remove = -1;
+      for (int i = 0; i < static_cast<int>(points.size()); ++i) {
+        double x = points[i].u * T, y = points[i].log_snr;
+        if (plot::DragPoint(i, &x, &y, colors::kMarker)) {
+          // Keep the curve valid while dragging: ends stay at t/T = 0 and 1, points keep their order
+          // and log-SNR keeps decreasing (a schedule must add noise at every step).
+          const double gap_u = 1e-3, gap_y = 1e-2;
+          double u = x / T;
+          if (i == 0) u = 0.0;
+          else if (i + 1 == static_cast<int>(points.size())) u = 1.0;
+          else u = std::clamp(u, points[i - 1].u + gap_u, points[i + 1].u - gap_u);
+          double upper = i > 0 ? points[i - 1].log_snr - gap_y : 15.0;
+          double lower = i + 1 < static_cast<int>(points.size()) ? points[i + 1].log_snr + gap_y : -20.0;
+          points[i].u = u;
+          points[i].log_snr = std::clamp(y, lower, upper);
+        }
+        if (plot::IsPlotHovered() && ImGui::IsMouseClicked(1) && points.size() > 2 && i > 0 &&
+            i + 1 < static_cast<int>(points.size())) {
+          const ImVec2 mouse = plot::MouseData();
+          if (std::abs(mouse.x - x) < T * 0.02 && std::abs(mouse.y - y) < 0.8) remove = i;
+        }
+      }
+      if (remove >= 0) points.erase(points.begin() + remove);
+      if (plot::IsPlotHovered() && ImGui::IsMouseDoubleClicked(0) && !plot::IsDragging()) {
+        const ImVec2 mouse = plot::MouseData();
+        const double u = std::clamp(static_cast<double>(mouse.x) / T, 0.0, 1.0);
+        const auto after = std::find_if(points.begin(), points.end(), [&](const CurvePoint& p) { return p.u > u; });
+        if (after != points.begin() && after != points.end()) {
+          const CurvePoint& left = *(after - 1);
+          const CurvePoint& right = *after;
+          const double y = std::clamp(static_cast<double>(mouse.y), right.log_snr + 0.02, left.log_snr - 0.02);
+          if (u - left.u > 2e-3 && right.u - u > 2e-3 && left.log_snr - right.log_snr > 0.05)
+            points.insert(after, CurvePoint{u, y});
+        }
+      }
+    }
+    marker(context);
+    plot::EndPlot();
+  }
+
+  // The "is x_T Gaussian?" read-out.
+  const double abar_T = context.schedule.alpha_bar(T);
+  ImGui::Text("\u1fb1_T = %.3g,  log-SNR_T = %.2f", abar_T, context.schedule.log_snr(T));
+  if (context.lab) {
+    const double kl = context.lab->prior_kl();
+    const bool gaussian = kl < 1e-3;
+    ImGui::PushStyleColor(ImGuiCol_Text, gaussian ? ImVec4(0.5f, 0.9f, 0.6f, 1) : ImVec4(1.0f, 0.6f, 0.4f, 1));
+    ImGui::TextWrapped("x_T %s: KL(q(x_T | x\u2080) \u2016 N(0, I)) = %.2g nats per dimension",
+                       gaussian ? "is Gaussian" : "is NOT Gaussian", kl);
+    ImGui::PopStyleColor();
+    tooltip("The prior term L_T of the variational bound (Ho et al. 2020, Eq. 5), averaged over the data: how far "
+            "x_T is from the N(0, I) that sampling starts from. Below 0.001 the mismatch is invisible; with "
+            "T = 50 and a linear schedule it is not (x_T keeps the data's shape).");
+  }
+}
+
+// ============================================================================================
+// [SECTION] Training curves
+// ============================================================================================
+
+void training_plots(PanelContext& context) {
+  if (!context.lab) return;
+  const TrainingStatus status = context.lab->training_status();
+  if (!status.exists) {
+    ImGui::TextWrapped("Start training in the Training section of the controls: the loss appears here as it runs, "
+                       "and the loss by timestep shows which noise levels are hard to learn.");
+    return;
+  }
+  const float height = (ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 2) / 2;
+  std::vector<double> steps, loss;
+  context.lab->training_loss(600, &steps, &loss);
+  if (plot::BeginPlot("Training loss", ImVec2(0, height), plot::kIntegerX)) {
+    plot::SetupAxes("step", nullptr, plot::kLogY);
+    plot::Line("L_simple = |\u03b5 \u2212 \u03b5_\u03b8(x\u209c, t)|\u00b2", steps.data(), loss.data(),
+               static_cast<int>(steps.size()), colors::kSeries[0]);
+    plot::EndPlot();
+  }
+  plot::TitleHelp("The mean squared error between the noise \u03b5 added to x\u2080 and the network's prediction "
+                  "\u03b5_\u03b8(x\u209c, t), averaged over t (Ho et al. 2020, Eq. 14). It does not go to 0: at large t, "
+                  "x\u209c says little about \u03b5 for points near each other.");
+  std::vector<double> ts, by_t;
+  context.lab->training_loss_by_t(context.schedule, &ts, &by_t);
+  if (plot::BeginPlot("Loss by timestep", ImVec2(0, height), plot::kIntegerX)) {
+    plot::SetupAxes("t", nullptr, plot::kLogY);
+    plot::SetupXLimits(0, context.schedule.timesteps());
+    plot::Line("running mean", ts.data(), by_t.data(), static_cast<int>(ts.size()), colors::kSeries[1]);
+    marker(context);
+    plot::EndPlot();
+  }
+  plot::TitleHelp("The loss of recent batches by noise level, placed at the t of the current schedule with that "
+                  "log-SNR. Small t (little noise) is the hard part: \u03b5 must be read off a nearly clean x\u209c.");
+  ImGui::Text("step %lld   loss %.4f   %.0f steps/s", static_cast<long long>(status.step), status.loss,
+              status.steps_per_second);
+}
+
+}  // namespace
+
+// ============================================================================================
+// [SECTION] Panel
+// ============================================================================================
+
+void panel_plots(PanelContext& context, const PanelRect& rect) {
+  if (!begin_panel("Plots", rect)) {
+    ImGui::End();
+    return;
+  }
+  int& request = context.state.requests.plots_tab;
+  int& shown = context.state.plots_tab;
+  const auto flags = [&](int tab) { return request == tab ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None; };
+  if (ImGui::BeginTabBar("plots")) {
+    if (ImGui::BeginTabItem("Schedule", nullptr, flags(0))) {
+      shown = 0;
+      schedule_plots(context);
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Schedule editor", nullptr, flags(1))) {
+      shown = 1;
+      curve_editor(context);
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Training", nullptr, flags(2))) {
+      shown = 2;
+      training_plots(context);
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
+  request = -1;
+  ImGui::End();
+}
+
+}  // namespace dlab::gui

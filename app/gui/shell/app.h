@@ -1,0 +1,135 @@
+// The application: a GLFW window with an OpenGL 3.3 core context, Dear ImGui, and a straight-line
+// main loop (Dear ImGui example_glfw_opengl3 style) that draws one window per panel.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/gui/state/scene.h"
+#include "app/gui/timeline/timeline.h"
+#include "app/gui/shell/options.h"
+#include "app/gui/panels/panels.h"
+#include "app/gui/state/script.h"
+#include "app/gui/ui/theme.h"
+#include "core/schedule.h"
+
+struct GLFWwindow;
+
+namespace dlab::gui {
+
+class Lab;
+class CanvasRenderer;
+class ImageLab;
+class ImageTextures;
+
+class App {
+ public:
+  explicit App(Options options);
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // Opens the window and runs until it is closed (or the screenshot / benchmark / script is done).
+  // Returns the process exit code.
+  int run();
+
+ private:
+  bool init_window();
+  void shutdown();
+  void frame();
+  void update_ui_scale();
+  void update_schedule();
+  void handle_keyboard();
+  void advance_playback(double seconds);
+  void apply_training_request();
+  // Scene files (scene_file.h). open_scene replaces the scene (throws SceneFileError, leaving it as it
+  // was); save_scene writes it, with a network trained here beside it (throws std::runtime_error).
+  void open_scene(const std::string& path);
+  void save_scene(const std::string& path);
+  void apply_scene_request();        // the Save / Open buttons: results and errors go to the window
+  void load_pending_checkpoint();   // after the Lab has the scene's data
+  // Checkpoint loads run on the training thread (Lab::training_load); each frame checks whether the one
+  // in flight is done and reports it where it was asked for: the Load button, a script or a scene.
+  enum class LoadOrigin { Button, Script, Scene };
+  void start_checkpoint_load(const std::string& path, LoadOrigin origin);
+  void finish_checkpoint_load();
+  bool busy() const;  // the view shown has work going on besides sampling (Lab::busy, ImageLab::busy)
+  void capture(int framebuffer_width, int framebuffer_height);
+  void write_stats(const std::string& path);
+  void write_image_stats(const std::string& path);
+  void write_json(const std::string& path, const std::string& json);  // atomically; a failure sets exit code 1
+  bool images_shown() const { return state_.main_view == MainView::Images; }
+  bool reverse_running() const;    // the reverse run of the view shown is still sampling
+  void wait_for_reverse();         // blocks until it is done
+  // app_script.cpp
+  void run_script();
+  void apply_injected_input();
+  void finish_script_frame(int framebuffer_width, int framebuffer_height);
+  void fail_script(const ScriptCommand& command, const std::string& message);
+  // app_bench.cpp
+  void bench_frame_start();
+  void bench_frame_end();
+
+  Options options_;
+  Scene state_;
+  GLFWwindow* window_ = nullptr;
+  bool imgui_ready_ = false;
+  Fonts fonts_;
+  float ui_scale_ = 0.0f;
+  std::string font_warning_;
+
+  // The schedule follows state_.schedule; an invalid configuration keeps the last valid schedule and
+  // shows the error.
+  ScheduleConfig applied_schedule_config_;
+  bool schedule_applied_ = false;
+  NoiseSchedule schedule_;
+  ScheduleTables tables_;
+  std::string schedule_error_;
+
+  std::unique_ptr<Lab> lab_;
+  std::unique_ptr<CanvasRenderer> renderer_;
+  std::unique_ptr<ImageLab> images_;              // the image view (issue 5)
+  std::unique_ptr<ImageTextures> image_textures_;
+  std::vector<std::string> messages_;
+  std::string pending_checkpoint_;  // a scene's live_checkpoint, loaded once the Lab has its data
+  struct CheckpointLoadInFlight {
+    std::uint64_t id = 0;  // 0: none
+    LoadOrigin origin = LoadOrigin::Button;
+    std::string path;
+  } checkpoint_load_;
+  bool waited_for_sampling_ = false;
+
+  // --script: the commands, the next one to run, and what is pending across frames.
+  std::vector<ScriptCommand> script_;
+  std::size_t script_next_ = 0;
+  int script_wait_frames_ = 0;
+  bool script_wait_sampling_ = false;
+  long long script_wait_training_ = -1;  // wait until live training reaches this many steps
+  std::string script_screenshot_, script_stats_;
+  struct InjectedInput {
+    int click_phase = -1;  // 0: move there, 1: press, 2: release; -1: none
+    float x = 0, y = 0;
+    int key = -1;          // GLFW key held this frame, released the next
+    int key_phase = -1;
+  } input_;
+
+  // --bench-frames: phases and the measured frame times.
+  struct Bench {
+    int phase = 0;
+    int frames = 0;
+    double frame_start = 0;
+    std::vector<double> forward_ms, reverse_ms;
+    double reverse_ms_per_step = 0;
+    int reverse_steps = 0;
+    double cpu_start = 0, forward_cpu_ms = 0, reverse_cpu_ms = 0;  // process CPU time (all threads)
+  } bench_;
+  long long frame_index_ = 0;
+  double last_time_ = 0.0;
+  bool quit_ = false;
+  int exit_code_ = 0;
+  bool fullscreen_ = false;
+  int windowed_pos_[2] = {0, 0}, windowed_size_[2] = {0, 0};
+};
+
+}  // namespace dlab::gui

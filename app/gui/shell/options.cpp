@@ -1,0 +1,92 @@
+#include "app/gui/shell/options.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <stdexcept>
+
+#include "app/gui/state/scene.h"
+#include "app/gui/state/controls.h"
+
+namespace dlab::gui {
+
+int parse_options(int argc, char** argv, Options* options) {
+  CLI::App cli{"diffusion-lab: watch 2D data diffuse into noise and a model bring it back, step by step, "
+               "with every curve of the DDPM notes."};
+  cli.get_formatter()->column_width(34);
+  std::string size_text;
+  cli.add_option("--screenshot", options->screenshot, "Save a PNG of the whole window after --frames frames and exit 0");
+  cli.add_option("--frames", options->frames, "Frames to render before --screenshot / --stats-out (default 5)")
+      ->check(CLI::Range(1, 1000000));
+  cli.add_option("--size", size_text, "Window size WxH (default 1280x720)");
+  cli.add_flag("--play", options->play, "Start playback at launch");
+  cli.add_option("--script", options->script, "Run a script of actions (set, play, pause, wait, step, home, end, click, "
+                                               "key, screenshot, stats, wait-sampling, wait-training, save, load, open, "
+                                               "save-scene, quit), one per line")
+      ->check(CLI::ExistingFile);
+  cli.add_option("--bench-frames", options->bench_frames,
+                 "Render N frames of a 10,000-point scene, print frame times (median, p99) and the time per "
+                 "reverse step, exit")
+      ->check(CLI::Range(1, 1000000));
+  cli.add_option("--bench-points", options->bench_points, "Points in the --bench-frames scene (default 10000)")
+      ->check(CLI::Range(1, 20000));
+  cli.add_option("--stats-out", options->stats_out, "Write JSON statistics (mean, covariance) of the points shown, then exit");
+  cli.add_option("--open", options->open,
+                 "Start on a scene file (JSON, saved from the window or with --save-scene); control flags given too "
+                 "apply on top of it");
+  cli.add_option("--save-scene", options->save_scene, "Write the scene as a file after --frames frames and exit 0");
+  cli.add_option("--ui-scale", options->ui_scale, "Multiply the automatic UI scale (text and widgets)")
+      ->check(CLI::Range(0.25, 4.0));
+  cli.add_option("--font", options->font, "A TTF font file to use instead of DejaVu Sans");
+  cli.add_flag("--fullscreen", options->fullscreen, "Start in full screen (F toggles)");
+  bool no_vsync = false;
+  cli.add_flag("--no-vsync", no_vsync, "Do not wait for the display's refresh (frame-time measurements)");
+
+  // Every control is also a flag: --dataset moons --sampler ddim --steps 50 ...
+  std::vector<std::pair<std::string, std::string>> controls = control_names();
+  std::vector<std::string> values(controls.size());
+  std::vector<CLI::Option*> control_options;
+  for (std::size_t i = 0; i < controls.size(); ++i)
+    control_options.push_back(cli.add_option("--" + controls[i].first, values[i], controls[i].second)->group("Controls"));
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = cli.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (!size_text.empty()) {
+    int w = 0, h = 0;
+    char extra = 0;
+    if (std::sscanf(size_text.c_str(), "%dx%d%c", &w, &h, &extra) != 2 || w < 320 || h < 240 || w > 16384 || h > 16384) {
+      std::fprintf(stderr, "error: --size: '%s' is not WxH with W >= 320 and H >= 240 (e.g. 1280x720)\n", size_text.c_str());
+      return 2;
+    }
+    options->width = w;
+    options->height = h;
+  }
+  options->vsync = !no_vsync;
+  // Settings keep their command-line order (so --mode reverse --t 500 work in either order: t is
+  // resolved once the grid is known).
+  for (CLI::Option* option : cli.parse_order()) {
+    for (std::size_t i = 0; i < control_options.size(); ++i) {
+      if (option == control_options[i]) {
+        options->settings.emplace_back(controls[i].first, values[i]);
+        break;
+      }
+    }
+  }
+  // Validate the settings now, so bad values exit 2 with a message naming the flag.
+  Scene probe;
+  for (const auto& [name, value] : options->settings) {
+    try {
+      set_control(probe, name, value);
+    } catch (const std::invalid_argument& e) {
+      std::fprintf(stderr, "error: --%s\n", e.what());
+      return 2;
+    }
+  }
+  return -1;
+}
+
+}  // namespace dlab::gui

@@ -1,0 +1,178 @@
+// The Scene: one plain value holding everything a user can set (every control of the registry in
+// controls.h, the drawn points, the custom schedule curve, layers, zoom, the followed point, the model
+// choice, the cursor) and nothing derived. Widgets, keys, scripts, flags and scene files (scene_file.h)
+// all edit it; everything shown is computed from it by the views.
+//
+// Torch-free and GL-free: the ImGui files and the unit tests include it directly.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/choices.h"
+#include "core/names.h"
+#include "core/schedule.h"
+
+namespace dlab {
+
+// ---- app-level choices, each with one name table (shared by the widgets, the flags and scripts) ----
+
+namespace gui {
+enum class LabMode { Forward, Reverse };
+enum class DataOrigin { Builtin, Csv, Drawn };
+enum class ModelSource { Pretrained, Exact, Empirical, Live };
+enum class MainView { Points, Images };
+}  // namespace gui
+
+template <>
+struct EnumNames<gui::MainView> {
+  static constexpr std::array<EnumEntry<gui::MainView>, 2> entries{{
+      {gui::MainView::Points, "points", "2D points"},
+      {gui::MainView::Images, "images", "Images"},
+  }};
+};
+
+template <>
+struct EnumNames<gui::LabMode> {
+  static constexpr std::array<EnumEntry<gui::LabMode>, 2> entries{{
+      {gui::LabMode::Forward, "forward", "Forward: diffuse"},
+      {gui::LabMode::Reverse, "reverse", "Reverse: sample"},
+  }};
+};
+
+template <>
+struct EnumNames<gui::DataOrigin> {
+  static constexpr std::array<EnumEntry<gui::DataOrigin>, 3> entries{{
+      {gui::DataOrigin::Builtin, "builtin", "Built-in data set"},
+      {gui::DataOrigin::Csv, "csv", "CSV file"},
+      {gui::DataOrigin::Drawn, "drawn", "Drawn with the mouse"},
+  }};
+};
+
+template <>
+struct EnumNames<gui::ModelSource> {
+  static constexpr std::array<EnumEntry<gui::ModelSource>, 4> entries{{
+      {gui::ModelSource::Pretrained, "pretrained", "Pretrained network"},
+      {gui::ModelSource::Exact, "exact", "Exact oracle (mixtures)"},
+      {gui::ModelSource::Empirical, "empirical", "Empirical optimum"},
+      {gui::ModelSource::Live, "live", "Network trained here"},
+  }};
+};
+
+namespace gui {
+
+struct DataState {
+  DataOrigin origin = DataOrigin::Builtin;
+  Dataset2D dataset{};  // gmm8
+  std::string csv_path;
+  std::vector<float> drawn_points;  // x, y pairs placed with the mouse
+  int n = 2000;                     // points drawn from the data set (and reverse samples)
+  std::uint64_t seed = 0;
+};
+
+struct PlaybackState {
+  LabMode mode = LabMode::Forward;
+  ForwardMode forward_mode{};  // closed form
+  // Forward: the timestep t in 0..T. Reverse: the number of sampler steps taken, 0 (x_T) .. K (x_0).
+  // Fractional while playing; what is shown is its integer part.
+  double cursor = 0.0;
+  bool playing = false;
+  float steps_per_second = 120.0f;
+  // A timestep asked for by a flag or a script (--t N); the Lab turns it into a cursor position once it
+  // knows the sampling grid (reverse: the first frame whose t <= requested_t). -1: none.
+  int requested_t = -1;
+};
+
+struct Layers {
+  bool data = true;            // x_0, dimmed, under everything
+  bool points = true;          // the current x_t
+  bool trajectories = false;   // the path of a subset of points up to now
+  bool field = false;          // eps_hat of the model on a grid at the current t
+  bool density = false;        // q(x_t): exact for mixtures, a histogram otherwise
+  bool score_error = false;    // |eps_model - eps_exact| on a grid (mixtures only)
+  bool color_by_origin = true; // colour each point by where it starts (forward) or ends (reverse)
+  bool compare_forward = false;  // forward: also show the other method (closed form / chain) at the same t
+};
+
+struct ViewState {
+  float center_x = 0.0f, center_y = 0.0f;
+  float half_height = 3.2f;  // data units from the centre to the top edge of the canvas
+  float point_radius = 2.5f; // pixels, before UI scaling
+};
+
+enum class TrainingRequest { None, Start, Pause, Reset };
+
+struct TrainingSettings {
+  float learning_rate = 1e-3f;
+  int batch_size = 512;
+  std::string checkpoint_path = "model.pt";
+};
+
+// The reverse-process settings the user edits (the fields of core's SamplerConfig that are choices).
+struct SamplerSettings {
+  SamplerKind kind{};         // DDPM
+  int steps = 0;              // K; 0 = every step of the schedule
+  Spacing spacing = Spacing::Linspace;
+  VarianceKind variance{};    // beta~_t
+  double eta = 1.0;           // DDIM: 1 equals DDPM with beta~; Euler ancestral: 1 = full noise
+  std::uint64_t seed = 1;     // x_T and the noise z of stochastic samplers
+};
+
+// The image view (image_lab.h, panel_images.cpp): a grid of small images diffusing and being denoised.
+struct ImageState {
+  std::string dataset = "shapes";  // "shapes", "fashion-mnist", or a folder of PNG images
+  int count = 16;                  // images in the grid: 16, 36 or 64
+  int label = -1;                  // class-conditional models: -1 cycles through the classes, else one class
+  double guidance = 1.0;           // classifier-free guidance scale w in 0..10 (1: plain conditional)
+  std::string model_path;          // empty: the shipped assets/models/<dataset>.pt
+  bool clip_x0 = true;             // the sampler clamps x0_hat to [-1, 1] (images, improved-diffusion style)
+  bool show_x0_hat = true;         // a grid of x0_hat beside x_t
+  bool show_eps_hat = true;        // a grid of eps_hat beside x_t
+  bool filmstrip = true;           // one image at ~10 values of t, under the grid
+  int filmstrip_image = 0;         // which image of the grid the filmstrip follows
+};
+
+enum class SceneRequest { None, Save, Open };
+
+// Requests of one frame, carried out by the app and then cleared: never saved.
+struct Requests {
+  TrainingRequest training = TrainingRequest::None;  // start / pause / reset live training
+  SceneRequest scene = SceneRequest::None;           // save to / open drafts.scene_path
+  bool load_checkpoint = false;  // load training.checkpoint_path into live training (on the training thread)
+  int plots_tab = -1;  // select a tab of the plots column: 0 schedule, 1 editor, 2 training
+};
+
+// Text being typed into a path field, applied when the user presses its button: never saved.
+struct Drafts {
+  std::string csv_path;       // Data: a CSV file
+  std::string image_folder;   // Images: a folder of PNG images
+  std::string image_model;    // Images: a U-Net checkpoint
+  std::string scene_path = "scene.json";  // Save / Open scene
+  std::string checkpoint_message;         // the result of the last checkpoint save / load
+  bool checkpoint_ok = true;
+};
+
+struct Scene {
+  MainView main_view = MainView::Points;
+  ImageState images;
+  DataState data;
+  ScheduleConfig schedule;
+  SamplerSettings sampler;
+  ModelSource model = ModelSource::Pretrained;
+  PlaybackState playback;
+  Layers layers;
+  ViewState view;
+  TrainingSettings training;
+  int followed_point = -1;  // index of the point whose path and arrows are shown, -1 for none
+  bool drawing = false;     // clicks on the canvas add data points
+  int plots_tab = 0;        // the tab of the plots column shown: 0 schedule, 1 editor, 2 training
+  // A network trained here and saved with the scene (scene_file.h): loaded into live training on open.
+  std::string live_checkpoint;
+
+  Requests requests;  // not part of the saved scene
+  Drafts drafts;      // not part of the saved scene
+};
+
+}  // namespace gui
+}  // namespace dlab

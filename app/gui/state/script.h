@@ -1,0 +1,39 @@
+// Scripts of actions for end-to-end tests and classroom demos (--script FILE), one command a line:
+//
+//   # a comment
+//   set sampler ddim          any control of controls.h, as on the command line
+//   play | pause              start / stop playback
+//   wait 30                   let 30 frames pass
+//   step 5 | step -1          steps forward or back (default 1), as the arrow keys (timeline.h)
+//   home | end                jump to the start or the end
+//   click 640 360             a left click at window pixel (x, y)
+//   key space                 a key press: space, left, right, home, end, f
+//   wait-sampling             wait until the reverse run is fully recorded
+//   wait-training 500         wait until live training has taken 500 steps (or stopped)
+//   screenshot out/a.png      save a PNG of the window
+//   stats out/a.json          write the statistics of the points shown
+//   save model.pt             save the network trained here (a failure is shown in the window)
+//   load model.pt             load a checkpoint to train on or sample with
+//   open lecture.json         replace the scene by a scene file (scene_file.h); a file that cannot be
+//                             used keeps the scene, shows why, and makes the script exit 1 at its end
+//   save-scene lecture.json   write the scene (and a network trained here, beside it)
+//   quit                      exit (also at the end of the script)
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace dlab::gui {
+
+struct ScriptCommand {
+  std::string name;               // "set", "wait", ...
+  std::vector<std::string> args;  // the words after the name (set: control name and the rest as value)
+  int line = 0;                   // 1-based, for error messages
+};
+
+// Parses a script. Throws std::runtime_error naming the file and line for an unknown command or a
+// wrong number of arguments (control values are checked when they run).
+std::vector<ScriptCommand> parse_script(const std::string& text, const std::string& file_name);
+std::vector<ScriptCommand> load_script(const std::string& path);
+
+}  // namespace dlab::gui

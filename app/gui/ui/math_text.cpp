@@ -1,0 +1,126 @@
+#include "app/gui/ui/math_text.h"
+
+#include <imgui_internal.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace dlab::gui {
+
+namespace {
+
+// The spacing form of a combining mark, or 0 when `c` is not one we draw.
+ImWchar spacing_form(unsigned int c) {
+  switch (c) {
+    case 0x0302: return 0x02C6;  // circumflex: the hat of estimates
+    case 0x0303: return 0x02DC;  // small tilde
+    case 0x0304: return 0x00AF;  // macron
+    case 0x0307: return 0x02D9;  // dot above
+    default: return 0;
+  }
+}
+
+// Letters taller than x-height: the mark goes higher over them.
+bool is_tall(unsigned int c) {
+  if (c >= 'A' && c <= 'Z') return true;
+  if (c >= '0' && c <= '9') return true;
+  switch (c) {
+    case 'b': case 'd': case 'f': case 'h': case 'k': case 'l': case 't':
+    case 0x03B2: case 0x03B4: case 0x03B8: case 0x03BB: case 0x03BE:  // beta, delta, theta, lambda, xi
+      return true;
+    default:
+      return c >= 0x0391 && c <= 0x03A9;  // Greek capitals
+  }
+}
+
+template <class Visit>
+void walk(const char* text, Visit visit) {
+  const char* p = text;
+  const char* end = text + std::strlen(text);
+  unsigned int previous = 0;
+  float previous_advance = 0;
+  ImFont* font = ImGui::GetFont();
+  const float scale = ImGui::GetFontSize() / font->FontSize;
+  float x = 0;
+  while (p < end) {
+    unsigned int c = 0;
+    const int bytes = ImTextCharFromUtf8(&c, p, end);
+    if (bytes <= 0) break;
+    const std::string glyph(p, p + bytes);
+    p += bytes;
+    if (const ImWchar mark = spacing_form(c)) {
+      const ImFontGlyph* g = font->FindGlyph(mark);
+      const float mark_width = g ? g->AdvanceX * scale : 0;
+      const float lift = is_tall(previous) ? ImGui::GetFontSize() * 0.16f : 0.0f;
+      visit(mark, x - previous_advance * 0.5f - mark_width * 0.5f + ImGui::GetFontSize() * 0.04f, -lift, false);
+      continue;
+    }
+    const float advance = font->GetCharAdvance(static_cast<ImWchar>(c)) * scale;
+    visit(static_cast<ImWchar>(c), x, 0.0f, true);
+    x += advance;
+    previous = c;
+    previous_advance = advance;
+  }
+}
+
+}  // namespace
+
+ImVec2 math_text_size(const char* text) {
+  float width = 0;
+  walk(text, [&](ImWchar c, float x, float, bool advances) {
+    if (advances) width = x + ImGui::GetFont()->GetCharAdvance(c) * (ImGui::GetFontSize() / ImGui::GetFont()->FontSize);
+  });
+  return ImVec2(width, ImGui::GetFontSize());
+}
+
+void draw_math_text(ImDrawList* draw, ImVec2 position, ImU32 color, const char* text) {
+  ImFont* font = ImGui::GetFont();
+  const float size = ImGui::GetFontSize();
+  walk(text, [&](ImWchar c, float x, float y, bool) {
+    font->RenderChar(draw, size, ImVec2(position.x + x, position.y + y), color, c);
+  });
+}
+
+void math_text(const char* text, ImU32 color) {
+  const ImVec2 size = math_text_size(text);
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  draw_math_text(ImGui::GetWindowDrawList(), at, color ? color : ImGui::GetColorU32(ImGuiCol_Text), text);
+  ImGui::Dummy(size);
+}
+
+void math_text_wrapped(const char* text_c, ImU32 color, const char* separator, float wrap_width) {
+  const std::string text(text_c);
+  const std::string gap(separator);
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t at = text.find(gap, start);
+    parts.push_back(text.substr(start, at == std::string::npos ? std::string::npos : at - start));
+    if (at == std::string::npos) break;
+    start = text.find_first_not_of(' ', at);
+    if (start == std::string::npos) break;
+  }
+  const float left = ImGui::GetCursorScreenPos().x;
+  const float right = wrap_width > 0 ? left + wrap_width : left + ImGui::GetContentRegionAvail().x;
+  const float spacing = gap.size() > 1 ? ImGui::GetFontSize() * 1.5f : math_text_size(" ").x;
+  bool first = true;
+  for (const std::string& part : parts) {
+    if (part.empty()) continue;
+    // A part wider than the whole line is broken between its words.
+    if (gap.size() > 1 && math_text_size(part.c_str()).x > right - left) {
+      if (!first) ImGui::SameLine(0, spacing);
+      math_text_wrapped(part.c_str(), color, " ", right - ImGui::GetCursorScreenPos().x);
+      first = false;
+      continue;
+    }
+    if (!first) {
+      ImGui::SameLine(0, spacing);
+      if (ImGui::GetCursorScreenPos().x + math_text_size(part.c_str()).x > right) ImGui::NewLine();
+    }
+    math_text(part.c_str(), color);
+    first = false;
+  }
+}
+
+}  // namespace dlab::gui

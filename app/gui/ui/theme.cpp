@@ -1,0 +1,146 @@
+#include "app/gui/ui/theme.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <vector>
+
+namespace dlab::gui {
+
+namespace {
+
+bool file_exists(const std::string& path) {
+  std::ifstream file(path);
+  return file.good();
+}
+
+std::string find_font(const std::vector<std::string>& candidates) {
+  for (const auto& path : candidates)
+    if (!path.empty() && file_exists(path)) return path;
+  return {};
+}
+
+// Latin, spacing accents (math_text.h draws combining marks with them), combining accents (the tilde of beta~, the hat of eps_hat), Greek (alpha, beta, epsilon, sigma, theta), Greek Extended (the alpha with macron of abar),
+// punctuation, sub- and superscripts, arrows and mathematical operators (sqrt, approx, minus).
+const ImWchar* glyph_ranges() {
+  static const ImWchar ranges[] = {
+      0x0020, 0x00FF, 0x02B0, 0x02FF, 0x0300, 0x036F, 0x0370, 0x03FF, 0x1F00, 0x1FFF, 0x2000, 0x206F, 0x2070, 0x209F,
+      0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0,
+  };
+  return ranges;
+}
+
+}  // namespace
+
+Fonts load_fonts(float ui_scale, const std::string& font_path, std::string* warning) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  const char* env_font = std::getenv("DLAB_FONT");
+  const std::string regular_path = find_font({
+      font_path,
+      env_font ? env_font : "",
+      "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+      "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+      "/usr/share/fonts/TTF/DejaVuSans.ttf",
+  });
+  const std::string mono_path = find_font({
+      "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
+      "/usr/share/fonts/dejavu/DejaVuSansMono.ttf",
+      "/usr/share/fonts/TTF/DejaVuSansMono.ttf",
+  });
+  Fonts fonts;
+  const float size = std::round(kBaseFontPx * ui_scale);
+  ImFontConfig config;
+  config.OversampleH = 2;
+  config.OversampleV = 1;
+  if (!regular_path.empty()) {
+    fonts.regular = io.Fonts->AddFontFromFileTTF(regular_path.c_str(), size, &config, glyph_ranges());
+    fonts.heading = io.Fonts->AddFontFromFileTTF(regular_path.c_str(), std::round(size * 1.25f), &config,
+                                                 glyph_ranges());
+  }
+  if (!mono_path.empty())
+    fonts.mono = io.Fonts->AddFontFromFileTTF(mono_path.c_str(), size, &config, glyph_ranges());
+  if (!fonts.regular) {
+    if (warning)
+      *warning = "DejaVu Sans not found (apt-get install fonts-dejavu-core, or --font PATH): "
+                 "using ImGui's built-in font, without Greek letters";
+    ImFontConfig fallback;
+    fallback.SizePixels = size;
+    fonts.regular = io.Fonts->AddFontDefault(&fallback);
+    fonts.heading = fonts.regular;
+  }
+  if (!fonts.mono) fonts.mono = fonts.regular;
+  io.FontDefault = fonts.regular;
+  io.Fonts->Build();
+  return fonts;
+}
+
+void apply_theme(float ui_scale) {
+  ImGuiStyle& style = ImGui::GetStyle();
+  style = ImGuiStyle();
+  ImGui::StyleColorsDark(&style);
+  style.WindowRounding = 4.0f;
+  style.ChildRounding = 4.0f;
+  style.FrameRounding = 3.0f;
+  style.GrabRounding = 3.0f;
+  style.PopupRounding = 3.0f;
+  style.TabRounding = 3.0f;
+  style.WindowBorderSize = 1.0f;
+  style.FrameBorderSize = 0.0f;
+  style.WindowPadding = ImVec2(8, 8);
+  style.FramePadding = ImVec2(6, 4);
+  style.ItemSpacing = ImVec2(8, 5);
+  style.ItemInnerSpacing = ImVec2(6, 4);
+  style.ScrollbarSize = 14.0f;
+  style.GrabMinSize = 12.0f;
+  style.IndentSpacing = 16.0f;
+
+  ImVec4* c = style.Colors;
+  const auto rgb = [](int r, int g, int b, float a = 1.0f) { return ImVec4(r / 255.f, g / 255.f, b / 255.f, a); };
+  c[ImGuiCol_Text] = rgb(230, 232, 238);
+  c[ImGuiCol_TextDisabled] = rgb(130, 136, 150);
+  c[ImGuiCol_WindowBg] = rgb(22, 24, 30);
+  c[ImGuiCol_ChildBg] = rgb(22, 24, 30, 0.0f);
+  c[ImGuiCol_PopupBg] = rgb(30, 33, 41, 0.97f);
+  c[ImGuiCol_Border] = rgb(52, 57, 70);
+  c[ImGuiCol_FrameBg] = rgb(38, 42, 53);
+  c[ImGuiCol_FrameBgHovered] = rgb(50, 56, 72);
+  c[ImGuiCol_FrameBgActive] = rgb(60, 68, 88);
+  c[ImGuiCol_TitleBg] = rgb(28, 31, 39);
+  c[ImGuiCol_TitleBgActive] = rgb(34, 38, 49);
+  c[ImGuiCol_TitleBgCollapsed] = rgb(28, 31, 39);
+  c[ImGuiCol_MenuBarBg] = rgb(28, 31, 39);
+  c[ImGuiCol_ScrollbarBg] = rgb(22, 24, 30);
+  c[ImGuiCol_ScrollbarGrab] = rgb(60, 66, 82);
+  c[ImGuiCol_CheckMark] = rgb(120, 180, 255);
+  c[ImGuiCol_SliderGrab] = rgb(100, 160, 240);
+  c[ImGuiCol_SliderGrabActive] = rgb(140, 190, 255);
+  c[ImGuiCol_Button] = rgb(46, 52, 68);
+  c[ImGuiCol_ButtonHovered] = rgb(62, 92, 140);
+  c[ImGuiCol_ButtonActive] = rgb(74, 112, 170);
+  c[ImGuiCol_Header] = rgb(44, 52, 70);
+  c[ImGuiCol_HeaderHovered] = rgb(58, 78, 112);
+  c[ImGuiCol_HeaderActive] = rgb(70, 96, 140);
+  c[ImGuiCol_Separator] = rgb(52, 57, 70);
+  c[ImGuiCol_Tab] = rgb(34, 38, 49);
+  c[ImGuiCol_TabHovered] = rgb(62, 92, 140);
+  c[ImGuiCol_TabActive] = rgb(52, 76, 118);
+  c[ImGuiCol_TabUnfocused] = rgb(34, 38, 49);
+  c[ImGuiCol_TabUnfocusedActive] = rgb(46, 62, 92);
+  c[ImGuiCol_PlotLines] = rgb(100, 180, 255);
+  c[ImGuiCol_PlotHistogram] = rgb(100, 180, 255);
+  c[ImGuiCol_TextSelectedBg] = rgb(70, 110, 170, 0.6f);
+
+  style.ScaleAllSizes(ui_scale);
+}
+
+float ui_scale_for(int framebuffer_width, int framebuffer_height, float user_factor) {
+  // 1280x720 is the smallest layout; a 3840x2160 projector gets 3x. Quantised to 1/8 so that a window
+  // being dragged does not rebuild the font atlas every frame.
+  const float fit = std::min(framebuffer_width / 1280.0f, framebuffer_height / 720.0f);
+  const float scale = std::max(1.0f, fit) * std::max(0.25f, user_factor);
+  return std::round(scale * 8.0f) / 8.0f;
+}
+
+}  // namespace dlab::gui

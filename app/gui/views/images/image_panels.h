@@ -1,0 +1,37 @@
+// The image view's windows (panel_images.cpp): its controls section, the grid of images with the
+// optional x0_hat and eps_hat grids beside it, and the filmstrip of one image at ten timesteps. The
+// images are GL textures (one per grid, re-uploaded when the grid changes), magnified with nearest
+// filtering so every pixel stays a crisp square.
+#pragma once
+
+#include <memory>
+
+#include "app/gui/panels/panels.h"
+
+namespace dlab::gui {
+
+class ImageLab;
+
+// Owns the GL textures of the image view; create and destroy with a current GL context.
+class ImageTextures {
+ public:
+  ImageTextures();
+  ~ImageTextures();
+  ImageTextures(const ImageTextures&) = delete;
+  ImageTextures& operator=(const ImageTextures&) = delete;
+  struct Impl;
+
+ private:
+  friend void panel_images(PanelContext&, const PanelRect&);
+  friend void panel_filmstrip(PanelContext&, const PanelRect&);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The "Images" section of the controls column (data set, grid size, model, class, guidance, columns).
+void panel_images_section(PanelContext& context);
+// The main canvas in the image view.
+void panel_images(PanelContext& context, const PanelRect& rect);
+// Under the timeline in the image view (where the 2D view has its formula panel).
+void panel_filmstrip(PanelContext& context, const PanelRect& rect);
+
+}  // namespace dlab::gui

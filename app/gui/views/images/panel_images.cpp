@@ -1,0 +1,480 @@
+// The image view (issue 5): its controls, the grid of x_t with x0_hat and eps_hat beside it, and the
+// filmstrip of one image at ten timesteps. Reads the ImageLab (image_lab.h); no LibTorch here.
+//
+// [SECTION] Textures
+// [SECTION] Controls
+// [SECTION] Grid canvas
+// [SECTION] Filmstrip
+#include <glad/gl.h>
+// glad first: imgui's GL backend must not pull in the system GL header.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "app/gui/views/images/image_lab.h"
+#include "app/gui/views/images/image_panels.h"
+#include "app/gui/ui/math_text.h"
+#include "app/gui/ui/widgets.h"
+
+namespace dlab::gui {
+
+// ============================================================================================
+// [SECTION] Textures
+// ============================================================================================
+
+// One texture per grid: the images packed in an atlas of `cols` columns, RGBA8, nearest filtering.
+struct GridTexture {
+  GLuint id = 0;
+  std::shared_ptr<const ImageBytes> source;  // what is uploaded (kept alive, compared by address)
+  int cols = 1, rows = 1;
+
+  ~GridTexture() {
+    if (id) glDeleteTextures(1, &id);
+  }
+
+  // Uploads `images` when they differ from what is uploaded. False when there is nothing to draw.
+  bool update(const std::shared_ptr<const ImageBytes>& images) {
+    if (!images || images->empty()) return false;
+    if (images == source) return true;
+    source = images;
+    const ImageBytes& b = *images;
+    cols = std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(b.count)))));
+    rows = (b.count + cols - 1) / cols;
+    const int width = cols * b.width, height = rows * b.height;
+    std::vector<std::uint8_t> rgba(static_cast<std::size_t>(width) * height * 4, 0);
+    const std::size_t plane = static_cast<std::size_t>(b.height) * b.width;
+    for (int i = 0; i < b.count; ++i) {
+      const int ox = (i % cols) * b.width, oy = (i / cols) * b.height;
+      const std::uint8_t* image = b.pixels.data() + static_cast<std::size_t>(i) * b.channels * plane;
+      for (int y = 0; y < b.height; ++y)
+        for (int x = 0; x < b.width; ++x) {
+          std::uint8_t* out = &rgba[(static_cast<std::size_t>(oy + y) * width + ox + x) * 4];
+          const std::size_t p = static_cast<std::size_t>(y) * b.width + x;
+          for (int c = 0; c < 3; ++c) out[c] = image[(b.channels >= 3 ? c : 0) * plane + p];  // gray: r = g = b
+          out[3] = 255;
+        }
+    }
+    if (!id) glGenTextures(1, &id);
+    glBindTexture(GL_TEXTURE_2D, id);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);  // crisp pixels when magnified
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+    glBindTexture(GL_TEXTURE_2D, 0);
+    return true;
+  }
+
+  // Image i as a square tile at (x, y) of `size` pixels.
+  void draw(ImDrawList* draw, int i, ImVec2 pos, float size) const {
+    const float u0 = static_cast<float>(i % cols) / cols, v0 = static_cast<float>(i / cols) / rows;
+    draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(id)), pos, ImVec2(pos.x + size, pos.y + size),
+                   ImVec2(u0, v0), ImVec2(u0 + 1.0f / cols, v0 + 1.0f / rows));
+  }
+};
+
+struct ImageTextures::Impl {
+  GridTexture x, x0_hat, eps_hat, filmstrip;
+};
+
+ImageTextures::ImageTextures() : impl_(std::make_unique<Impl>()) {}
+ImageTextures::~ImageTextures() = default;
+
+namespace {
+
+
+
+
+std::string class_name(const ImageLab& images, int label) {
+  const auto& names = images.class_names();
+  if (label >= 0 && label < static_cast<int>(names.size())) return names[label];
+  return "class " + std::to_string(label);
+}
+
+}  // namespace
+
+// ============================================================================================
+// [SECTION] Controls
+// ============================================================================================
+
+void panel_images_section(PanelContext& context) {
+  Scene& state = context.state;
+  ImageState& images = state.images;
+  ImageLab* lab = context.images;
+
+  // Data set.
+  const bool builtin = images.dataset == "shapes" || images.dataset == "fashion-mnist";
+  const char* shown = images.dataset == "shapes" ? "Shapes (built-in)"
+                      : images.dataset == "fashion-mnist" ? "Fashion-MNIST"
+                                                          : "PNG folder";
+  row_label("Data set");
+  std::string& folder_edit = state.drafts.image_folder;
+  if (ImGui::BeginCombo("##image_dataset", shown)) {
+    if (ImGui::Selectable("Shapes (built-in)", images.dataset == "shapes")) images.dataset = "shapes";
+    if (ImGui::Selectable("Fashion-MNIST", images.dataset == "fashion-mnist")) images.dataset = "fashion-mnist";
+    if (ImGui::Selectable("PNG folder", !builtin) && builtin) images.dataset = folder_edit.empty() ? "images/" : folder_edit;
+    ImGui::EndCombo();
+  }
+  tooltip("q(x\u2080) for images: 28\u00d728 shapes drawn in code (ten classes), Fashion-MNIST's test set (the "
+          "dataset-fashion-mnist package), or a folder of your own PNG images, all scaled to [\u22121, 1].");
+  if (!builtin) {
+    if (folder_edit.empty()) folder_edit = images.dataset;
+    row_label("Folder");
+    ImGui::InputTextWithHint("##image_folder", "my_images/", &folder_edit);
+    tooltip("A folder of .png images (sub-folders are classes), centre-cropped and resized to 28\u00d728 grayscale. "
+            "Press Load; an error names the file that could not be read.");
+    if (ImGui::Button("Load##folder")) images.dataset = folder_edit;
+  }
+  row_label("Images");
+  int count = images.count;
+  for (int option : {16, 36, 64}) {
+    char text[8];
+    std::snprintf(text, sizeof text, "%d", option);
+    if (ImGui::RadioButton(text, count == option)) images.count = option;
+    tooltip("How many images the grid shows: data images x\u2080 going forward, or samples from x_T ~ N(0, I) going "
+            "backward. More images cost proportionally more network time per step.");
+    ImGui::SameLine();
+  }
+  ImGui::NewLine();
+  row_label("Data seed");
+  int seed = static_cast<int>(state.data.seed);
+  if (ImGui::InputInt("##image_seed", &seed)) state.data.seed = static_cast<std::uint64_t>(std::max(0, seed));
+  tooltip("Seed of the shapes drawn and of the forward noise \u03b5 in x\u209c = \u221a\u1fb1\u209c x\u2080 + "
+          "\u221a(1\u2212\u1fb1\u209c) \u03b5 (the sampler's x_T uses the Sample seed).");
+  if (lab) error_text(lab->data_error());
+
+  // Model.
+  std::string& model_edit = state.drafts.image_model;
+  row_label("Model");
+  ImGui::InputTextWithHint("##image_model", lab ? lab->model_path().c_str() : "assets/models/shapes.pt", &model_edit);
+  tooltip("A U-Net checkpoint (dlab train --dataset ... --out FILE) that predicts \u03b5\u0302(x\u209c, t). Empty: the "
+          "shipped assets/models/<data set>.pt. Press Load to use the path.");
+  if (ImGui::Button("Load##model")) images.model_path = model_edit;
+  ImGui::SameLine();
+  if (ImGui::Button("Shipped model")) images.model_path.clear(), model_edit.clear();
+  tooltip("Use the model shipped for this data set (assets/models/<data set>.pt, or $DLAB_MODELS_DIR).");
+  if (lab) {
+    if (lab->has_model())
+      dim_text(lab->model_description());
+    else
+      error_text(lab->model_error());
+  }
+
+  // Class and guidance (class-conditional models).
+  const int classes = lab ? lab->model_classes() : 0;
+  ImGui::BeginDisabled(classes == 0);
+  row_label("Class");
+  std::string current = images.label < 0 ? "Each class in turn"
+                        : images.label >= classes ? "None (unconditional)"
+                                                  : class_name(*lab, images.label);
+  if (ImGui::BeginCombo("##class", current.c_str())) {
+    if (ImGui::Selectable("Each class in turn", images.label < 0)) images.label = -1;
+    for (int c = 0; c < classes; ++c)
+      if (ImGui::Selectable(class_name(*lab, c).c_str(), images.label == c)) images.label = c;
+    if (ImGui::Selectable("None (unconditional)", classes > 0 && images.label == classes)) images.label = classes;
+    ImGui::EndCombo();
+  }
+  tooltip("The label y the model is conditioned on: \u03b5\u0302(x\u209c, t, y). Each class in turn gives image i the "
+          "class i mod C; None uses the null label, the unconditional model learnt by dropping labels in training.");
+  row_label("Guidance w");
+  float guidance = static_cast<float>(images.guidance);
+  if (ImGui::SliderFloat("##guidance", &guidance, 0.0f, 10.0f, "%.1f")) images.guidance = guidance;
+  ImGui::EndDisabled();
+  tooltip("Classifier-free guidance (Ho & Salimans 2022): \u03b5\u0302 = \u03b5\u0302(x\u209c) + w (\u03b5\u0302(x\u209c, y) "
+          "\u2212 \u03b5\u0302(x\u209c)). w = 0 ignores the class, 1 is the plain conditional model, larger w gives "
+          "more typical, less varied images. The starting noise stays the same, so only the guidance changes.");
+
+  ImGui::Checkbox("Clip x\u0302\u2080 to [\u22121, 1]", &images.clip_x0);
+  tooltip("At every step the sampler clamps the model's x\u0302\u2080 to the range of the data, [\u22121, 1], and "
+          "re-derives \u03b5\u0302 from it (the DDPM code, improved-diffusion): it keeps a weak model from "
+          "saturating. Off: the raw prediction, as in the 2D view.");
+
+  // Columns and filmstrip.
+  ImGui::Checkbox("x\u0302\u2080 column", &images.show_x0_hat);
+  tooltip("Beside each image, the model's guess of the clean image: x\u0302\u2080 = (x\u209c \u2212 "
+          "\u221a(1\u2212\u1fb1\u209c) \u03b5\u0302)/\u221a\u1fb1\u209c (Ho et al. 2020, Eq. 15). Blurry at large t, sharp near t = 0.");
+  ImGui::SameLine();
+  ImGui::Checkbox("\u03b5\u0302 column", &images.show_eps_hat);
+  tooltip("Beside each image, the noise the model sees in it, \u03b5\u0302(x\u209c, t), shown with \u00b12 as black and "
+          "white. Without a model, the forward closed form shows the true \u03b5 instead.");
+  ImGui::Checkbox("Filmstrip", &images.filmstrip);
+  tooltip("One image at ten timesteps from t = T to 0 under the timeline: the progressive generation figure of the "
+          "DDPM paper (Ho et al. 2020, Fig. 6), or the forward process of one data image.");
+  if (images.filmstrip) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(-1);
+    ImGui::SliderInt("##film_image", &images.filmstrip_image, 0, std::max(0, images.count - 1), "image %d");
+    tooltip("Which image of the grid the filmstrip follows (counted row by row from the top left, from 0).");
+  }
+}
+
+// ============================================================================================
+// [SECTION] Grid canvas
+// ============================================================================================
+
+namespace {
+
+// Where the tiles of `columns` grids of n images each go, side by side in a box of `avail` pixels: one
+// tile size for all, whole screen pixels per image pixel once an image is 3x or more, class names under
+// the tiles only when they are large enough to read.
+struct GridLayout {
+  int cols = 1, rows = 1;
+  float tile = 0, gap = 0, label_h = 0, title_h = 0, column_gap = 0;
+  float width() const { return cols * tile + (cols - 1) * gap; }
+};
+
+GridLayout grid_layout(int n, int columns, ImVec2 avail, bool has_labels, int native) {
+  const float font = ImGui::GetFontSize();
+  GridLayout g;
+  g.cols = std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(n)))));
+  g.rows = (n + g.cols - 1) / g.cols;
+  g.gap = std::max(2.0f, std::round(font * 0.25f));
+  g.title_h = font * 1.4f;
+  g.column_gap = font * 1.2f;
+  const auto fit = [&](float label_h) {
+    const float across = (avail.x - g.column_gap * (columns - 1) - g.gap * (g.cols - 1) * columns) / (g.cols * columns);
+    const float down = (avail.y - g.title_h - (g.gap + label_h) * g.rows) / g.rows;
+    return std::floor(std::min(across, down));
+  };
+  g.tile = fit(0);
+  if (has_labels && fit(font * 1.05f) >= font * 4.5f) {
+    g.label_h = font * 1.05f;
+    g.tile = fit(g.label_h);
+  }
+  if (g.tile >= 3.0f * native) g.tile = std::floor(g.tile / native) * native;
+  g.tile = std::max(4.0f, g.tile);
+  return g;
+}
+
+// Draws a grid of `n` images from `texture` at pos under a title, with the labels under the tiles.
+void draw_grid(ImDrawList* draw, const GridTexture& texture, int n, ImVec2 pos, const GridLayout& g, const char* title,
+               ImU32 title_color, const std::vector<std::string>& labels) {
+  draw_math_text(draw, pos, title_color, title);
+  pos.y += g.title_h;
+  const float font = ImGui::GetFontSize();
+  for (int i = 0; i < n; ++i) {
+    const ImVec2 p(pos.x + (i % g.cols) * (g.tile + g.gap), pos.y + (i / g.cols) * (g.tile + g.gap + g.label_h));
+    texture.draw(draw, i, p, g.tile);
+    if (g.label_h > 0 && i < static_cast<int>(labels.size())) {
+      const std::string& text = labels[i];
+      const float size = font * 0.85f;
+      const float width = ImGui::GetFont()->CalcTextSizeA(size, FLT_MAX, 0.0f, text.c_str()).x;
+      const float x = p.x + std::max(0.0f, (g.tile - width) * 0.5f);
+      draw->PushClipRect(ImVec2(p.x, p.y + g.tile), ImVec2(p.x + g.tile + g.gap, p.y + g.tile + g.label_h + 1), true);
+      draw->AddText(ImGui::GetFont(), size, ImVec2(x, p.y + g.tile + font * 0.1f), colors::kTextDim, text.c_str());
+      draw->PopClipRect();
+    }
+  }
+}
+
+}  // namespace
+
+void panel_images(PanelContext& context, const PanelRect& rect) {
+  if (!begin_panel("Images", rect, ImGuiWindowFlags_NoScrollbar)) {
+    ImGui::End();
+    return;
+  }
+  ImageLab* lab = context.images;
+  ImageTextures* textures = context.image_textures;
+  if (!lab || !textures) {
+    ImGui::End();
+    return;
+  }
+  ImageTextures::Impl& tex = *textures->impl_;
+  const Scene& state = context.state;
+  const bool reverse = state.playback.mode == LabMode::Reverse;
+  const ImageView& view = lab->view();
+  const StepInfo info = lab->step_info();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float font = ImGui::GetFontSize();
+
+  // Header: what is shown, and the pixel statistics of x_t (is x_T N(0, 1)?).
+  ImGui::PushFont(context.fonts.heading);
+  if (reverse)
+    ImGui::Text("Reverse: sampling x\u2080 from x_T ~ N(0, I)   t = %d", info.t);
+  else
+    ImGui::Text("Forward: x\u209c = \u221a\u1fb1\u209c x\u2080 + \u221a(1\u2212\u1fb1\u209c) \u03b5   t = %d", info.t);
+  ImGui::PopFont();
+  const PixelStats stats = lab->pixel_stats();
+  if (stats.n > 0) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("   pixels of x\u209c: mean %+.3f, std %.3f  (N(0, 1): 0, 1)", stats.mean, stats.std);
+  }
+  if (!lab->data_error().empty() && !reverse) error_text(lab->data_error());
+  if (!lab->has_model()) {
+    if (reverse) {
+      ImGui::Spacing();
+      error_text(lab->model_error());
+      dim_text("The reverse process needs a model that predicts \u03b5\u0302(x\u209c, t). Switch the timeline to "
+               "Forward to watch the data dissolve into noise without one.");
+      ImGui::End();
+      return;
+    }
+    dim_text("No model: forward diffusion only (x\u0302\u2080 needs a model; the \u03b5 column shows the true noise).");
+  }
+  if (reverse && !lab->sampling_error().empty()) error_text(lab->sampling_error());
+
+  const int n = view.x ? view.x->count : 0;
+  if (n == 0 || !tex.x.update(view.x)) {
+    if (reverse && lab->reverse_status().running) dim_text("Sampling...");
+    ImGui::End();
+    return;
+  }
+  const bool has_x0 = state.images.show_x0_hat && tex.x0_hat.update(view.x0_hat);
+  const bool has_eps = state.images.show_eps_hat && tex.eps_hat.update(view.eps_hat);
+  const bool want_x0 = state.images.show_x0_hat && lab->has_model();
+  const bool want_eps = state.images.show_eps_hat && (lab->has_model() || !reverse);
+  const int columns = 1 + (want_x0 ? 1 : 0) + (want_eps ? 1 : 0);
+
+  std::vector<std::string> labels;
+  for (int label : view.labels) labels.push_back(class_name(*lab, label));
+
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const ImVec2 avail(rect.pos.x + rect.size.x - origin.x - font * 0.6f, rect.pos.y + rect.size.y - origin.y - font * 0.4f);
+  const GridLayout g = grid_layout(n, columns, avail, !labels.empty(), view.x->width);
+  // The grids side by side, centred in the canvas.
+  const float block = columns * g.width() + (columns - 1) * g.column_gap;
+  float x = origin.x + std::max(0.0f, std::floor((avail.x - block) * 0.5f));
+  const float step = std::max(g.width(), font * 9.0f) + g.column_gap;
+  char title[96];
+  std::snprintf(title, sizeof title, "x\u209c  (t = %d)", info.t);
+  draw_grid(draw, tex.x, n, ImVec2(x, origin.y), g, title, colors::kPoints, labels);
+  x += step;
+  // A prediction made at another t (forward, while playing: the worker is a few steps behind) names its t.
+  char x0_title[96] = "x\u0302\u2080, the model's guess", eps_hat_title[96] = "\u03b5\u0302, the predicted noise";
+  if (view.prediction_t >= 0 && view.prediction_t != info.t) {
+    std::snprintf(x0_title, sizeof x0_title, "x\u0302\u2080 at t = %d", view.prediction_t);
+    std::snprintf(eps_hat_title, sizeof eps_hat_title, "\u03b5\u0302 at t = %d", view.prediction_t);
+  }
+  if (want_x0) {
+    if (has_x0)
+      draw_grid(draw, tex.x0_hat, std::min(n, view.x0_hat->count), ImVec2(x, origin.y), g, x0_title, colors::kX0Hat, labels);
+    else
+      draw_math_text(draw, ImVec2(x, origin.y), colors::kTextDim,
+                     info.t == 0 ? "x\u0302\u2080: none at t = 0" : "x\u0302\u2080: computing...");
+    x += step;
+  }
+  if (want_eps) {
+    const char* eps_title = view.eps_is_true_noise ? "\u03b5, the true noise" : eps_hat_title;
+    if (has_eps)
+      draw_grid(draw, tex.eps_hat, std::min(n, view.eps_hat->count), ImVec2(x, origin.y), g, eps_title, colors::kEps, labels);
+    else
+      draw_math_text(draw, ImVec2(x, origin.y), colors::kTextDim,
+                     info.t == 0 ? "\u03b5\u0302: none at t = 0"
+                                 : (lab->has_model() ? "\u03b5\u0302: computing..." : "\u03b5: the chain has no single \u03b5"));
+  }
+  ImGui::End();
+}
+
+// ============================================================================================
+// [SECTION] Filmstrip
+// ============================================================================================
+
+namespace {
+
+// The histogram of the pixel values of x_t against the N(0, 1) density: x_T is N(0, 1) only when the
+// schedule destroys the data (try T = 50).
+void draw_histogram(ImDrawList* draw, const PixelStats& stats, ImVec2 pos, ImVec2 size) {
+  const float font = ImGui::GetFontSize();
+  draw_math_text(draw, pos, colors::kText, "pixels of x\u209c vs N(0, 1)");
+  const ImVec2 p0(pos.x, pos.y + font * 1.4f);
+  const ImVec2 p1(pos.x + size.x, pos.y + size.y - font * 1.2f);
+  draw->AddRectFilled(p0, p1, colors::kCanvas);
+  if (stats.histogram.empty() || p1.y - p0.y < font) return;
+  const float w = p1.x - p0.x, h = p1.y - p0.y;
+  float top = 0.45f;
+  for (float v : stats.histogram) top = std::max(top, v);
+  top *= 1.08f;
+  const int bins = static_cast<int>(stats.histogram.size());
+  for (int i = 0; i < bins; ++i) {
+    const float x0 = p0.x + w * i / bins, x1 = p0.x + w * (i + 1) / bins;
+    const float y = p1.y - h * std::min(1.0f, stats.histogram[i] / top);
+    draw->AddRectFilled(ImVec2(x0, y), ImVec2(std::max(x0 + 1.0f, x1 - 1.0f), p1.y), colors::kPoints);
+  }
+  ImVec2 curve[97];
+  for (int i = 0; i <= 96; ++i) {
+    const float x = -kHistogramRange + 2.0f * kHistogramRange * i / 96.0f;
+    const float density = std::exp(-0.5f * x * x) / std::sqrt(2.0f * 3.14159265f);
+    curve[i] = ImVec2(p0.x + w * i / 96.0f, p1.y - h * density / top);
+  }
+  draw->AddPolyline(curve, 97, colors::kMarker, 0, std::max(1.5f, font * 0.12f));
+  for (int tick : {-3, 0, 3}) {
+    const float x = p0.x + w * (tick + kHistogramRange) / (2.0f * kHistogramRange);
+    char text[8];
+    std::snprintf(text, sizeof text, "%d", tick);
+    draw->AddLine(ImVec2(x, p1.y), ImVec2(x, p1.y + font * 0.25f), colors::kAxis);
+    draw->AddText(ImVec2(x - ImGui::CalcTextSize(text).x * 0.5f, p1.y + font * 0.2f), colors::kTextDim, text);
+  }
+}
+
+}  // namespace
+
+void panel_filmstrip(PanelContext& context, const PanelRect& rect) {
+  if (!begin_panel("Filmstrip", rect, ImGuiWindowFlags_NoScrollbar)) {
+    ImGui::End();
+    return;
+  }
+  ImageLab* lab = context.images;
+  ImageTextures* textures = context.image_textures;
+  const Scene& state = context.state;
+  if (!lab || !textures) {
+    ImGui::End();
+    return;
+  }
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float font = ImGui::GetFontSize();
+  // The histogram takes the right end of the panel, the filmstrip the rest.
+  const ImVec2 start = ImGui::GetCursorScreenPos();
+  const float right = rect.pos.x + rect.size.x - font * 0.6f;
+  const float hist_w = std::floor(std::min(font * 15.0f, rect.size.x * 0.26f));
+  const float strip_right = right - hist_w - font;
+  draw_histogram(draw, lab->pixel_stats(), ImVec2(right - hist_w, start.y),
+                 ImVec2(hist_w, rect.pos.y + rect.size.y - start.y - font * 0.3f));
+  if (!state.images.filmstrip) {
+    ImGui::TextDisabled("Filmstrip off (Controls \u2192 Images \u2192 Filmstrip).");
+    ImGui::End();
+    return;
+  }
+  ImageTextures::Impl& tex = *textures->impl_;
+  const Filmstrip& strip = lab->filmstrip();
+  const bool reverse = state.playback.mode == LabMode::Reverse;
+  char title[160];
+  std::snprintf(title, sizeof title,
+                reverse ? "Image %d as it is generated, t = T \u2192 0 (Ho et al. 2020, Fig. 6)"
+                        : "Image %d as it diffuses into noise, t = 0 \u2192 T",
+                state.images.filmstrip_image);
+  ImGui::TextUnformatted(title);
+  if (!strip.images || !tex.filmstrip.update(strip.images)) {
+    ImGui::TextDisabled(reverse ? (lab->has_model() ? "(waiting for the sampler)" : "(needs a model)") : "(no data)");
+    ImGui::End();
+    return;
+  }
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const int slots = 10;
+  const float gap = font * 0.5f;
+  const float avail_w = strip_right - origin.x;
+  const float avail_h = rect.pos.y + rect.size.y - origin.y - font * 1.4f;
+  float tile = std::floor(std::min((avail_w - gap * (slots - 1)) / slots, avail_h));
+  const int native = strip.images->width;
+  if (tile >= 3.0f * native) tile = std::floor(tile / native) * native;
+  tile = std::max(4.0f, tile);
+  const int shown_t = lab->step_info().t;
+  for (int i = 0; i < strip.images->count && i < static_cast<int>(strip.t.size()); ++i) {
+    const ImVec2 p(origin.x + i * (tile + gap), origin.y);
+    tex.filmstrip.draw(draw, i, p, tile);
+    char text[24];
+    std::snprintf(text, sizeof text, tile >= font * 4.0f ? "t = %d" : "%d", strip.t[i]);
+    const ImVec2 size = ImGui::CalcTextSize(text);
+    const bool passed = reverse ? strip.t[i] >= shown_t : strip.t[i] <= shown_t;
+    draw->AddText(ImVec2(p.x + (tile - size.x) * 0.5f, p.y + tile + 2), passed ? colors::kMarker : colors::kTextDim, text);
+  }
+  ImGui::End();
+}
+
+}  // namespace dlab::gui

@@ -1,0 +1,201 @@
+// The formula panel's content: the update being applied at the cursor, with the numbers of this step
+// (and of the followed point) filled in. The coefficients are those of core's samplers
+// (REFERENCE.md sections 3 and 6); for respaced steps the effective alpha = abar_t/abar_t'.
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+
+#include "app/gui/views/points/compute/lab_impl.h"
+
+namespace dlab::gui {
+
+using namespace detail;
+
+namespace {
+
+std::string format(const char* pattern, ...) {
+  char buffer[512];
+  va_list args;
+  va_start(args, pattern);
+  std::vsnprintf(buffer, sizeof buffer, pattern, args);
+  va_end(args);
+  return buffer;
+}
+
+std::string vec(const float v[2]) { return format("(%.3f, %.3f)", v[0], v[1]); }
+
+// "x₈₇₀": x with a subscript timestep.
+std::string x_at(int t) {
+  static const char* digits[] = {"\u2080", "\u2081", "\u2082", "\u2083", "\u2084",
+                                 "\u2085", "\u2086", "\u2087", "\u2088", "\u2089"};
+  std::string out = "x";
+  for (char c : std::to_string(t)) out += digits[c - '0'];
+  return out;
+}
+
+}  // namespace
+
+Formula Lab::formula(int followed) const {
+  const Impl& m = *impl_;
+  Formula f;
+  const FollowInfo point = follow(followed);
+
+  if (m.mode == LabMode::Forward) {
+    const int t = m.frame;
+    const double abar = m.schedule.alpha_bar(t);
+    f.terms.push_back({"t", t});
+    if (t >= 1) f.terms.push_back({"\u03b2\u209c", m.schedule.beta(t)});
+    f.terms.push_back({"\u1fb1\u209c", abar});
+    if (t >= 1) f.terms.push_back({"SNR\u209c", m.schedule.snr(t)});
+    if (m.forward_mode == ForwardMode::ClosedForm) {
+      // Ho et al. 2020, Eq. (4).
+      const double a = m.schedule.sqrt_alpha_bar(t), b = m.schedule.sqrt_one_minus_alpha_bar(t);
+      f.title = "Forward, closed form q(x\u209c | x\u2080) (Ho et al. 2020, Eq. 4)";
+      f.equation = "x\u209c = \u221a\u1fb1\u209c \u00b7 x\u2080 + \u221a(1 \u2212 \u1fb1\u209c) \u00b7 \u03b5,   \u03b5 ~ N(0, I)";
+      f.numbers = format("%s = %.4f \u00b7 x\u2080 + %.4f \u00b7 \u03b5", x_at(t).c_str(), a, b);
+      if (point.valid && point.has_eps)
+        f.point = format("#%d:  %s = %.4f \u00b7 %s + %.4f \u00b7 %s", point.index, vec(point.position).c_str(), a,
+                         vec(point.origin).c_str(), b, vec(point.eps).c_str());
+      f.note = t == 0 ? "t = 0: the clean data." : "";
+    } else {
+      // Ho et al. 2020, Eq. (2): one step of the chain.
+      f.title = "Forward, one step of the chain q(x\u209c | x\u209c\u208b\u2081) (Ho et al. 2020, Eq. 2)";
+      f.equation = "x\u209c = \u221a(1 \u2212 \u03b2\u209c) \u00b7 x\u209c\u208b\u2081 + \u221a\u03b2\u209c \u00b7 \u03b5,   \u03b5 ~ N(0, I)";
+      if (t >= 1) {
+        const double a = std::sqrt(1 - m.schedule.beta(t)), b = std::sqrt(m.schedule.beta(t));
+        f.numbers = format("%s = %.5f \u00b7 %s + %.5f \u00b7 \u03b5", x_at(t).c_str(), a, x_at(t - 1).c_str(), b);
+        if (point.valid && point.path.size() >= 4) {
+          const float previous[2] = {point.path[point.path.size() - 4], point.path[point.path.size() - 3]};
+          // The noise of this step, recovered from the two positions.
+          const float eps[2] = {static_cast<float>((point.position[0] - a * previous[0]) / b),
+                                static_cast<float>((point.position[1] - a * previous[1]) / b)};
+          f.point = format("#%d:  %s = %.5f \u00b7 %s + %.5f \u00b7 %s", point.index, vec(point.position).c_str(), a,
+                           vec(previous).c_str(), b, vec(eps).c_str());
+        }
+        f.note = "After t steps the chain has the same distribution as the closed form: compare the statistics.";
+      } else {
+        f.note = "t = 0: the clean data.";
+      }
+    }
+    return f;
+  }
+
+  // Reverse: the step from the frame shown to the next one.
+  const StepInfo info = step_info();
+  const SamplerKind kind = m.sampler.kind;
+  f.title = std::string("Reverse: ") + to_label(kind) + ", step " + std::to_string(info.step + 1) + " of " +
+            std::to_string(info.num_steps);
+  if (!info.has_next) {
+    f.title = std::string("Reverse: ") + to_label(kind) + ", done";
+    f.equation = "x\u2080 reached after " + std::to_string(info.num_steps) + " steps and " + std::to_string(info.nfe) +
+                 " network evaluations.";
+    f.note = "Compare with the data x\u2080 (the dimmed layer): the points should lie on it, not only near it.";
+    return f;
+  }
+  const int t = info.t, t_next = info.next_t;
+  const double abar = info.alpha_bar, abar_next = info.alpha_bar_next;
+  const double alpha = abar / abar_next, beta = 1 - alpha;  // effective, for respaced steps
+  const std::string xt = x_at(t), xn = x_at(t_next);
+  f.terms = {{"t", t}, {"t\u2032", t_next}, {"\u1fb1\u209c", abar}, {"\u1fb1\u209c\u2032", abar_next}};
+  const bool has_point = point.valid && point.has_prediction;
+  const std::string p_x = has_point ? vec(point.position) : "", p_eps = has_point ? vec(point.eps_hat) : "",
+                    p_x0 = has_point ? vec(point.x0_hat) : "", p_next = point.valid && point.has_next ? vec(point.next) : "?";
+  const bool last = t_next == 0;
+
+  switch (kind) {
+    case SamplerKind::Ddpm: {
+      // Ho et al. 2020, Alg. 2 / Eq. (11): mu = (x_t - beta/sqrt(1 - abar) eps)/sqrt(alpha); + sigma z.
+      const double beta_tilde = beta * (1 - abar_next) / (1 - abar);
+      double sigma = 0;
+      const char* variance = "";
+      switch (m.sampler.variance) {
+        case VarianceKind::BetaTilde: sigma = std::sqrt(beta_tilde); variance = "\u03c3 = \u221a\u03b2\u0303"; break;
+        case VarianceKind::Beta: sigma = std::sqrt(beta); variance = "\u03c3 = \u221a\u03b2"; break;
+        case VarianceKind::Zero: sigma = 0; variance = "\u03c3 = 0 (no noise)"; break;
+        case VarianceKind::VarianceAsStd: sigma = beta_tilde; variance = "\u03c3 = \u03b2\u0303 (mistake: should be \u221a\u03b2\u0303)"; break;
+      }
+      if (last) sigma = 0;
+      const double c_x = 1 / std::sqrt(alpha), c_eps = beta / std::sqrt(1 - abar);
+      f.title += "  (Ho et al. 2020, Alg. 2)";
+      f.equation = xn + " = 1/\u221a\u03b1\u209c \u00b7 (" + xt + " \u2212 \u03b2\u209c/\u221a(1\u2212\u1fb1\u209c) \u00b7 \u03b5\u0302) + \u03c3\u209c z,   " + variance;
+      f.numbers = format("%s = %.5f \u00b7 (%s \u2212 %.5f \u00b7 \u03b5\u0302) + %.5f \u00b7 z", xn.c_str(), c_x, xt.c_str(),
+                         c_eps, sigma);
+      if (has_point) f.point = format("#%d:  %s = %.4f \u00b7 (%s \u2212 %.4f \u00b7 %s) + %.4f \u00b7 z", point.index,
+                                      p_next.c_str(), c_x, p_x.c_str(), c_eps, p_eps.c_str(), sigma);
+      f.terms.push_back({"\u03b2 (effective)", beta});
+      f.terms.push_back({"\u03b2\u0303", beta_tilde});
+      f.terms.push_back({"\u03c3", sigma});
+      if (last) f.note = "The last step adds no noise (z = 0).";
+      else if (m.sampler.variance == VarianceKind::VarianceAsStd)
+        f.note = "Teaching mistake: z is multiplied by the variance \u03b2\u0303 instead of its square root, so too little "
+                 "noise is added and the samples collapse towards the modes.";
+      else if (m.sampler.variance == VarianceKind::Zero)
+        f.note = "Without noise every trajectory follows the mean: samples shrink onto a few points (seed 004).";
+      break;
+    }
+    case SamplerKind::Ddim: {
+      // Song et al. 2021, Eq. (12) with sigma of Eq. (16).
+      const double eta = m.sampler.eta;
+      const double sigma = eta * std::sqrt((1 - abar_next) / (1 - abar)) * std::sqrt(1 - abar / abar_next);
+      const double c_x0 = std::sqrt(abar_next), c_eps = std::sqrt(std::max(0.0, 1 - abar_next - sigma * sigma));
+      f.title += "  (Song et al. 2021, Eq. 12)";
+      f.equation = xn + " = \u221a\u1fb1\u209c\u2032 \u00b7 x\u0302\u2080 + \u221a(1\u2212\u1fb1\u209c\u2032\u2212\u03c3\u00b2) \u00b7 \u03b5\u0302 + \u03c3 z,   x\u0302\u2080 = (" +
+                   xt + " \u2212 \u221a(1\u2212\u1fb1\u209c) \u03b5\u0302)/\u221a\u1fb1\u209c";
+      f.numbers = format("%s = %.4f \u00b7 x\u0302\u2080 + %.4f \u00b7 \u03b5\u0302 + %.4f \u00b7 z   (\u03b7 = %.2f)", xn.c_str(), c_x0,
+                         c_eps, sigma, eta);
+      if (has_point) f.point = format("#%d:  %s = %.4f \u00b7 %s + %.4f \u00b7 %s + %.4f \u00b7 z", point.index, p_next.c_str(),
+                                      c_x0, p_x0.c_str(), c_eps, p_eps.c_str(), sigma);
+      f.terms.push_back({"\u03c3", sigma});
+      f.note = eta == 0 ? "\u03b7 = 0: deterministic; the same x_T always gives the same x\u2080."
+                        : (eta == 1 ? "\u03b7 = 1: the same distribution of steps as DDPM with \u03b2\u0303." : "");
+      break;
+    }
+    case SamplerKind::Euler:
+    case SamplerKind::Heun:
+    case SamplerKind::EulerAncestral:
+    case SamplerKind::DpmSolverPP2M: {
+      // Sigma form (Karras et al. 2022): x~ = x/sqrt(abar), sigma = sqrt((1 - abar)/abar), d = eps_hat.
+      const double sigma = std::sqrt((1 - abar) / abar), sigma_next = std::sqrt((1 - abar_next) / abar_next);
+      f.terms.push_back({"\u03c3", sigma});
+      f.terms.push_back({"\u03c3\u2032", sigma_next});
+      const std::string scaled = "x\u0303 = x/\u221a\u1fb1,  \u03c3 = \u221a((1\u2212\u1fb1)/\u1fb1)";
+      if (kind == SamplerKind::Euler || kind == SamplerKind::Heun) {
+        f.title += kind == SamplerKind::Euler ? "  (Karras et al. 2022, Eq. 5)" : "  (Karras et al. 2022, Alg. 1)";
+        f.equation = "x\u0303\u2032 = x\u0303 + (\u03c3\u2032 \u2212 \u03c3) \u00b7 \u03b5\u0302,   " + scaled;
+        f.numbers = format("x\u0303\u2032 = x\u0303 + (%.4f \u2212 %.4f) \u00b7 \u03b5\u0302", sigma_next, sigma);
+        if (kind == SamplerKind::Heun)
+          f.note = last ? "Last step: plain Euler (one evaluation)."
+                        : "Heun: an Euler step predicts x\u0303\u2032, then \u03b5\u0302 is averaged over both ends (two evaluations).";
+        else
+          f.note = "Euler in \u03c3 form is the same update as DDIM with \u03b7 = 0.";
+      } else if (kind == SamplerKind::EulerAncestral) {
+        const double eta = m.sampler.eta;
+        const double up = std::min(sigma_next, eta * std::sqrt(std::max(0.0, sigma_next * sigma_next *
+                                                                                  (sigma * sigma - sigma_next * sigma_next) /
+                                                                                  (sigma * sigma))));
+        const double down = std::sqrt(std::max(0.0, sigma_next * sigma_next - up * up));
+        f.title += "  (k-diffusion, ancestral)";
+        f.equation = "x\u0303\u2032 = x\u0303 + (\u03c3_down \u2212 \u03c3) \u00b7 \u03b5\u0302 + \u03c3_up z,   " + scaled;
+        f.numbers = format("x\u0303\u2032 = x\u0303 + (%.4f \u2212 %.4f) \u00b7 \u03b5\u0302 + %.4f \u00b7 z   (\u03b7 = %.2f)", down, sigma,
+                           up, eta);
+        f.terms.push_back({"\u03c3_up", up});
+        f.terms.push_back({"\u03c3_down", down});
+      } else {
+        const double h = sigma_next > 0 ? std::log(sigma / sigma_next) : INFINITY;
+        f.title += "  (Lu et al. 2022, DPM-Solver++ 2M)";
+        f.equation = "x\u0303\u2032 = (\u03c3\u2032/\u03c3) \u00b7 x\u0303 + (1 \u2212 e\u207b\u02b0) \u00b7 D,   h = log(\u03c3/\u03c3\u2032),  D = x\u0302\u2080 with a 2nd-order "
+                     "correction from the previous step";
+        f.numbers = format("x\u0303\u2032 = %.4f \u00b7 x\u0303 + %.4f \u00b7 D   (h = %.4f)", sigma_next / sigma,
+                           std::isfinite(h) ? 1 - std::exp(-h) : 1.0, h);
+        f.terms.push_back({"h", h});
+      }
+      if (has_point) f.point = format("#%d:  x = %s,  \u03b5\u0302 = %s,  x\u0302\u2080 = %s  \u2192  %s", point.index, p_x.c_str(),
+                                      p_eps.c_str(), p_x0.c_str(), p_next.c_str());
+      break;
+    }
+  }
+  if (!has_point && f.point.empty()) f.point = "";
+  return f;
+}
+
+}  // namespace dlab::gui

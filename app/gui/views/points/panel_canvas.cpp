@@ -1,0 +1,433 @@
+// The 2D canvas: layer toggles, the GL image (heat maps, grid, data, points), and over it the
+// trajectories, the eps_hat field, the followed point with its arrows, axis labels and a legend.
+// Mouse: click a point to follow it (or place points in drawing mode), drag to pan, wheel to zoom,
+// double-click to reset the view.
+//
+// [SECTION] Helpers
+// [SECTION] Layers drawn with GL
+// [SECTION] Overlays drawn with ImGui
+// [SECTION] Mouse
+// [SECTION] Panel
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/gui/render/canvas_renderer.h"
+#include "app/gui/state/controls.h"
+#include "app/gui/views/points/lab.h"
+#include "app/gui/panels/panels.h"
+
+namespace dlab::gui {
+
+namespace {
+
+// ============================================================================================
+// [SECTION] Helpers
+// ============================================================================================
+
+float nice_step(float span, float target) {
+  const float raw = span / std::max(1.0f, target);
+  const float magnitude = std::pow(10.0f, std::floor(std::log10(raw)));
+  const float residual = raw / magnitude;
+  return (residual < 1.5f ? 1.0f : residual < 3.5f ? 2.0f : residual < 7.5f ? 5.0f : 10.0f) * magnitude;
+}
+
+DataBox visible_box(const CanvasView& view) {
+  return {view.center_x - view.half_width(), view.center_y - view.half_height, view.center_x + view.half_width(),
+          view.center_y + view.half_height};
+}
+
+ImU32 with_alpha(ImU32 color, float alpha) {
+  return (color & 0x00FFFFFFu) | (static_cast<ImU32>(std::clamp(alpha, 0.0f, 1.0f) * 255.0f) << 24);
+}
+
+// The colour maps of shaders/heatmap.frag, for the legends' colour bars.
+ImU32 colormap(int which, float x) {
+  static const float viridis[5][3] = {{0.267f, 0.005f, 0.329f}, {0.229f, 0.322f, 0.546f}, {0.128f, 0.567f, 0.551f},
+                                      {0.369f, 0.789f, 0.383f}, {0.993f, 0.906f, 0.144f}};
+  static const float inferno[5][3] = {{0.001f, 0.000f, 0.014f}, {0.341f, 0.062f, 0.429f}, {0.735f, 0.216f, 0.330f},
+                                      {0.978f, 0.557f, 0.035f}, {0.988f, 0.998f, 0.645f}};
+  const auto& stops = which == 0 ? viridis : inferno;
+  const float s = std::clamp(x, 0.0f, 1.0f) * 4.0f;
+  const int i = std::min(3, static_cast<int>(s));
+  const float f = s - i;
+  return ImGui::ColorConvertFloat4ToU32(ImVec4(stops[i][0] + (stops[i + 1][0] - stops[i][0]) * f,
+                                               stops[i][1] + (stops[i + 1][1] - stops[i][1]) * f,
+                                               stops[i][2] + (stops[i + 1][2] - stops[i][2]) * f, 1.0f));
+}
+
+// A colour bar with a caption and the values at both ends.
+void color_bar(ImDrawList* draw, ImVec2 at, float width, float scale, int which, const char* caption, const char* low,
+               const char* high) {
+  const float height = 10 * scale, line = ImGui::GetTextLineHeight();
+  draw->AddRectFilled(ImVec2(at.x - 6 * scale, at.y - line - 4 * scale),
+                      ImVec2(at.x + width + 6 * scale, at.y + height + line + 4 * scale), IM_COL32(14, 16, 21, 200),
+                      4 * scale);
+  draw->AddText(ImVec2(at.x, at.y - line - 2 * scale), colors::kText, caption);
+  const int segments = 24;
+  for (int i = 0; i < segments; ++i) {
+    const float x0 = at.x + width * i / segments, x1 = at.x + width * (i + 1) / segments;
+    draw->AddRectFilledMultiColor(ImVec2(x0, at.y), ImVec2(x1, at.y + height), colormap(which, i / float(segments)),
+                                  colormap(which, (i + 1) / float(segments)), colormap(which, (i + 1) / float(segments)),
+                                  colormap(which, i / float(segments)));
+  }
+  draw->AddText(ImVec2(at.x, at.y + height + 1), colors::kTextDim, low);
+  draw->AddText(ImVec2(at.x + width - ImGui::CalcTextSize(high).x, at.y + height + 1), colors::kTextDim, high);
+}
+
+void arrow(ImDrawList* draw, ImVec2 from, ImVec2 to, ImU32 color, float thickness) {
+  const float dx = to.x - from.x, dy = to.y - from.y;
+  const float length = std::sqrt(dx * dx + dy * dy);
+  if (length < 1.0f) return;
+  const float ux = dx / length, uy = dy / length;
+  const float head = std::min(length * 0.45f, 4.0f + 3.0f * thickness);
+  const ImVec2 base(to.x - ux * head, to.y - uy * head);
+  draw->AddLine(from, base, color, thickness);
+  draw->AddTriangleFilled(to, ImVec2(base.x - uy * head * 0.5f, base.y + ux * head * 0.5f),
+                          ImVec2(base.x + uy * head * 0.5f, base.y - ux * head * 0.5f), color);
+}
+
+// ============================================================================================
+// [SECTION] Layers drawn with GL
+// ============================================================================================
+
+// Grid lines at "nice" data coordinates; the axes x = 0 and y = 0 brighter.
+std::vector<LineVertex> grid_lines(const CanvasView& view) {
+  const DataBox box = visible_box(view);
+  std::vector<LineVertex> lines;
+  const float step = nice_step(2 * view.half_height, 8);
+  const ImU32 grid_color = IM_COL32(44, 49, 60, 255), axis_color = IM_COL32(78, 86, 104, 255);
+  for (float x = std::ceil(box.min_x / step) * step; x <= box.max_x; x += step) {
+    const ImU32 c = std::abs(x) < step * 1e-3f ? axis_color : grid_color;
+    lines.push_back({x, box.min_y, c});
+    lines.push_back({x, box.max_y, c});
+  }
+  for (float y = std::ceil(box.min_y / step) * step; y <= box.max_y; y += step) {
+    const ImU32 c = std::abs(y) < step * 1e-3f ? axis_color : grid_color;
+    lines.push_back({box.min_x, y, c});
+    lines.push_back({box.max_x, y, c});
+  }
+  return lines;
+}
+
+void draw_data_points(PanelContext& context, float radius) {
+  const auto& data = context.lab->data_points();
+  context.renderer->draw_points(data.data(), nullptr, static_cast<int>(data.size() / 2), radius * 0.9f, colors::kData,
+                                IM_COL32(255, 255, 255, 90));
+}
+
+void draw_gl_layers(PanelContext& context, const CanvasView& view) {
+  Scene& state = context.state;
+  Lab& lab = *context.lab;
+  CanvasRenderer& renderer = *context.renderer;
+  const DataBox box = visible_box(view);
+  const float radius = state.view.point_radius * context.ui_scale;
+  const bool heat_maps = state.layers.density || (state.layers.score_error && lab.data_is_mixture());
+
+  if (heat_maps) {
+    // Heat maps go under everything: draw the whole stack.
+    renderer.begin(view, colors::kCanvas);
+    const int resolution = std::clamp(view.width_px / 5, 48, 160);
+    if (state.layers.density) renderer.draw_heatmap(lab.density(box, resolution), 0, 0.6f);
+    if (state.layers.score_error) renderer.draw_heatmap(lab.score_error(box, resolution / 2), 1, 0.85f);
+    renderer.draw_lines(grid_lines(view));
+    if (state.layers.data) draw_data_points(context, radius);
+  } else {
+    // The grid and the data do not move while playing: keep them in a cached background.
+    std::uint64_t key = lab.data_version() * 1000003ull;
+    for (float v : {view.center_x, view.center_y, view.half_height, radius})
+      key = key * 31 + std::hash<float>()(v);
+    key = key * 2 + (state.layers.data ? 1 : 0);
+    if (renderer.begin_background(view, colors::kCanvas, key)) {
+      renderer.draw_lines(grid_lines(view));
+      if (state.layers.data) draw_data_points(context, radius);
+      renderer.end_background();
+    }
+    renderer.begin(view, colors::kCanvas);
+    renderer.blit_background();
+  }
+
+  const auto& comparison = lab.comparison_points();
+  if (!comparison.empty())
+    renderer.draw_points(comparison.data(), nullptr, static_cast<int>(comparison.size() / 2), radius * 0.8f,
+                         IM_COL32(235, 240, 255, 255), IM_COL32(255, 255, 255, 150));
+  if (state.layers.points) {
+    const auto& points = lab.current_points();
+    const auto& point_colors = lab.point_colors();
+    renderer.draw_points(points.data(), point_colors.empty() ? nullptr : point_colors.data(),
+                         static_cast<int>(points.size() / 2), radius, colors::kPoints, IM_COL32(255, 255, 255, 235));
+  }
+  renderer.end();
+}
+
+// ============================================================================================
+// [SECTION] Overlays drawn with ImGui
+// ============================================================================================
+
+void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin) {
+  Scene& state = context.state;
+  Lab& lab = *context.lab;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const auto px = [&](float x, float y) {
+    const ImVec2 p = view.to_pixels(x, y);
+    return ImVec2(origin.x + p.x, origin.y + p.y);
+  };
+  const float s = context.ui_scale;
+
+  if (state.layers.trajectories) {
+    std::vector<float> xy;
+    std::vector<int> indices;
+    int paths = 0, length = 0;
+    lab.trajectories(150, 160, &xy, &paths, &length, &indices);
+    const auto& point_colors = lab.point_colors();
+    std::vector<ImVec2> line(static_cast<std::size_t>(length));
+    for (int p = 0; p < paths; ++p) {
+      for (int j = 0; j < length; ++j) line[j] = px(xy[(static_cast<std::size_t>(p) * length + j) * 2],
+                                                     xy[(static_cast<std::size_t>(p) * length + j) * 2 + 1]);
+      // Each path in its point's colour, faint, so the bundle of paths stays readable.
+      const std::size_t index = static_cast<std::size_t>(indices[p]);
+      const ImU32 color = index < point_colors.size() ? point_colors[index] : IM_COL32(220, 225, 240, 255);
+      draw->AddPolyline(line.data(), length, with_alpha(color, 0.3f), 0, 1.2f * s);
+    }
+  }
+
+  if (state.layers.field) {
+    const ArrowField& field = lab.eps_field(visible_box(view), std::clamp(view.width_px / static_cast<int>(34 * s), 8, 40));
+    for (std::size_t i = 0; i < field.strength.size(); ++i) {
+      const ImVec2 from = px(field.origins[2 * i], field.origins[2 * i + 1]);
+      const ImVec2 to = px(field.origins[2 * i] + field.vectors[2 * i], field.origins[2 * i + 1] + field.vectors[2 * i + 1]);
+      arrow(draw, from, to, with_alpha(IM_COL32(150, 220, 255, 255), 0.35f + 0.6f * field.strength[i]), 1.3f * s);
+    }
+  }
+
+  // The followed point: its path, where it came from (or goes), and the model's eps_hat and x0_hat.
+  if (state.followed_point >= 0) {
+    const FollowInfo follow = lab.follow(state.followed_point);
+    if (follow.valid) {
+      std::vector<ImVec2> path;
+      for (std::size_t i = 0; i + 1 < follow.path.size(); i += 2) path.push_back(px(follow.path[i], follow.path[i + 1]));
+      if (path.size() > 1) draw->AddPolyline(path.data(), static_cast<int>(path.size()), IM_COL32(255, 235, 160, 150), 0, 1.5f * s);
+      const ImVec2 at = px(follow.position[0], follow.position[1]);
+      if (follow.has_origin) {
+        const ImVec2 o = px(follow.origin[0], follow.origin[1]);
+        draw->AddCircle(o, 6 * s, colors::kData, 0, 2 * s);
+        draw->AddText(ImVec2(o.x + 8 * s, o.y - 8 * s), colors::kData,
+                      state.playback.mode == LabMode::Forward ? "x\u2080" : "x\u2080 (end)");
+      }
+      if (follow.has_prediction) {
+        // eps_hat drawn at its own scale from x_t; x0_hat where the model thinks x_t came from.
+        const ImVec2 eps_end = px(follow.position[0] + follow.eps_hat[0] * 0.5f, follow.position[1] + follow.eps_hat[1] * 0.5f);
+        arrow(draw, at, eps_end, colors::kEps, 2.5f * s);
+        draw->AddText(ImVec2(eps_end.x + 4 * s, eps_end.y), colors::kEps, "\u03b5\u0302 / 2");
+        const ImVec2 x0_end = px(follow.x0_hat[0], follow.x0_hat[1]);
+        arrow(draw, at, x0_end, colors::kX0Hat, 2.5f * s);
+        draw->AddText(ImVec2(x0_end.x + 4 * s, x0_end.y), colors::kX0Hat, "x\u0302\u2080");
+      }
+      draw->AddCircle(at, 9 * s, colors::kMarker, 0, 2.5f * s);
+      char label[32];
+      std::snprintf(label, sizeof label, "#%d", follow.index);
+      draw->AddText(ImVec2(at.x + 11 * s, at.y - 20 * s), colors::kMarker, label);
+    }
+  }
+
+  // Axis labels along the left and bottom edges.
+  const DataBox box = visible_box(view);
+  const float step = nice_step(2 * view.half_height, 8);
+  char text[32];
+  for (float x = std::ceil(box.min_x / step) * step; x <= box.max_x; x += step) {
+    std::snprintf(text, sizeof text, "%g", std::abs(x) < step * 1e-3f ? 0.0f : x);
+    const ImVec2 p = px(x, box.min_y);
+    draw->AddText(ImVec2(p.x + 3, p.y - ImGui::GetTextLineHeight() - 2), colors::kTextDim, text);
+  }
+  for (float y = std::ceil(box.min_y / step) * step; y <= box.max_y; y += step) {
+    std::snprintf(text, sizeof text, "%g", std::abs(y) < step * 1e-3f ? 0.0f : y);
+    const ImVec2 p = px(box.min_x, y);
+    draw->AddText(ImVec2(p.x + 3, p.y - ImGui::GetTextLineHeight() - 1), colors::kTextDim, text);
+  }
+
+  // Legend, top left.
+  const float line = ImGui::GetTextLineHeightWithSpacing();
+  ImVec2 cursor(origin.x + 10 * s, origin.y + 8 * s);
+  const auto legend = [&](ImU32 color, const char* label) {
+    draw->AddCircleFilled(ImVec2(cursor.x + 5 * s, cursor.y + line * 0.45f), 5 * s, color);
+    draw->AddText(ImVec2(cursor.x + 15 * s, cursor.y), colors::kText, label);
+    cursor.y += line;
+  };
+  const int legend_lines = static_cast<int>(state.layers.data) + static_cast<int>(state.layers.points) +
+                           static_cast<int>(!lab.comparison_points().empty());
+  draw->AddRectFilled(ImVec2(cursor.x - 6 * s, cursor.y - 4 * s),
+                      ImVec2(cursor.x + 250 * s, cursor.y + line * legend_lines + 2 * s), IM_COL32(14, 16, 21, 170), 4 * s);
+  if (state.layers.data) legend(with_alpha(colors::kData, 0.6f), "x\u2080  data");
+  if (state.layers.points) {
+    char label[64];
+    std::snprintf(label, sizeof label, "x\u209c  at t = %d%s", context.shown_t,
+                  lab.point_colors().empty() ? "" : "  (colour: origin)");
+    legend(colors::kPoints, label);
+  }
+  const bool comparing = !lab.comparison_points().empty();
+  if (comparing)
+    legend(IM_COL32(235, 240, 255, 160), (state.playback.forward_mode == ForwardMode::Chain) ? "x\u209c by the closed form" : "x\u209c by the chain");
+
+  // Colour bars of the heat maps, bottom left above the axis labels.
+  {
+    const float width = 170 * s;
+    float bottom = origin.y + view.height_px - 3.6f * ImGui::GetTextLineHeight();
+    const ImVec2 left(origin.x + 12 * s, 0);
+    if (state.layers.score_error && lab.data_is_mixture() && lab.has_model()) {
+      char high[32];
+      std::snprintf(high, sizeof high, "\u2265 %.1f", kScoreErrorScale);
+      color_bar(draw, ImVec2(left.x, bottom - 10 * s), width, s, 1, "|\u03b5_\u03b8 \u2212 \u03b5*|  model error", "0", high);
+      bottom -= 2 * ImGui::GetTextLineHeight() + 24 * s;
+    }
+    if (state.layers.density)
+      color_bar(draw, ImVec2(left.x, bottom - 10 * s), width, s, 0,
+                lab.data_is_mixture() ? "q(x\u209c), exact" : "q(x\u209c), histogram", "0", "max (\u221a scale)");
+  }
+
+  // Statistics of x_t, bottom right above the axis labels: is it N(0, I) yet? With the comparison on,
+  // one line per method.
+  std::vector<std::pair<std::string, PointStats>> rows;
+  const PointStats stats = lab.stats();
+  if (stats.n > 0) rows.emplace_back(comparing ? ((state.playback.forward_mode == ForwardMode::Chain) ? "chain" : "closed form") : "", stats);
+  if (comparing) rows.emplace_back((state.playback.forward_mode == ForwardMode::Chain) ? "closed form" : "chain", lab.comparison_stats());
+  float bottom = origin.y + view.height_px - ImGui::GetTextLineHeight() - 10 * s;
+  for (auto row = rows.rbegin(); row != rows.rend(); ++row) {
+    const PointStats& st = row->second;
+    char line_text[200];
+    std::snprintf(line_text, sizeof line_text, "%s%smean (%.2f, %.2f)   cov [[%.2f, %.2f], [%.2f, %.2f]]", row->first.c_str(),
+                  row->first.empty() ? "" : ":  ", st.mean[0], st.mean[1], st.cov[0][0], st.cov[0][1], st.cov[1][0], st.cov[1][1]);
+    const ImVec2 size = ImGui::CalcTextSize(line_text);
+    const ImVec2 at(origin.x + view.width_px - size.x - 10 * s, bottom - size.y);
+    draw->AddRectFilled(ImVec2(at.x - 6 * s, at.y - 3 * s), ImVec2(at.x + size.x + 6 * s, at.y + size.y + 3 * s),
+                        IM_COL32(14, 16, 21, 190), 4 * s);
+    draw->AddText(at, colors::kTextDim, line_text);
+    bottom -= size.y + 6 * s;
+  }
+}
+
+// ============================================================================================
+// [SECTION] Mouse
+// ============================================================================================
+
+void handle_mouse(PanelContext& context, CanvasView& view, ImVec2 origin) {
+  Scene& state = context.state;
+  ImGuiIO& io = ImGui::GetIO();
+  const bool hovered = ImGui::IsItemHovered();
+  const float mx = io.MousePos.x - origin.x, my = io.MousePos.y - origin.y;
+  float data_x = 0, data_y = 0;
+  view.to_data(mx, my, &data_x, &data_y);
+
+  if (hovered && io.MouseWheel != 0) {
+    // Zoom about the mouse: the data point under it stays under it.
+    const float factor = std::pow(0.85f, io.MouseWheel);
+    const float new_half = std::clamp(state.view.half_height * factor, 0.05f, 1000.0f);
+    const float ratio = new_half / state.view.half_height;
+    state.view.center_x = data_x + (state.view.center_x - data_x) * ratio;
+    state.view.center_y = data_y + (state.view.center_y - data_y) * ratio;
+    state.view.half_height = new_half;
+  }
+  if (ImGui::IsItemActive() && (ImGui::IsMouseDragging(0, 4.0f) || ImGui::IsMouseDragging(1, 2.0f) ||
+                                ImGui::IsMouseDragging(2, 2.0f)) && !state.drawing) {
+    state.view.center_x -= io.MouseDelta.x / view.pixels_per_unit();
+    state.view.center_y += io.MouseDelta.y / view.pixels_per_unit();
+  }
+  if (hovered && ImGui::IsMouseDoubleClicked(0) && !state.drawing) {
+    state.view.center_x = state.view.center_y = 0;
+    state.view.half_height = ViewState().half_height;
+  }
+  if (hovered && state.drawing && ImGui::IsMouseDown(0)) {
+    // Place points along the stroke, one per few pixels.
+    auto& drawn = state.data.drawn_points;
+    const float spacing = 6.0f / view.pixels_per_unit();
+    const bool far_enough = drawn.size() < 2 || std::hypot(drawn[drawn.size() - 2] - data_x, drawn.back() - data_y) > spacing;
+    if (ImGui::IsMouseClicked(0) || far_enough) {
+      drawn.push_back(data_x);
+      drawn.push_back(data_y);
+      state.data.origin = DataOrigin::Drawn;
+    }
+  } else if (hovered && ImGui::IsMouseReleased(0) && io.MouseDragMaxDistanceSqr[0] < 16.0f) {
+    // A click: follow the nearest point within 12 pixels, or stop following.
+    const int index = context.lab->nearest_point(data_x, data_y, 12.0f * context.ui_scale / view.pixels_per_unit());
+    state.followed_point = index;
+  }
+  if (hovered) {
+    // The mouse's data coordinates, quietly in the bottom-left corner (a tooltip would cover the points).
+    char text[48];
+    std::snprintf(text, sizeof text, "(%.2f, %.2f)", data_x, data_y);
+    ImGui::GetWindowDrawList()->AddText(ImVec2(origin.x + 8 * context.ui_scale,
+                                               origin.y + view.height_px - 2.2f * ImGui::GetTextLineHeight()),
+                                        colors::kText, text);
+  }
+}
+
+}  // namespace
+
+// ============================================================================================
+// [SECTION] Panel
+// ============================================================================================
+
+void panel_canvas(PanelContext& context, const PanelRect& rect) {
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  const bool open = begin_panel("Canvas", rect, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  ImGui::PopStyleVar();
+  if (!open || !context.lab || !context.renderer) {
+    ImGui::End();
+    return;
+  }
+  Scene& state = context.state;
+  Layers& layers = state.layers;
+
+  // Layer toggles, GAN Lab style, in one row above the canvas.
+  ImGui::SetCursorPos(ImVec2(ImGui::GetStyle().ItemSpacing.x, ImGui::GetStyle().ItemSpacing.y));
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetFontSize() * 0.7f, ImGui::GetStyle().ItemSpacing.y));
+  ImGui::Checkbox("Data", &layers.data);
+  tooltip("x\u2080: the clean data points, dimmed, under everything.");
+  ImGui::SameLine();
+  ImGui::Checkbox("Points", &layers.points);
+  tooltip("x\u209c: the points at the current timestep, coloured by where they start (forward) or end (reverse).");
+  ImGui::SameLine();
+  ImGui::Checkbox("Paths", &layers.trajectories);
+  tooltip("The path of 150 points from the start to the current step: straight-ish curves for the closed form, "
+          "random walks for the chain and for DDPM sampling, smooth curves for DDIM with \u03b7 = 0.");
+  ImGui::SameLine();
+  ImGui::Checkbox("Field", &layers.field);
+  tooltip("Arrows along \u2212\u03b5\u0302(x, t) on a grid: the direction the model pushes a point at this t. "
+          "\u2212\u03b5\u0302/\u221a(1\u2212\u1fb1\u209c) is the score \u2207 log q(x\u209c): it points towards the data.");
+  ImGui::SameLine();
+  ImGui::Checkbox("Density", &layers.density);
+  tooltip("A heat map of q(x\u209c): exact for the Gaussian mixtures (each component widens to "
+          "\u1fb1\u209c s\u00b2 + 1 \u2212 \u1fb1\u209c), a smoothed histogram of the points otherwise. Square-root colour scale.");
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!context.lab->data_is_mixture());
+  ImGui::Checkbox("Error", &layers.score_error);
+  ImGui::EndDisabled();
+  ImGui::PopStyleVar();
+  tooltip("Mixtures only: |\u03b5\u0302 \u2212 \u03b5*| on a grid, the model against the exact optimal predictor. "
+          "A trained network is accurate where the data's noisy versions lie and wrong elsewhere.");
+
+  const ImVec2 top_left = ImGui::GetCursorScreenPos();
+  const ImVec2 available = ImGui::GetContentRegionAvail();
+  CanvasView view;
+  view.center_x = state.view.center_x;
+  view.center_y = state.view.center_y;
+  view.half_height = state.view.half_height;
+  view.width_px = std::max(1, static_cast<int>(available.x));
+  view.height_px = std::max(1, static_cast<int>(available.y));
+
+  draw_gl_layers(context, view);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->AddImage(context.renderer->texture(), top_left,
+                 ImVec2(top_left.x + view.width_px, top_left.y + view.height_px), ImVec2(0, 1), ImVec2(1, 0));
+  ImGui::InvisibleButton("canvas", ImVec2(static_cast<float>(view.width_px), static_cast<float>(view.height_px)),
+                         ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight | ImGuiButtonFlags_MouseButtonMiddle);
+  draw->PushClipRect(top_left, ImVec2(top_left.x + view.width_px, top_left.y + view.height_px), true);
+  draw_overlays(context, view, top_left);
+  draw->PopClipRect();
+  handle_mouse(context, view, top_left);
+  ImGui::End();
+}
+
+}  // namespace dlab::gui

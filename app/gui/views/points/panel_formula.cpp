@@ -1,0 +1,55 @@
+// The formula panel: the update being applied at this moment, symbolic, then with this step's
+// coefficients, then with the followed point's numbers, and the named values of this t.
+#include <cstdio>
+#include <string>
+
+#include "app/gui/views/points/lab.h"
+#include "app/gui/ui/math_text.h"
+#include "app/gui/panels/panels.h"
+
+namespace dlab::gui {
+
+namespace {
+
+void flowing_math_text(const std::string& text, ImU32 color, const char* separator = "   ") {
+  math_text_wrapped(text.c_str(), color, separator);
+}
+
+}  // namespace
+
+void panel_formula(PanelContext& context, const PanelRect& rect) {
+  if (!begin_panel("Formula", rect)) {
+    ImGui::End();
+    return;
+  }
+  if (!context.lab) {
+    ImGui::End();
+    return;
+  }
+  const Formula formula = context.lab->formula(context.state.followed_point);
+  math_text(formula.title.c_str(), colors::kTextDim);
+  ImGui::PushFont(context.fonts.heading);
+  flowing_math_text(formula.equation, colors::kText);
+  ImGui::PopFont();
+  if (!formula.numbers.empty()) flowing_math_text(formula.numbers, colors::kMarker);
+  if (!formula.point.empty())
+    flowing_math_text(formula.point, colors::kPoints);
+  else if (context.state.followed_point < 0 && !formula.numbers.empty())
+    math_text("Click a point on the canvas to see its numbers here.", colors::kTextDim);
+  if (!formula.terms.empty()) {
+    std::string terms;
+    char value[64];
+    for (const auto& [name, number] : formula.terms) {
+      if (name == "t" || name == "t\u2032")
+        std::snprintf(value, sizeof value, "%s = %d", name.c_str(), static_cast<int>(number));
+      else
+        std::snprintf(value, sizeof value, "%s = %.4g", name.c_str(), number);
+      terms += (terms.empty() ? "" : "   ") + std::string(value);
+    }
+    flowing_math_text(terms, colors::kTextDim);
+  }
+  if (!formula.note.empty()) flowing_math_text(formula.note, IM_COL32(190, 215, 255, 255), " ");
+  ImGui::End();
+}
+
+}  // namespace dlab::gui

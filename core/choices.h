@@ -1,0 +1,91 @@
+// Every choice core offers, as an enum with its one name table (core/names.h), shared by the app's
+// widgets, the command line, scripts, scene files and checkpoints. Torch-free on purpose: the app's
+// ImGui and GL files include it directly.
+#pragma once
+
+#include "core/names.h"
+
+namespace dlab {
+
+// The toy 2D data sets of REFERENCE.md section 9 (core/datasets2d.h draws them).
+enum class Dataset2D { Gmm8, Gmm25, Moons, Checkerboard, Swissroll, Rings, Pinwheel, TwoSpirals, Circle, Line };
+
+template <>
+struct EnumNames<Dataset2D> {
+  static constexpr std::array<EnumEntry<Dataset2D>, 10> entries{{
+      {Dataset2D::Gmm8, "gmm8", "8 Gaussians"},
+      {Dataset2D::Gmm25, "gmm25", "25 Gaussians"},
+      {Dataset2D::Moons, "moons", "Two moons"},
+      {Dataset2D::Checkerboard, "checkerboard", "Checkerboard"},
+      {Dataset2D::Swissroll, "swissroll", "Swiss roll"},
+      {Dataset2D::Rings, "rings", "Rings"},
+      {Dataset2D::Pinwheel, "pinwheel", "Pinwheel"},
+      {Dataset2D::TwoSpirals, "2spirals", "Two spirals"},
+      {Dataset2D::Circle, "circle", "Circle"},
+      {Dataset2D::Line, "line", "Line"},
+  }};
+};
+
+// How x_t is drawn (core/forward_process.h).
+enum class ForwardMode { ClosedForm, Chain };
+
+template <>
+struct EnumNames<ForwardMode> {
+  static constexpr std::array<EnumEntry<ForwardMode>, 2> entries{{
+      {ForwardMode::ClosedForm, "closed", "Closed form q(x_t | x_0)"},
+      {ForwardMode::Chain, "chain", "Step by step q(x_t | x_{t-1})"},
+  }};
+};
+
+// What a network's output means (core/parameterization.h).
+enum class Prediction { Eps, X0, V };
+
+template <>
+struct EnumNames<Prediction> {
+  static constexpr std::array<EnumEntry<Prediction>, 3> entries{{
+      {Prediction::Eps, "eps", "Noise eps"},
+      {Prediction::X0, "x0", "Clean data x0"},
+      {Prediction::V, "v", "Velocity v"},
+  }};
+};
+
+// The reverse-process samplers (core/samplers.h).
+enum class SamplerKind { Ddpm, Ddim, Euler, Heun, EulerAncestral, DpmSolverPP2M };
+
+template <>
+struct EnumNames<SamplerKind> {
+  static constexpr std::array<EnumEntry<SamplerKind>, 6> entries{{
+      {SamplerKind::Ddpm, "ddpm", "DDPM (ancestral)"},
+      {SamplerKind::Ddim, "ddim", "DDIM"},
+      {SamplerKind::Euler, "euler", "Euler"},
+      {SamplerKind::Heun, "heun", "Heun"},
+      {SamplerKind::EulerAncestral, "euler-a", "Euler ancestral"},
+      {SamplerKind::DpmSolverPP2M, "dpmpp-2m", "DPM-Solver++(2M)"},
+  }};
+};
+
+// The variance sigma_t^2 of the DDPM ancestral step x_{t-1} = mu + sigma_t z (Ho et al. 2020, section 3.2).
+enum class VarianceKind { BetaTilde, Beta, Zero, VarianceAsStd };
+
+template <>
+struct EnumNames<VarianceKind> {
+  static constexpr std::array<EnumEntry<VarianceKind>, 4> entries{{
+      // Labels in UTF-8 for the app (beta, sigma, subscript t); ImGui's combo boxes cannot stack a
+      // combining tilde, so beta~_t is named by what it is.
+      {VarianceKind::BetaTilde, "beta-tilde", "Posterior (fixed small)"},
+      {VarianceKind::Beta, "beta", "\u03b2\u209c (fixed large)"},
+      {VarianceKind::Zero, "zero", "No noise (\u03c3\u209c = 0)"},
+      // The error in seed note 003: z multiplied by the variance beta~_t instead of its square root.
+      {VarianceKind::VarianceAsStd, "variance-as-std", "Mistake: variance used as std"},
+  }};
+};
+
+// The noise scale eta a sampler uses unless the user sets one: DDIM is deterministic (Song et al. 2021,
+// eta = 0), Euler ancestral adds full noise (k-diffusion, eta = 1); the others ignore eta.
+constexpr double default_eta(SamplerKind kind) { return kind == SamplerKind::EulerAncestral ? 1.0 : 0.0; }
+constexpr bool sampler_uses_eta(SamplerKind kind) {
+  return kind == SamplerKind::Ddim || kind == SamplerKind::EulerAncestral;
+}
+constexpr bool sampler_uses_variance(SamplerKind kind) { return kind == SamplerKind::Ddpm; }
+
+}  // namespace dlab

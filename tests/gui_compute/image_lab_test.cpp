@@ -24,7 +24,7 @@ bool sync_until_idle(ImageLab& lab, Scene& scene, const NoiseSchedule& schedule)
 TEST(ImageLab, DataAndModelLoadOffTheUiThread) {
   ImageLab lab;
   Scene scene;
-  set(scene, "view", "images");
+  scene.main_view = "images";  // the view names are registered by the app's views, not linked here
   set(scene, "image-dataset", "shapes");
   set(scene, "images", "16");
   const NoiseSchedule schedule(scene.schedule);
@@ -42,7 +42,7 @@ TEST(ImageLab, DataAndModelLoadOffTheUiThread) {
 TEST(ImageLab, MissingCheckpointIsReported) {
   ImageLab lab;
   Scene scene;
-  set(scene, "view", "images");
+  scene.main_view = "images";  // the view names are registered by the app's views, not linked here
   set(scene, "image-model", "/nonexistent/model.pt");
   const NoiseSchedule schedule(scene.schedule);
   ASSERT_TRUE(sync_until_idle(lab, scene, schedule));
@@ -53,7 +53,7 @@ TEST(ImageLab, MissingCheckpointIsReported) {
 TEST(ImageLab, ReverseRestartsWithoutBlockingAndFinishes) {
   ImageLab lab;
   Scene scene;
-  set(scene, "view", "images");
+  scene.main_view = "images";  // the view names are registered by the app's views, not linked here
   set(scene, "image-dataset", "shapes");
   set(scene, "images", "16");
   set(scene, "mode", "reverse");
@@ -84,7 +84,7 @@ TEST(ImageLab, ReverseRestartsWithoutBlockingAndFinishes) {
 TEST(ImageLab, ChainIsComputedASlicePerFrame) {
   ImageLab lab;
   Scene scene;
-  set(scene, "view", "images");
+  scene.main_view = "images";  // the view names are registered by the app's views, not linked here
   set(scene, "image-dataset", "shapes");
   set(scene, "images", "64");
   set(scene, "forward-mode", "chain");

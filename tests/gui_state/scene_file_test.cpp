@@ -7,11 +7,16 @@
 #include <fstream>
 
 #include "app/gui/state/controls.h"
+#include "app/gui/state/view_names.h"
 
 namespace dlab::gui {
 namespace {
 
 namespace fs = std::filesystem;
+
+// The app's views register their names themselves (views/view.h); these tests link no views.
+const bool kViewsRegistered = register_view_name("points", "2D points", "", 0) &&
+                              register_view_name("images", "Images", "", 1);
 
 std::string error_of(const std::string& text, const std::string& file = "lesson.json") {
   try {
@@ -51,6 +56,16 @@ Scene lecture_scene() {
   scene.view.center_y = -1.25f;
   scene.schedule.custom_curve = {{0.0, 9.0}, {0.4, 1.5}, {1.0, -11.0}};
   return scene;
+}
+
+TEST(SceneFile, ViewsAreTheRegisteredOnes) {
+  ASSERT_TRUE(kViewsRegistered);
+  Scene scene;
+  set_control(scene, "view", "images");
+  EXPECT_EQ(scene.main_view, "images");
+  EXPECT_NE(error_of(minimal(R"("settings": {"view": "latent"})"))
+                .find("lesson.json: settings.view: unknown value 'latent'; allowed: points, images"),
+            std::string::npos);
 }
 
 TEST(SceneFile, DefaultSceneRoundTrips) {

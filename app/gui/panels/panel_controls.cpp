@@ -17,22 +17,12 @@
 #include "app/gui/state/controls.h"
 #include "app/gui/ui/enum_combo.h"
 #include "app/gui/views/images/image_lab.h"
-#include "app/gui/views/images/image_panels.h"
+#include "app/gui/views/view.h"
 #include "app/gui/views/points/lab.h"
 #include "app/gui/panels/panels.h"
 #include "app/gui/ui/widgets.h"
 
 namespace dlab::gui {
-
-void panel_training_section(PanelContext& context);  // panel_training.cpp
-
-namespace {
-
-// ============================================================================================
-// [SECTION] Helpers
-// ============================================================================================
-
-
 
 // ============================================================================================
 // [SECTION] Data
@@ -175,10 +165,7 @@ void sampler_section(PanelContext& context) {
   int seed = static_cast<int>(sampler.seed);
   if (ImGui::InputInt("##sample_seed", &seed)) sampler.seed = static_cast<std::uint64_t>(std::max(0, seed));
   tooltip("Seed of x_T ~ N(0, I) and of the sampler's noise z: keep it to compare samplers on the same start.");
-  if (context.state.main_view == MainView::Images && context.images)
-    error_text(context.images->reverse_status().error);
-  else if (context.lab)
-    error_text(context.lab->reverse_status().error);
+  if (context.view) error_text(context.view->reverse_status().error);
 }
 
 // ============================================================================================
@@ -231,15 +218,11 @@ void view_section(PanelContext& context) {
   ImGui::TextDisabled("F full screen; drag to pan, wheel to zoom.");
 }
 
-}  // namespace
-
-// ============================================================================================
-// [SECTION] Panel
-// ============================================================================================
-
 // ============================================================================================
 // [SECTION] Scene file
 // ============================================================================================
+
+namespace {
 
 void scene_section(PanelContext& context) {
   Scene& state = context.state;
@@ -256,6 +239,12 @@ void scene_section(PanelContext& context) {
           "current scene as it is and says which field to fix.");
 }
 
+}  // namespace
+
+// ============================================================================================
+// [SECTION] Panel
+// ============================================================================================
+
 void panel_controls(PanelContext& context, const PanelRect& rect) {
   if (!begin_panel("Controls", rect)) {
     ImGui::End();
@@ -271,34 +260,16 @@ void panel_controls(PanelContext& context, const PanelRect& rect) {
     for (const std::string& message : messages) error_text(message);
     if (ImGui::SmallButton("Dismiss")) messages.clear();
   }
-  // What the main canvas shows: 2D points or small images, over the same schedule, timeline and sampler.
+  // What the main canvas shows: one of the registered views, over the same schedule, timeline and sampler.
   Scene& state = context.state;
-  int main_view = static_cast<int>(state.main_view);
-  ImGui::RadioButton("2D points", &main_view, static_cast<int>(MainView::Points));
-  tooltip("The toy 2D data sets: each point is one sample x₀ in the plane, and you watch the whole cloud diffuse "
-          "and come back.");
-  ImGui::SameLine();
-  ImGui::RadioButton("Images", &main_view, static_cast<int>(MainView::Images));
-  tooltip("Small images (28×28): each pixel is one dimension of x₀. The same forward process and samplers, "
-          "with a U-Net predicting ε̂; beside each image its x̂₀ and ε̂.");
-  state.main_view = static_cast<MainView>(main_view);
-  const ImGuiTreeNodeFlags open = ImGuiTreeNodeFlags_DefaultOpen;
-  if (state.main_view == MainView::Images) {
-    if (ImGui::CollapsingHeader("Images", open)) panel_images_section(context);
-    if (ImGui::CollapsingHeader("Noise schedule", open)) schedule_section(context);
-    if (ImGui::CollapsingHeader("Forward process")) forward_section(context);
-    if (ImGui::CollapsingHeader("Sampler", open)) sampler_section(context);
-    if (ImGui::CollapsingHeader("Scene file")) scene_section(context);
-    ImGui::End();
-    return;
+  bool first = true;
+  for (const ViewName& view : view_names()) {
+    if (!first) ImGui::SameLine();
+    first = false;
+    if (ImGui::RadioButton(view.label.c_str(), state.main_view == view.name)) state.main_view = view.name;
+    tooltip(view.tooltip.c_str());
   }
-  if (ImGui::CollapsingHeader("Data", open)) data_section(context);
-  if (ImGui::CollapsingHeader("Noise schedule", open)) schedule_section(context);
-  if (ImGui::CollapsingHeader("Forward process")) forward_section(context);
-  if (ImGui::CollapsingHeader("Sampler", open)) sampler_section(context);
-  if (ImGui::CollapsingHeader("Model", open)) model_section(context);
-  if (ImGui::CollapsingHeader("Training")) panel_training_section(context);
-  if (ImGui::CollapsingHeader("View")) view_section(context);
+  if (context.view) context.view->controls(context);
   if (ImGui::CollapsingHeader("Scene file")) scene_section(context);
   ImGui::End();
 }

@@ -4,8 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "app/gui/views/images/image_lab.h"
-#include "app/gui/views/points/lab.h"
+#include "app/gui/views/view.h"
 #include "app/gui/panels/panels.h"
 #include "app/gui/timeline/timeline.h"
 
@@ -46,9 +45,8 @@ void panel_timeline(PanelContext& context, const PanelRect& rect) {
   Scene& state = context.state;
   PlaybackState& playback = state.playback;
   const bool reverse = playback.mode == LabMode::Reverse;
-  // The image view has its own sampler run over the same timeline (image_lab.h).
-  const bool images = state.main_view == MainView::Images && context.images;
-  const StepInfo info = images ? context.images->step_info() : context.lab ? context.lab->step_info() : StepInfo();
+  // Every view runs its sampler over this one timeline (views/view.h).
+  const StepInfo info = context.view ? context.view->step_info() : StepInfo();
   const int end = reverse ? info.num_steps : context.schedule.timesteps();
   const float button = ImGui::GetFrameHeight() * 1.25f;
 
@@ -91,8 +89,7 @@ void panel_timeline(PanelContext& context, const PanelRect& rect) {
   // The step counter lives in the scrubber: t, and in reverse the step index and the network evaluations.
   char format[96];
   if (reverse) {
-    const ReverseStatus status = images ? context.images->reverse_status()
-                                 : context.lab ? context.lab->reverse_status() : ReverseStatus();
+    const ReverseStatus status = context.view ? context.view->reverse_status() : ReverseStatus();
     char sampling[32] = "";
     if (status.running && status.num_steps > 0)
       std::snprintf(sampling, sizeof sampling, "   (sampling %d%%)", 100 * (status.frames - 1) / status.num_steps);

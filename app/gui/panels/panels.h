@@ -17,8 +17,7 @@ namespace dlab::gui {
 
 class Lab;
 class CanvasRenderer;
-class ImageLab;
-class ImageTextures;
+class View;
 
 struct PanelRect {
   ImVec2 pos, size;
@@ -48,12 +47,19 @@ struct PanelContext {
   int shown_t = 0;                     // the timestep of the points shown, for every marker
   std::vector<int> sampling_timesteps; // reverse: the K timesteps the sampler visits (ascending)
   std::vector<std::string>* messages = nullptr;  // transient messages (errors of actions)
-  ImageLab* images = nullptr;                    // the image view (state.main_view == MainView::Images)
-  ImageTextures* image_textures = nullptr;
+  View* view = nullptr;                          // the view shown (views/view.h)
   float ui_scale = 1.0f;                         // the UI scale of this frame (text, widgets, points)
 };
 
 void panel_controls(PanelContext& context, const PanelRect& rect);
+// Sections of the controls column that views compose (panel_controls.cpp, panel_training.cpp).
+void data_section(PanelContext& context);
+void schedule_section(PanelContext& context);
+void forward_section(PanelContext& context);
+void sampler_section(PanelContext& context);
+void model_section(PanelContext& context);
+void view_section(PanelContext& context);
+void panel_training_section(PanelContext& context);
 void panel_canvas(PanelContext& context, const PanelRect& rect);
 void panel_timeline(PanelContext& context, const PanelRect& rect);
 void panel_plots(PanelContext& context, const PanelRect& rect);

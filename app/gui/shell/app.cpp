@@ -17,8 +17,7 @@
 
 #include "app/gui/render/canvas_renderer.h"
 #include "app/gui/state/controls.h"
-#include "app/gui/views/images/image_lab.h"
-#include "app/gui/views/images/image_panels.h"
+#include "app/gui/views/view.h"
 #include "app/gui/views/points/lab.h"
 #include "app/gui/render/screenshot.h"
 #include "app/gui/state/scene_file.h"
@@ -64,23 +63,6 @@ App::App(Options options) : options_(std::move(options)) {
 App::~App() { shutdown(); }
 
 namespace {
-
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) continue;
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string json_number(double value) {
-  if (!std::isfinite(value)) return "null";
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.9g", value);
-  return buffer;
-}
 
 }  // namespace
 
@@ -129,8 +111,7 @@ bool App::init_window() {
     return false;
   }
   lab_ = std::make_unique<Lab>();
-  images_ = std::make_unique<ImageLab>();
-  image_textures_ = std::make_unique<ImageTextures>();
+  views_ = make_views(ViewServices{lab_.get(), renderer_.get()});
   if (!font_warning_.empty()) messages_.push_back(font_warning_);
   if (options_.fullscreen) {
     // Toggled like the F key.
@@ -148,8 +129,7 @@ bool App::init_window() {
 
 void App::shutdown() {
   lab_.reset();  // stops the worker threads
-  images_.reset();
-  image_textures_.reset();
+  views_.clear();  // before the Lab they borrow, with the GL context current
   renderer_.reset();
   if (imgui_ready_) {
     ImGui_ImplOpenGL3_Shutdown();
@@ -172,7 +152,7 @@ int App::run() {
   if (!init_window()) return 1;
   last_time_ = glfwGetTime();
   while (!quit_ && !glfwWindowShouldClose(window_)) {
-    const bool sampling = lab_ && images_ && (reverse_running() || busy());
+    const bool sampling = lab_ && !views_.empty() && (reverse_running() || busy());
     const bool animating = state_.playback.playing || sampling || frame_index_ < 3 || !options_.screenshot.empty() ||
                            !options_.stats_out.empty() || !options_.script.empty() || options_.bench_frames > 0;
     if (animating)
@@ -205,44 +185,30 @@ void App::frame() {
   Layout layout = compute_layout(io.DisplaySize, ui_scale_);
   update_schedule();
   PanelContext context{state_,    lab_.get(), schedule_, tables_, schedule_error_, fonts_, renderer_.get(), 0, {},
-                       &messages_, images_.get(), image_textures_.get(), ui_scale_};
+                       &messages_, &view(), ui_scale_};
   // The controls first, so what they change is drawn in this same frame.
   panel_controls(context, layout.controls);
   update_schedule();
   lab_->set_schedule(schedule_);
-  if (images_shown()) {
-    // The image view: its own data, model and sampler run over the same timeline and controls; the 2D
-    // Lab waits (no 2D sampling in the background). The images take the plots column's width too.
-    images_->sync(state_, schedule_);
-    context.shown_t = images_->step_info().t;
-    context.sampling_timesteps = images_->sampling_timesteps();
-    for (PanelRect* rect : {&layout.canvas, &layout.timeline, &layout.formula}) rect->size.x += layout.plots.size.x;
-  } else {
-    lab_->sync(state_);
-    context.shown_t = lab_->step_info().t;
-    context.sampling_timesteps = lab_->sampling_timesteps();
-  }
+  // The view shown follows the scene; the others wait (no sampling in the background).
+  View& shown = view();
+  context.view = &shown;
+  shown.sync(state_, schedule_);
+  context.shown_t = shown.step_info().t;
+  context.sampling_timesteps = shown.sampling_timesteps();
   load_pending_checkpoint();
   finish_checkpoint_load();
   apply_training_request();
   apply_scene_request();
-  // Thin borders between the panels (they draw no background of their own).
+  // The view's windows, then the shared timeline; thin borders between the panels (they draw no background
+  // of their own; a view may give the plots column's width to its other panels).
+  shown.draw(context, layout);
+  panel_timeline(context, layout.timeline);
   ImDrawList* background = ImGui::GetBackgroundDrawList();
-  const bool images = images_shown();
   for (const PanelRect* rect : {&layout.controls, &layout.canvas, &layout.timeline, &layout.formula, &layout.plots}) {
-    if (images && rect == &layout.plots) continue;
+    if (rect->size.x <= 0) continue;
     background->AddRect(rect->pos, ImVec2(rect->pos.x + rect->size.x, rect->pos.y + rect->size.y),
                         ImGui::GetColorU32(ImGuiCol_Border));
-  }
-  if (images) {
-    panel_images(context, layout.canvas);
-    panel_timeline(context, layout.timeline);
-    panel_filmstrip(context, layout.formula);
-  } else {
-    panel_canvas(context, layout.canvas);
-    panel_timeline(context, layout.timeline);
-    panel_formula(context, layout.formula);
-    panel_plots(context, layout.plots);
   }
 
   ImGui::Render();
@@ -298,17 +264,22 @@ void App::capture(int fb_width, int fb_height) {
   quit_ = true;
 }
 
-bool App::busy() const { return images_shown() ? images_->busy() : lab_->busy(); }
+View& App::view() {
+  for (auto& [name, view] : views_)
+    if (name == state_.main_view) return *view;
+  return *views_.front().second;
+}
+
+const View& App::view() const { return const_cast<App*>(this)->view(); }
+
+bool App::busy() const { return view().busy(); }
 
 bool App::reverse_running() const {
-  return images_shown() ? images_->reverse_status().running : lab_->reverse_status().running;
+  return view().reverse_status().running;
 }
 
 void App::wait_for_reverse() {
-  if (images_shown())
-    images_->wait_for_reverse(600.0);
-  else
-    lab_->wait_for_reverse(600.0);
+  view().wait_for_reverse(600.0);
 }
 
 // The image view's statistics: the pixels of x_t over the grid (N(0, 1) at t = T), the cursor and the model.
@@ -322,76 +293,21 @@ void App::write_json(const std::string& path, const std::string& json) {
   }
 }
 
-void App::write_image_stats(const std::string& path) {
-  const PixelStats stats = images_->pixel_stats();
-  const StepInfo info = images_->step_info();
-  const ReverseStatus status = images_->reverse_status();
-  std::string json = "{\n";
-  json += "  \"view\": \"images\",\n";
-  json += "  \"image_dataset\": " + json_string(state_.images.dataset) + ",\n";
-  json += "  \"images\": " + std::to_string(images_->view().x ? images_->view().x->count : 0) + ",\n";
-  json += "  \"mode\": \"" + std::string(to_name(state_.playback.mode)) + "\",\n";
-  json += "  \"t\": " + std::to_string(info.t) + ",\n";
-  json += "  \"step\": " + std::to_string(info.step) + ",\n";
-  json += "  \"num_steps\": " + std::to_string(info.num_steps) + ",\n";
-  json += "  \"nfe\": " + std::to_string(info.nfe) + ",\n";
-  json += "  \"model_available\": " + std::string(images_->has_model() ? "true" : "false") + ",\n";
-  json += "  \"model_path\": " + json_string(images_->model_path()) + ",\n";
-  json += "  \"model_description\": " + json_string(images_->model_description()) + ",\n";
-  json += "  \"model_error\": " + json_string(images_->model_error()) + ",\n";
-  json += "  \"model_classes\": " + std::to_string(images_->model_classes()) + ",\n";
-  const ImageView& view = images_->view();
-  json += "  \"x0_hat_images\": " + std::to_string(view.x0_hat ? view.x0_hat->count : 0) + ",\n";
-  json += "  \"eps_hat_images\": " + std::to_string(view.eps_hat ? view.eps_hat->count : 0) + ",\n";
-  json += "  \"filmstrip_frames\": " + std::to_string(images_->filmstrip().t.size()) + ",\n";
-  json += "  \"sampling_error\": " + json_string(status.error) + ",\n";
-  json += "  \"data_error\": " + json_string(images_->data_error()) + ",\n";
-  json += "  \"schedule_error\": " + json_string(schedule_error_) + ",\n";
-  json += "  \"timesteps\": " + std::to_string(schedule_.timesteps()) + ",\n";
-  json += "  \"last_message\": " + json_string(messages_.empty() ? "" : messages_.back()) + ",\n";
-  json += "  \"n\": " + std::to_string(stats.n) + ",\n";
-  json += "  \"pixel_mean\": " + json_number(stats.n > 0 ? stats.mean : NAN) + ",\n";
-  json += "  \"pixel_std\": " + json_number(stats.n > 0 ? stats.std : NAN) + ",\n";
-  json += "  \"ms_per_step\": " + json_number(images_->last_reverse_ms_per_step()) + "\n";
-  json += "}\n";
-  write_json(path, json);
-}
-
+// The statistics of what is shown: the timeline's and the app's fields, then the view's own.
 void App::write_stats(const std::string& path) {
-  if (images_shown()) {
-    write_image_stats(path);
-    return;
-  }
-  const PointStats stats = lab_->stats(true);
-  const StepInfo info = lab_->step_info();
-  const ReverseStatus status = lab_->reverse_status();
-  std::string json = "{\n";
-  json += "  \"mode\": \"" + std::string(to_name(state_.playback.mode)) + "\",\n";
-  json += "  \"t\": " + std::to_string(info.t) + ",\n";
-  json += "  \"step\": " + std::to_string(info.step) + ",\n";
-  json += "  \"num_steps\": " + std::to_string(info.num_steps) + ",\n";
-  json += "  \"nfe\": " + std::to_string(info.nfe) + ",\n";
-  json += "  \"model\": \"" + std::string(to_name(state_.model)) + "\",\n";
-  json += "  \"model_available\": " + std::string(lab_->has_model() ? "true" : "false") + ",\n";
-  json += "  \"model_description\": " + json_string(lab_->model_description()) + ",\n";
-  json += "  \"sampling_error\": " + json_string(status.error) + ",\n";
-  json += "  \"data_error\": " + json_string(lab_->data_error()) + ",\n";
-  json += "  \"schedule_error\": " + json_string(schedule_error_) + ",\n";
-  json += "  \"timesteps\": " + std::to_string(schedule_.timesteps()) + ",\n";
-  json += "  \"followed_point\": " + std::to_string(state_.followed_point) + ",\n";
-  json += "  \"last_message\": " + json_string(messages_.empty() ? "" : messages_.back()) + ",\n";
-  json += "  \"n\": " + std::to_string(stats.n) + ",\n";
-  json += "  \"mean\": [" + json_number(stats.mean[0]) + ", " + json_number(stats.mean[1]) + "],\n";
-  json += "  \"cov\": [[" + json_number(stats.cov[0][0]) + ", " + json_number(stats.cov[0][1]) + "], [" +
-          json_number(stats.cov[1][0]) + ", " + json_number(stats.cov[1][1]) + "]],\n";
-  json += "  \"near_mode_fraction\": " + json_number(stats.near_mode_fraction < 0 ? NAN : stats.near_mode_fraction) + ",\n";
-  json += "  \"mean_nearest_data_distance\": " + json_number(stats.mean_nearest_data_distance) + ",\n";
-  const TrainingStatus training = lab_->training_status();
-  json += "  \"training_step\": " + std::to_string(training.step) + ",\n";
-  json += "  \"training_loss\": " + json_number(training.exists ? training.loss : NAN) + ",\n";
-  json += "  \"prior_kl\": " + json_number(lab_->prior_kl()) + "\n";
-  json += "}\n";
-  write_json(path, json);
+  const StepInfo info = view().step_info();
+  nlohmann::ordered_json json;
+  json["mode"] = to_name(state_.playback.mode);
+  json["t"] = info.t;
+  json["step"] = info.step;
+  json["num_steps"] = info.num_steps;
+  json["nfe"] = info.nfe;
+  json["sampling_error"] = view().reverse_status().error;
+  json["schedule_error"] = schedule_error_;
+  json["timesteps"] = schedule_.timesteps();
+  json["last_message"] = messages_.empty() ? "" : messages_.back();
+  view().stats(state_, json);
+  write_json(path, json.dump(2) + "\n");
 }
 
 // ============================================================================================
@@ -460,7 +376,7 @@ void App::apply_scene_request() {
 }
 
 void App::load_pending_checkpoint() {
-  if (pending_checkpoint_.empty() || images_shown() || !lab_->data_error().empty()) return;
+  if (pending_checkpoint_.empty() || !points_shown() || !lab_->data_error().empty()) return;
   start_checkpoint_load(pending_checkpoint_, LoadOrigin::Scene);
   pending_checkpoint_.clear();
 }

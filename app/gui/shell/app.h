@@ -20,8 +20,7 @@ namespace dlab::gui {
 
 class Lab;
 class CanvasRenderer;
-class ImageLab;
-class ImageTextures;
+class View;
 
 class App {
  public:
@@ -54,12 +53,13 @@ class App {
   enum class LoadOrigin { Button, Script, Scene };
   void start_checkpoint_load(const std::string& path, LoadOrigin origin);
   void finish_checkpoint_load();
-  bool busy() const;  // the view shown has work going on besides sampling (Lab::busy, ImageLab::busy)
+  bool busy() const;  // the view shown has work going on besides sampling (View::busy)
   void capture(int framebuffer_width, int framebuffer_height);
   void write_stats(const std::string& path);
-  void write_image_stats(const std::string& path);
   void write_json(const std::string& path, const std::string& json);  // atomically; a failure sets exit code 1
-  bool images_shown() const { return state_.main_view == MainView::Images; }
+  View& view();  // the view the scene shows (the first registered one for an unknown name)
+  const View& view() const;
+  bool points_shown() const { return state_.main_view == "points"; }  // live training and its checkpoints
   bool reverse_running() const;    // the reverse run of the view shown is still sampling
   void wait_for_reverse();         // blocks until it is done
   // app_script.cpp
@@ -89,8 +89,7 @@ class App {
 
   std::unique_ptr<Lab> lab_;
   std::unique_ptr<CanvasRenderer> renderer_;
-  std::unique_ptr<ImageLab> images_;              // the image view (issue 5)
-  std::unique_ptr<ImageTextures> image_textures_;
+  std::vector<std::pair<std::string, std::unique_ptr<View>>> views_;  // every registered view (views/view.h)
   std::vector<std::string> messages_;
   std::string pending_checkpoint_;  // a scene's live_checkpoint, loaded once the Lab has its data
   struct CheckpointLoadInFlight {

@@ -6,7 +6,9 @@
 #include <functional>
 #include <stdexcept>
 
+#include "app/gui/state/view_names.h"
 #include "app/gui/timeline/timeline.h"
+#include "core/text_excerpt.h"
 #include "core/choices.h"
 
 namespace dlab::gui {
@@ -244,9 +246,16 @@ const std::vector<Control>& controls() {
        [](Scene& s, const std::string& v) { s.training.batch_size = static_cast<int>(parse_int("batch", v, 1, 65536)); },
        [](const Scene& s) -> Value { return s.training.batch_size; }},
       // ---- the image view (image_lab.h) ----
-      {"view", "the main canvas: points (2D data) or images",
-       [](Scene& s, const std::string& v) { s.main_view = parse_name<MainView>(v, "view"); },
-       [](const Scene& s) -> Value { return to_name(s.main_view); }},
+      {"view", "the main canvas: a registered view (points: 2D data, images: small images)",
+       [](Scene& s, const std::string& v) {
+         if (!is_view_name(v)) {
+           std::string allowed;
+           for (const ViewName& view : view_names()) allowed += (allowed.empty() ? "" : ", ") + view.name;
+           throw std::invalid_argument("view: unknown value '" + text_excerpt(v) + "'; allowed: " + allowed);
+         }
+         s.main_view = v;
+       },
+       [](const Scene& s) -> Value { return s.main_view; }},
       {"image-dataset", "image data set: shapes, fashion-mnist, or a folder of PNG images",
        [](Scene& s, const std::string& v) {
          if (v.empty()) throw std::invalid_argument("image-dataset: empty; allowed: shapes, fashion-mnist, or a folder");

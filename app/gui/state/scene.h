@@ -22,16 +22,7 @@ namespace gui {
 enum class LabMode { Forward, Reverse };
 enum class DataOrigin { Builtin, Csv, Drawn };
 enum class ModelSource { Pretrained, Exact, Empirical, Live };
-enum class MainView { Points, Images };
 }  // namespace gui
-
-template <>
-struct EnumNames<gui::MainView> {
-  static constexpr std::array<EnumEntry<gui::MainView>, 2> entries{{
-      {gui::MainView::Points, "points", "2D points"},
-      {gui::MainView::Images, "images", "Images"},
-  }};
-};
 
 template <>
 struct EnumNames<gui::LabMode> {
@@ -119,7 +110,7 @@ struct SamplerSettings {
   std::uint64_t seed = 1;     // x_T and the noise z of stochastic samplers
 };
 
-// The image view (image_lab.h, panel_images.cpp): a grid of small images diffusing and being denoised.
+// The image view (views/images): a grid of small images diffusing and being denoised.
 struct ImageState {
   std::string dataset = "shapes";  // "shapes", "fashion-mnist", or a folder of PNG images
   int count = 16;                  // images in the grid: 16, 36 or 64
@@ -154,7 +145,7 @@ struct Drafts {
 };
 
 struct Scene {
-  MainView main_view = MainView::Points;
+  std::string main_view = "points";  // the view shown: a name registered by a view (views/view.h)
   ImageState images;
   DataState data;
   ScheduleConfig schedule;

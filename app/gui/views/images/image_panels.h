@@ -22,16 +22,16 @@ class ImageTextures {
   struct Impl;
 
  private:
-  friend void panel_images(PanelContext&, const PanelRect&);
-  friend void panel_filmstrip(PanelContext&, const PanelRect&);
+  friend void panel_images(PanelContext&, ImageLab&, ImageTextures&, const PanelRect&);
+  friend void panel_filmstrip(PanelContext&, ImageLab&, ImageTextures&, const PanelRect&);
   std::unique_ptr<Impl> impl_;
 };
 
 // The "Images" section of the controls column (data set, grid size, model, class, guidance, columns).
-void panel_images_section(PanelContext& context);
+void panel_images_section(PanelContext& context, ImageLab& lab);
 // The main canvas in the image view.
-void panel_images(PanelContext& context, const PanelRect& rect);
+void panel_images(PanelContext& context, ImageLab& lab, ImageTextures& textures, const PanelRect& rect);
 // Under the timeline in the image view (where the 2D view has its formula panel).
-void panel_filmstrip(PanelContext& context, const PanelRect& rect);
+void panel_filmstrip(PanelContext& context, ImageLab& lab, ImageTextures& textures, const PanelRect& rect);
 
 }  // namespace dlab::gui

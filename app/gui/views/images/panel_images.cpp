@@ -103,10 +103,10 @@ std::string class_name(const ImageLab& images, int label) {
 // [SECTION] Controls
 // ============================================================================================
 
-void panel_images_section(PanelContext& context) {
+void panel_images_section(PanelContext& context, ImageLab& image_lab) {
   Scene& state = context.state;
   ImageState& images = state.images;
-  ImageLab* lab = context.images;
+  ImageLab* lab = &image_lab;
 
   // Data set.
   const bool builtin = images.dataset == "shapes" || images.dataset == "fashion-mnist";
@@ -275,13 +275,13 @@ void draw_grid(ImDrawList* draw, const GridTexture& texture, int n, ImVec2 pos, 
 
 }  // namespace
 
-void panel_images(PanelContext& context, const PanelRect& rect) {
+void panel_images(PanelContext& context, ImageLab& image_lab, ImageTextures& image_textures, const PanelRect& rect) {
   if (!begin_panel("Images", rect, ImGuiWindowFlags_NoScrollbar)) {
     ImGui::End();
     return;
   }
-  ImageLab* lab = context.images;
-  ImageTextures* textures = context.image_textures;
+  ImageLab* lab = &image_lab;
+  ImageTextures* textures = &image_textures;
   if (!lab || !textures) {
     ImGui::End();
     return;
@@ -415,13 +415,13 @@ void draw_histogram(ImDrawList* draw, const PixelStats& stats, ImVec2 pos, ImVec
 
 }  // namespace
 
-void panel_filmstrip(PanelContext& context, const PanelRect& rect) {
+void panel_filmstrip(PanelContext& context, ImageLab& image_lab, ImageTextures& image_textures, const PanelRect& rect) {
   if (!begin_panel("Filmstrip", rect, ImGuiWindowFlags_NoScrollbar)) {
     ImGui::End();
     return;
   }
-  ImageLab* lab = context.images;
-  ImageTextures* textures = context.image_textures;
+  ImageLab* lab = &image_lab;
+  ImageTextures* textures = &image_textures;
   const Scene& state = context.state;
   if (!lab || !textures) {
     ImGui::End();

@@ -1,0 +1,75 @@
+// The image view: a grid of small images x_t with the model's x0_hat and eps_hat beside it, and under the
+// timeline one image at ten timesteps and the pixel histogram against N(0, 1). Its computations are an
+// ImageLab (image_lab.h) of its own; it takes the plots column's width for the images.
+#include <cmath>
+
+#include "app/gui/views/images/image_lab.h"
+#include "app/gui/views/images/image_panels.h"
+#include "app/gui/views/view.h"
+
+namespace dlab::gui {
+
+namespace {
+
+class ImagesView : public View {
+ public:
+  explicit ImagesView(const ViewServices&) {}
+
+  void sync(Scene& scene, const NoiseSchedule& schedule) override { lab_.sync(scene, schedule); }
+  StepInfo step_info() const override { return lab_.step_info(); }
+  ReverseStatus reverse_status() const override { return lab_.reverse_status(); }
+  std::vector<int> sampling_timesteps() const override { return lab_.sampling_timesteps(); }
+  bool busy() const override { return lab_.busy(); }
+  bool wait_for_reverse(double timeout_seconds) override { return lab_.wait_for_reverse(timeout_seconds); }
+
+  void controls(PanelContext& context) override {
+    const ImGuiTreeNodeFlags open = ImGuiTreeNodeFlags_DefaultOpen;
+    if (ImGui::CollapsingHeader("Images", open)) panel_images_section(context, lab_);
+    if (ImGui::CollapsingHeader("Noise schedule", open)) schedule_section(context);
+    if (ImGui::CollapsingHeader("Forward process")) forward_section(context);
+    if (ImGui::CollapsingHeader("Sampler", open)) sampler_section(context);
+  }
+
+  void draw(PanelContext& context, Layout& layout) override {
+    // The images take the plots column's width too.
+    for (PanelRect* rect : {&layout.canvas, &layout.timeline, &layout.formula}) rect->size.x += layout.plots.size.x;
+    layout.plots.size.x = 0;
+    panel_images(context, lab_, textures_, layout.canvas);
+    panel_filmstrip(context, lab_, textures_, layout.formula);
+  }
+
+  void stats(const Scene& scene, nlohmann::ordered_json& out) const override {
+    const PixelStats pixels = lab_.pixel_stats();
+    const ImageView& view = lab_.view();
+    const auto number = [](double value) { return std::isfinite(value) ? nlohmann::ordered_json(value) : nullptr; };
+    out["view"] = "images";
+    out["image_dataset"] = scene.images.dataset;
+    out["images"] = view.x ? view.x->count : 0;
+    out["model_available"] = lab_.has_model();
+    out["model_path"] = lab_.model_path();
+    out["model_description"] = lab_.model_description();
+    out["model_error"] = lab_.model_error();
+    out["model_classes"] = lab_.model_classes();
+    out["x0_hat_images"] = view.x0_hat ? view.x0_hat->count : 0;
+    out["eps_hat_images"] = view.eps_hat ? view.eps_hat->count : 0;
+    out["filmstrip_frames"] = lab_.filmstrip().t.size();
+    out["data_error"] = lab_.data_error();
+    out["n"] = pixels.n;
+    out["pixel_mean"] = pixels.n > 0 ? number(pixels.mean) : nullptr;
+    out["pixel_std"] = pixels.n > 0 ? number(pixels.std) : nullptr;
+    out["ms_per_step"] = number(lab_.last_reverse_ms_per_step());
+  }
+
+ private:
+  ImageLab lab_;
+  ImageTextures textures_;  // made with the app's GL context current
+};
+
+}  // namespace
+
+DLAB_REGISTER_VIEW(ImagesView, "images", "Images",
+                   "Small images (28\u00d728): each pixel is one dimension of x\u2080. The same forward process and "
+                   "samplers, with a U-Net predicting \u03b5\u0302; beside each image its x\u0302\u2080 and \u03b5\u0302.",
+                   1);
+
+}  // namespace dlab::gui

@@ -1,0 +1,71 @@
+// The 2D view: a cloud of points x_t on the canvas, the formula of the step under the timeline and the
+// schedule, editor and training plots on the right. Its computations are the app's Lab (lab.h), which
+// live training and scene files share.
+#include <cmath>
+
+#include "app/gui/views/points/lab.h"
+#include "app/gui/views/view.h"
+
+namespace dlab::gui {
+
+namespace {
+
+class PointsView : public View {
+ public:
+  explicit PointsView(const ViewServices& services) : lab_(*services.lab) {}
+
+  void sync(Scene& scene, const NoiseSchedule&) override { lab_.sync(scene); }
+  StepInfo step_info() const override { return lab_.step_info(); }
+  ReverseStatus reverse_status() const override { return lab_.reverse_status(); }
+  std::vector<int> sampling_timesteps() const override { return lab_.sampling_timesteps(); }
+  bool busy() const override { return lab_.busy(); }
+  bool wait_for_reverse(double timeout_seconds) override { return lab_.wait_for_reverse(timeout_seconds); }
+
+  void controls(PanelContext& context) override {
+    const ImGuiTreeNodeFlags open = ImGuiTreeNodeFlags_DefaultOpen;
+    if (ImGui::CollapsingHeader("Data", open)) data_section(context);
+    if (ImGui::CollapsingHeader("Noise schedule", open)) schedule_section(context);
+    if (ImGui::CollapsingHeader("Forward process")) forward_section(context);
+    if (ImGui::CollapsingHeader("Sampler", open)) sampler_section(context);
+    if (ImGui::CollapsingHeader("Model", open)) model_section(context);
+    if (ImGui::CollapsingHeader("Training")) panel_training_section(context);
+    if (ImGui::CollapsingHeader("View")) view_section(context);
+  }
+
+  void draw(PanelContext& context, Layout& layout) override {
+    panel_canvas(context, layout.canvas);
+    panel_formula(context, layout.formula);
+    panel_plots(context, layout.plots);
+  }
+
+  void stats(const Scene& scene, nlohmann::ordered_json& out) const override {
+    const PointStats stats = lab_.stats(true);
+    const auto number = [](double value) { return std::isfinite(value) ? nlohmann::ordered_json(value) : nullptr; };
+    out["model"] = to_name(scene.model);
+    out["model_available"] = lab_.has_model();
+    out["model_description"] = lab_.model_description();
+    out["data_error"] = lab_.data_error();
+    out["followed_point"] = scene.followed_point;
+    out["n"] = stats.n;
+    out["mean"] = {number(stats.mean[0]), number(stats.mean[1])};
+    out["cov"] = {{number(stats.cov[0][0]), number(stats.cov[0][1])}, {number(stats.cov[1][0]), number(stats.cov[1][1])}};
+    out["near_mode_fraction"] = stats.near_mode_fraction < 0 ? nullptr : number(stats.near_mode_fraction);
+    out["mean_nearest_data_distance"] = number(stats.mean_nearest_data_distance);
+    const TrainingStatus training = lab_.training_status();
+    out["training_step"] = training.step;
+    out["training_loss"] = training.exists ? number(training.loss) : nullptr;
+    out["prior_kl"] = number(lab_.prior_kl());
+  }
+
+ private:
+  Lab& lab_;
+};
+
+}  // namespace
+
+DLAB_REGISTER_VIEW(PointsView, "points", "2D points",
+                   "The toy 2D data sets: each point is one sample x₀ in the plane, and you watch the whole cloud "
+                   "diffuse and come back.",
+                   0);
+
+}  // namespace dlab::gui

@@ -1,0 +1,68 @@
+// A view: one way of showing diffusion (2D points, small images, ...) on the shared timeline, schedule
+// and sampler controls. Each view lives in its own folder under views/ and registers itself in one line,
+//
+//   DLAB_REGISTER_VIEW(PointsView, "points", "2D points", "what it shows", 0);
+//
+// the way box2d's samples do: the app makes every registered view and shows the one the scene names, and
+// the `view` control (flags, scripts, scene files) accepts every registered name.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/gui/panels/panels.h"
+#include "app/gui/state/view_names.h"
+#include "app/gui/timeline/timeline.h"
+
+namespace dlab::gui {
+
+class Lab;
+class CanvasRenderer;
+
+// What the app lends every view (made with a current GL context, valid for the view's life).
+struct ViewServices {
+  Lab* lab = nullptr;                  // the 2D data, model and live training (views/points/lab.h)
+  CanvasRenderer* renderer = nullptr;  // instanced points, heat maps, lines
+};
+
+class View {
+ public:
+  virtual ~View() = default;
+  // Follows the scene every frame it is shown (data, model, sampler, cursor); never waits for a network.
+  virtual void sync(Scene& scene, const NoiseSchedule& schedule) = 0;
+  virtual StepInfo step_info() const = 0;
+  virtual ReverseStatus reverse_status() const = 0;
+  virtual std::vector<int> sampling_timesteps() const = 0;  // reverse: the timesteps visited, ascending
+  virtual bool busy() const = 0;                            // loading or computing, besides sampling
+  virtual bool wait_for_reverse(double timeout_seconds) = 0;  // blocks: tests, --screenshot
+  // Its sections of the controls column (the app adds the view switch above and the scene file below).
+  virtual void controls(PanelContext& context) = 0;
+  // Its windows in the layout: the canvas, the panel under the timeline, the plots column if it uses it
+  // (it may widen the others over the plots column instead). The app draws the timeline.
+  virtual void draw(PanelContext& context, Layout& layout) = 0;
+  // Its statistics for --stats-out and the script's `stats`, added to the app's common fields.
+  virtual void stats(const Scene& scene, nlohmann::ordered_json& out) const = 0;
+};
+
+using ViewFactory = std::unique_ptr<View> (*)(const ViewServices& services);
+
+struct ViewRegistration {
+  std::string name;
+  ViewFactory make = nullptr;
+};
+
+// Registers a view and its name (view_names.h). Returns true, for static registration.
+bool register_view(const char* name, const char* label, const char* tooltip, int order, ViewFactory make);
+// Every registered view, made for the app, by registration order of view_names().
+std::vector<std::pair<std::string, std::unique_ptr<View>>> make_views(const ViewServices& services);
+
+#define DLAB_REGISTER_VIEW(Type, name, label, tooltip, order)                                                     \
+  static const bool dlab_registered_##Type = ::dlab::gui::register_view(                                        \
+      name, label, tooltip, order, [](const ::dlab::gui::ViewServices& services) -> std::unique_ptr<::dlab::gui::View> { \
+        return std::make_unique<Type>(services);                                                                \
+      })
+
+}  // namespace dlab::gui

@@ -15,6 +15,10 @@ torch::Tensor diffuse_closed_form(const NoiseSchedule& s, const torch::Tensor& x
                                   torch::Tensor* eps_out) {
   const auto eps = rng.normal(x0.sizes(), x0.device()).to(x0.dtype());
   if (eps_out) *eps_out = eps;
+  return closed_form(s, x0, t, eps);
+}
+
+torch::Tensor closed_form(const NoiseSchedule& s, const torch::Tensor& x0, int t, const torch::Tensor& eps) {
   return s.sqrt_alpha_bar(t) * x0 + s.sqrt_one_minus_alpha_bar(t) * eps;  // Ho et al. 2020, Eq. (4)
 }
 

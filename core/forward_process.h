@@ -19,6 +19,14 @@ torch::Tensor forward_step(const NoiseSchedule& schedule, const torch::Tensor& x
 torch::Tensor diffuse_closed_form(const NoiseSchedule& schedule, const torch::Tensor& x0, int t, Rng& rng,
                                   torch::Tensor* eps_out = nullptr);
 
+// The closed form with a given eps: x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps (Ho et al. 2020, Eq. (4)).
+// With one eps for every t, each point moves continuously as t is scrubbed (the app's forward view).
+torch::Tensor closed_form(const NoiseSchedule& schedule, const torch::Tensor& x0, int t, const torch::Tensor& eps);
+// The same for one coordinate (the path of a followed point).
+inline double closed_form(const NoiseSchedule& schedule, double x0, double eps, int t) {
+  return schedule.sqrt_alpha_bar(t) * x0 + schedule.sqrt_one_minus_alpha_bar(t) * eps;
+}
+
 // x_t by iterating forward_step t times; on_step(s, x_s) is called after each step s = 1..t.
 torch::Tensor diffuse_chain(const NoiseSchedule& schedule, const torch::Tensor& x0, int t, Rng& rng,
                             const std::function<void(int, const torch::Tensor&)>& on_step = {});

@@ -8,6 +8,7 @@
 
 #include "core/rng.h"
 #include "core/seed_streams.h"
+#include "core/step_coefficients.h"
 
 namespace dlab {
 namespace {
@@ -36,14 +37,7 @@ Plan make_plan(const NoiseSchedule& schedule, const SamplerConfig& config) {
   return make_sampling_plan(schedule, config.steps, config.spacing);
 }
 
-// sigma = sqrt((1 - abar)/abar), the variance-exploding noise level (Karras et al. 2022, Eq. (2) with x~ =
-// x/sqrt(abar)).
-double ve_sigma(double alpha_bar) {
-  return std::sqrt((1.0 - alpha_bar) / alpha_bar);
-}
-
 }  // namespace
-
 
 int expected_nfe(const NoiseSchedule& schedule, const SamplerConfig& config) {
   const int K = make_plan(schedule, config).size();
@@ -102,39 +96,19 @@ SampleResult sample(const NoiseSchedule& schedule, const Denoiser& denoiser, con
 
     switch (config.kind) {
       case SamplerKind::Ddpm: {
-        // Effective step of the respaced chain: beta'_i = 1 - abar_{t_i}/abar_{t_{i-1}} (Nichol & Dhariwal
-        // 2021, Eq. (19)).
-        const double beta = 1.0 - ab / ab_prev, alpha = ab / ab_prev;
-        // Posterior mean mu~ = c1 x0_hat + c2 x_t and variance beta~ (Ho et al. 2020, Eq. (7)).
-        const double c1 = beta * std::sqrt(ab_prev) / (1.0 - ab);
-        const double c2 = std::sqrt(alpha) * (1.0 - ab_prev) / (1.0 - ab);
-        const double beta_tilde = beta * (1.0 - ab_prev) / (1.0 - ab);
-        double sigma = 0.0;  // x_{t-1} = mu + sigma z (Ho et al. 2020, Alg. 2), z = 0 at the last step
-        switch (config.variance) {
-          case VarianceKind::BetaTilde:
-            sigma = std::sqrt(beta_tilde);
-            break;
-          case VarianceKind::Beta:
-            sigma = std::sqrt(beta);
-            break;
-          case VarianceKind::Zero:
-            sigma = 0.0;
-            break;
-          case VarianceKind::VarianceAsStd:
-            sigma = beta_tilde;
-            break;  // the labelled mistake: no square root
-        }
-        x_prev = c1 * pred.x0 + c2 * x;
-        if (!last && config.variance != VarianceKind::Zero) x_prev = x_prev + sigma * noise_like(x);
+        // Posterior mean and variance of the (respaced) step (core/step_coefficients.h): x_{t-1} = mu + sigma z
+        // (Ho et al. 2020, Alg. 2), z = 0 at the last step.
+        const DdpmStep c = ddpm_step(ab, ab_prev, config.variance);
+        x_prev = c.c_x0 * pred.x0 + c.c_xt * x;
+        if (!last && config.variance != VarianceKind::Zero) x_prev = x_prev + c.sigma * noise_like(x);
         break;
       }
       case SamplerKind::Ddim: {
         // Song et al. 2021, Eq. (12): x_prev = sqrt(abar_prev) x0_hat + sqrt(1 - abar_prev - sigma^2) eps_hat
         // + sigma z.
-        const double sigma = ddim_sigma(ab, ab_prev, config.eta);
-        const double direction = std::sqrt(std::max(0.0, 1.0 - ab_prev - sigma * sigma));
-        x_prev = std::sqrt(ab_prev) * pred.x0 + direction * pred.eps;
-        if (!last && config.eta > 0.0) x_prev = x_prev + sigma * noise_like(x);
+        const DdimStep c = ddim_step(ab, ab_prev, config.eta);
+        x_prev = c.c_x0 * pred.x0 + c.c_eps * pred.eps;
+        if (!last && config.eta > 0.0) x_prev = x_prev + c.sigma * noise_like(x);
         break;
       }
       case SamplerKind::Euler:
@@ -163,13 +137,9 @@ SampleResult sample(const NoiseSchedule& schedule, const Denoiser& denoiser, con
           // sigma_up = min(sigma_next, eta sqrt(sigma_next^2 (sigma^2 - sigma_next^2)/sigma^2)),
           // sigma_down = sqrt(sigma_next^2 - sigma_up^2) (k-diffusion get_ancestral_step);
           // x~ + (sigma_down - sigma) d + sigma_up z = D + sigma_down d + sigma_up z.
-          double sigma_up = 0.0;
-          if (!last && config.eta > 0.0)
-            sigma_up = std::min(sigma_next, config.eta * sigma_next *
-                                                std::sqrt(1.0 - (sigma_next * sigma_next) / (sigma * sigma)));
-          const double sigma_down = std::sqrt(std::max(0.0, sigma_next * sigma_next - sigma_up * sigma_up));
-          xs_next = D + sigma_down * d;
-          if (!last && config.eta > 0.0) xs_next = xs_next + sigma_up * noise_like(x);
+          const AncestralStep c = ancestral_step(sigma, sigma_next, last ? 0.0 : config.eta);
+          xs_next = D + c.sigma_down * d;
+          if (!last && config.eta > 0.0) xs_next = xs_next + c.sigma_up * noise_like(x);
         } else {
           // DPM-Solver++(2M) (Lu et al. 2022, Alg. 2) with lambda = -log sigma, h = log(sigma/sigma_next):
           // x~_next = (sigma_next/sigma) x~ - expm1(-h) D', D' = (1 + 1/(2r)) D - 1/(2r) D_prev, r =

@@ -196,6 +196,17 @@ double NoiseSchedule::sigma(int t) const { return std::sqrt((1.0 - alpha_bar(t))
 double NoiseSchedule::beta_tilde(int t) const {
   return beta(t) * (1.0 - alpha_bar_prev(t)) / (1.0 - alpha_bar(t));
 }
+
+int NoiseSchedule::timestep_at_log_snr(double value) const {
+  const int T = timesteps();
+  if (!(value <= log_snr(1) && value >= log_snr(T))) return 0;
+  int low = 1, high = T;  // binary search over the decreasing log-SNR
+  while (low < high) {
+    const int mid = (low + high) / 2;
+    if (log_snr(mid) > value) low = mid + 1; else high = mid;
+  }
+  return low;
+}
 double NoiseSchedule::posterior_mean_coef1(int t) const {
   return beta(t) * std::sqrt(alpha_bar_prev(t)) / (1.0 - alpha_bar(t));
 }
@@ -237,6 +248,56 @@ SamplingGrid respace(const NoiseSchedule& base, int steps, Spacing spacing) {
   }
   grid.effective = NoiseSchedule::from_betas(std::move(betas));
   return grid;
+}
+
+namespace {
+constexpr double kCurveGapU = 1e-3, kCurveGapLogSnr = 1e-2;  // the smallest steps between neighbours
+}  // namespace
+
+void move_curve_point(std::vector<CurvePoint>& curve, int index, double u, double log_snr) {
+  const int last = static_cast<int>(curve.size()) - 1;
+  if (index < 0 || index > last) return;
+  if (index == 0) u = 0.0;
+  else if (index == last) u = 1.0;
+  else u = std::clamp(u, curve[index - 1].u + kCurveGapU, curve[index + 1].u - kCurveGapU);
+  const double upper = index > 0 ? curve[index - 1].log_snr - kCurveGapLogSnr : kCurveMaxLogSnr;
+  const double lower = index < last ? curve[index + 1].log_snr + kCurveGapLogSnr : kCurveMinLogSnr;
+  curve[index].u = u;
+  curve[index].log_snr = std::clamp(log_snr, lower, upper);
+}
+
+bool insert_curve_point(std::vector<CurvePoint>& curve, double u, double log_snr) {
+  u = std::clamp(u, 0.0, 1.0);
+  const auto after = std::find_if(curve.begin(), curve.end(), [&](const CurvePoint& p) { return p.u > u; });
+  if (after == curve.begin() || after == curve.end()) return false;
+  const CurvePoint& left = *(after - 1);
+  const CurvePoint& right = *after;
+  if (u - left.u < 2 * kCurveGapU || right.u - u < 2 * kCurveGapU || left.log_snr - right.log_snr < 4 * kCurveGapLogSnr)
+    return false;
+  const double value = std::clamp(log_snr, right.log_snr + 2 * kCurveGapLogSnr, left.log_snr - 2 * kCurveGapLogSnr);
+  curve.insert(after, CurvePoint{u, value});
+  return true;
+}
+
+bool remove_curve_point(std::vector<CurvePoint>& curve, int index) {
+  if (curve.size() <= 2 || index <= 0 || index + 1 >= static_cast<int>(curve.size())) return false;
+  curve.erase(curve.begin() + index);
+  return true;
+}
+
+std::vector<CurvePoint> curve_from_schedule(const NoiseSchedule& schedule) {
+  std::vector<CurvePoint> points;
+  const int T = schedule.timesteps();
+  double previous = kCurveMaxLogSnr + 5.0;
+  for (double u : {0.0, 0.2, 0.4, 0.6, 0.8, 1.0}) {
+    const int t = std::clamp(static_cast<int>(std::lround(u * T)), 1, T);
+    double value = std::clamp(schedule.log_snr(t), kCurveMinLogSnr, kCurveMaxLogSnr);
+    if (u == 0.0) value = std::min(kCurveMaxLogSnr, schedule.log_snr(1) + 1.0);
+    value = std::min(value, previous - 0.05);
+    points.push_back({u, value});
+    previous = value;
+  }
+  return points;
 }
 
 }  // namespace dlab

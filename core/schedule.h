@@ -52,6 +52,21 @@ void validate(const ScheduleConfig& config);
 // The default control points of the custom curve (close to the cosine schedule), for the editor.
 std::vector<CurvePoint> default_custom_curve();
 
+// Editing a custom curve so that it stays valid for validate(): the ends stay at u = 0 and u = 1, u keeps
+// increasing and log-SNR decreasing (a schedule adds noise at every step), log-SNR stays in
+// [kCurveMinLogSnr, kCurveMaxLogSnr]. The schedule editor's drags, clicks and double-clicks call these.
+constexpr double kCurveMinLogSnr = -20.0, kCurveMaxLogSnr = 15.0;
+// Moves point `index` as near to (u, log_snr) as the invariants allow.
+void move_curve_point(std::vector<CurvePoint>& curve, int index, double u, double log_snr);
+// Inserts a point between its neighbours in u; false (nothing changes) where there is no room.
+bool insert_curve_point(std::vector<CurvePoint>& curve, double u, double log_snr);
+// Removes an inner point; false for an end point or a curve of two points.
+bool remove_curve_point(std::vector<CurvePoint>& curve, int index);
+
+class NoiseSchedule;
+// Six points of a schedule's log-SNR at u = 0, 0.2, ..., 1, as a valid custom curve to start editing from.
+std::vector<CurvePoint> curve_from_schedule(const NoiseSchedule& schedule);
+
 class NoiseSchedule {
  public:
   NoiseSchedule() : NoiseSchedule(ScheduleConfig{}) {}
@@ -71,6 +86,9 @@ class NoiseSchedule {
   double sqrt_one_minus_alpha_bar(int t) const;  // t in 0..T
   double snr(int t) const;      // abar_t / (1 - abar_t) (Kingma et al. 2021, Eq. (1)); t in 1..T
   double log_snr(int t) const;
+  // The first t in 1..T whose log-SNR is at or below `value` (log-SNR falls with t); 0 when value lies
+  // outside [log_snr(T), log_snr(1)]. Places anything measured by noise level (the loss by log-SNR) on t.
+  int timestep_at_log_snr(double value) const;
   double sigma(int t) const;    // sqrt((1 - abar_t)/abar_t): the variance-exploding noise level (Karras et al. 2022)
   // Posterior q(x_{t-1} | x_t, x_0) (Ho et al. 2020, Eq. (6)-(7)).
   double beta_tilde(int t) const;  // beta_t (1 - abar_{t-1})/(1 - abar_t); beta_tilde_1 = 0

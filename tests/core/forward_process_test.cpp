@@ -124,5 +124,18 @@ TEST(ForwardProcess, PriorKlClosedForm) {
   EXPECT_GT(prior_kl_per_dim(short_schedule, x0), 0.5);
 }
 
+TEST(ForwardProcess, ClosedFormWithAGivenEps) {
+  const NoiseSchedule schedule;
+  const torch::Tensor x0 = torch::tensor({1.0f, -2.0f}).reshape({1, 2});
+  const torch::Tensor eps = torch::tensor({0.5f, 0.25f}).reshape({1, 2});
+  for (int t : {0, 1, 500, 1000}) {
+    const torch::Tensor x = closed_form(schedule, x0, t, eps);
+    EXPECT_NEAR(x[0][0].item<double>(), closed_form(schedule, 1.0, 0.5, t), 1e-6);
+    EXPECT_NEAR(x[0][1].item<double>(), schedule.sqrt_alpha_bar(t) * -2.0 + schedule.sqrt_one_minus_alpha_bar(t) * 0.25,
+                1e-6);
+  }
+  EXPECT_TRUE(torch::equal(closed_form(schedule, x0, 0, eps), x0));  // t = 0: the data
+}
+
 }  // namespace
 }  // namespace dlab

@@ -333,18 +333,12 @@ void Lab::training_loss(int max_points, std::vector<double>* steps, std::vector<
 void Lab::training_loss_by_t(const NoiseSchedule& schedule, std::vector<double>* t, std::vector<double>* loss) const {
   t->clear();
   loss->clear();
-  const int T = schedule.timesteps();
   for (const LossBin& bin : impl_->training->loss_by_noise_level()) {
     if (!std::isfinite(bin.mean_loss)) continue;
-    const double centre = 0.5 * (bin.log_snr_low + bin.log_snr_high);
-    // log-SNR falls with t: the first t at or below the bin's centre.
-    if (centre > schedule.log_snr(1) || centre < schedule.log_snr(T)) continue;
-    int low = 1, high = T;
-    while (low < high) {
-      const int mid = (low + high) / 2;
-      if (schedule.log_snr(mid) > centre) low = mid + 1; else high = mid;
-    }
-    t->push_back(low);
+    // The bin's centre placed on t (the first t at or below it); bins beyond the schedule are left out.
+    const int at = schedule.timestep_at_log_snr(0.5 * (bin.log_snr_low + bin.log_snr_high));
+    if (at == 0) continue;
+    t->push_back(at);
     loss->push_back(bin.mean_loss);
   }
   // Ascending t for the plot.

@@ -105,23 +105,6 @@ void schedule_plots(PanelContext& context) {
 // [SECTION] Custom curve editor
 // ============================================================================================
 
-// Samples the current schedule's log-SNR at a few t/T, as a starting point for editing.
-std::vector<CurvePoint> curve_from_schedule(const NoiseSchedule& schedule) {
-  std::vector<CurvePoint> points;
-  const int T = schedule.timesteps();
-  const double us[] = {0.0, 0.2, 0.4, 0.6, 0.8, 1.0};
-  double previous = 20.0;
-  for (double u : us) {
-    const int t = std::clamp(static_cast<int>(std::lround(u * T)), 1, T);
-    double value = std::clamp(schedule.log_snr(t), -20.0, 15.0);
-    if (u == 0.0) value = std::min(15.0, schedule.log_snr(1) + 1.0);
-    value = std::min(value, previous - 0.05);
-    points.push_back({u, value});
-    previous = value;
-  }
-  return points;
-}
-
 void curve_editor(PanelContext& context) {
   Scene& state = context.state;
   ScheduleConfig& config = state.schedule;
@@ -151,7 +134,7 @@ void curve_editor(PanelContext& context) {
                       plot::kIntegerX)) {
     plot::SetupAxes("t", nullptr);
     plot::SetupXLimits(0, T);
-    plot::SetupYLimits(-20, 15);
+    plot::SetupYLimits(kCurveMinLogSnr, kCurveMaxLogSnr);
     plot::LineY("##zero", 0.0, IM_COL32(150, 156, 170, 120));
     plot::Line("log-SNR\u209c", tb.t.data(), tb.log_snr.data(), static_cast<int>(tb.t.size()), colors::kSeries[3]);
     if (custom) {
@@ -159,37 +142,18 @@ void curve_editor(PanelContext& context) {
       int remove = -1;
       for (int i = 0; i < static_cast<int>(points.size()); ++i) {
         double x = points[i].u * T, y = points[i].log_snr;
-        if (plot::DragPoint(i, &x, &y, colors::kMarker)) {
-          // Keep the curve valid while dragging: ends stay at t/T = 0 and 1, points keep their order
-          // and log-SNR keeps decreasing (a schedule must add noise at every step).
-          const double gap_u = 1e-3, gap_y = 1e-2;
-          double u = x / T;
-          if (i == 0) u = 0.0;
-          else if (i + 1 == static_cast<int>(points.size())) u = 1.0;
-          else u = std::clamp(u, points[i - 1].u + gap_u, points[i + 1].u - gap_u);
-          double upper = i > 0 ? points[i - 1].log_snr - gap_y : 15.0;
-          double lower = i + 1 < static_cast<int>(points.size()) ? points[i + 1].log_snr + gap_y : -20.0;
-          points[i].u = u;
-          points[i].log_snr = std::clamp(y, lower, upper);
-        }
+        // The curve stays valid while dragging (core/schedule.h: move_curve_point).
+        if (plot::DragPoint(i, &x, &y, colors::kMarker)) move_curve_point(points, i, x / T, y);
         if (plot::IsPlotHovered() && ImGui::IsMouseClicked(1) && points.size() > 2 && i > 0 &&
             i + 1 < static_cast<int>(points.size())) {
           const ImVec2 mouse = plot::MouseData();
           if (std::abs(mouse.x - x) < T * 0.02 && std::abs(mouse.y - y) < 0.8) remove = i;
         }
       }
-      if (remove >= 0) points.erase(points.begin() + remove);
+      if (remove >= 0) remove_curve_point(points, remove);
       if (plot::IsPlotHovered() && ImGui::IsMouseDoubleClicked(0) && !plot::IsDragging()) {
         const ImVec2 mouse = plot::MouseData();
-        const double u = std::clamp(static_cast<double>(mouse.x) / T, 0.0, 1.0);
-        const auto after = std::find_if(points.begin(), points.end(), [&](const CurvePoint& p) { return p.u > u; });
-        if (after != points.begin() && after != points.end()) {
-          const CurvePoint& left = *(after - 1);
-          const CurvePoint& right = *after;
-          const double y = std::clamp(static_cast<double>(mouse.y), right.log_snr + 0.02, left.log_snr - 0.02);
-          if (u - left.u > 2e-3 && right.u - u > 2e-3 && left.log_snr - right.log_snr > 0.05)
-            points.insert(after, CurvePoint{u, y});
-        }
+        insert_curve_point(points, static_cast<double>(mouse.x) / T, mouse.y);
       }
     }
     marker(context);

@@ -503,7 +503,7 @@ void ImageLab::Impl::update_forward(Scene& state) {
       forward_x = chain.current();
     } else {
       // Closed form q(x_t | x_0) (Ho et al. 2020, Eq. (4)) with one eps per image for every t.
-      forward_x = schedule.sqrt_alpha_bar(t) * x0 + schedule.sqrt_one_minus_alpha_bar(t) * forward_eps;
+      forward_x = closed_form(schedule, x0, t, forward_eps);
     }
     forward_stats = stats_of(forward_x);
     view.x = to_bytes(forward_x, 1.0f);
@@ -652,7 +652,7 @@ void ImageLab::Impl::update_filmstrip(const Scene& state) {
     const std::int64_t i = std::min<std::int64_t>(index, x0.size(0) - 1);
     std::vector<torch::Tensor> frames;
     for (int t : ts) {
-      frames.push_back(schedule.sqrt_alpha_bar(t) * x0[i] + schedule.sqrt_one_minus_alpha_bar(t) * forward_eps[i]);
+      frames.push_back(closed_form(schedule, x0[i], t, forward_eps[i]));
       out.t.push_back(t);
     }
     out.images = to_bytes(torch::stack(frames), 1.0f);

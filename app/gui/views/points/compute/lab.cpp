@@ -3,6 +3,7 @@
 // [SECTION] The points at the cursor
 // [SECTION] Queries: trajectories, followed point, statistics
 #include "app/gui/views/points/compute/lab_impl.h"
+#include "core/point_statistics.h"
 
 #include <algorithm>
 #include <cmath>
@@ -246,10 +247,8 @@ std::vector<float> Lab::Impl::forward_points(ForwardMode method, int t, bool* co
     chain_shown_t = chain.current_t();
     return to_floats(chain.current());
   }
-  // Closed form q(x_t | x_0) (Ho et al. 2020, Eq. (4)) with the same eps at every t, so each point
-  // moves continuously as t is scrubbed: x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps.
-  const double a = schedule.sqrt_alpha_bar(t), b = schedule.sqrt_one_minus_alpha_bar(t);
-  return to_floats(a * x0 + b * forward_eps);
+  // Closed form q(x_t | x_0) with the same eps at every t (core/forward_process.h).
+  return to_floats(closed_form(schedule, x0, t, forward_eps));
 }
 
 void Lab::Impl::update_forward(Scene& state) {
@@ -414,10 +413,8 @@ void Lab::trajectories(int max_points, int max_vertices, std::vector<float>* xy,
     const float* eps = eps_cpu.data_ptr<float>();
     for (int i : rows)
       for (int j = 0; j < count; ++j) {
-        const float a = static_cast<float>(m.schedule.sqrt_alpha_bar(at[j]));
-        const float b = static_cast<float>(m.schedule.sqrt_one_minus_alpha_bar(at[j]));
-        xy->push_back(a * x0[2 * i] + b * eps[2 * i]);
-        xy->push_back(a * x0[2 * i + 1] + b * eps[2 * i + 1]);
+        xy->push_back(static_cast<float>(closed_form(m.schedule, x0[2 * i], eps[2 * i], at[j])));
+        xy->push_back(static_cast<float>(closed_form(m.schedule, x0[2 * i + 1], eps[2 * i + 1], at[j])));
       }
   } else {
     const auto& recording = m.reverse.recording();
@@ -458,10 +455,8 @@ FollowInfo Lab::follow(int index) const {
       info.eps[1] = eps.data_ptr<float>()[2 * index + 1];
       info.has_eps = true;
       for (int s = 0; s <= t; ++s) {
-        const float a = static_cast<float>(m.schedule.sqrt_alpha_bar(s));
-        const float b = static_cast<float>(m.schedule.sqrt_one_minus_alpha_bar(s));
-        info.path.push_back(a * info.origin[0] + b * info.eps[0]);
-        info.path.push_back(a * info.origin[1] + b * info.eps[1]);
+        info.path.push_back(static_cast<float>(closed_form(m.schedule, info.origin[0], info.eps[0], s)));
+        info.path.push_back(static_cast<float>(closed_form(m.schedule, info.origin[1], info.eps[1], s)));
       }
     } else {
       const auto& tracked = m.chain.tracked();
@@ -543,56 +538,15 @@ PointStats Lab::comparison_stats() const {
 }
 
 PointStats Lab::Impl::point_stats(const std::vector<float>& points, bool with_distances) const {
-  const Impl& m = *this;
+  // The statistics are core's (core/point_statistics.h); this only picks which to compute.
   PointStats stats;
-  const int n = static_cast<int>(points.size() / 2);
-  stats.n = n;
-  if (n == 0) return stats;
-  const float* p = points.data();
-  for (int i = 0; i < n; ++i) {
-    stats.mean[0] += p[2 * i];
-    stats.mean[1] += p[2 * i + 1];
-  }
-  stats.mean[0] /= n;
-  stats.mean[1] /= n;
-  for (int i = 0; i < n; ++i) {
-    const double dx = p[2 * i] - stats.mean[0], dy = p[2 * i + 1] - stats.mean[1];
-    stats.cov[0][0] += dx * dx;
-    stats.cov[0][1] += dx * dy;
-    stats.cov[1][1] += dy * dy;
-  }
-  const double denominator = std::max(1, n - 1);
-  stats.cov[0][0] /= denominator;
-  stats.cov[0][1] /= denominator;
-  stats.cov[1][1] /= denominator;
-  stats.cov[1][0] = stats.cov[0][1];
-  if (!with_distances) return stats;
-  if (!m.mixture_means.empty()) {
-    int near = 0;
-    const std::size_t k_count = m.mixture_stds.size();
-    for (int i = 0; i < n; ++i)
-      for (std::size_t k = 0; k < k_count; ++k) {
-        const double dx = p[2 * i] - m.mixture_means[2 * k], dy = p[2 * i + 1] - m.mixture_means[2 * k + 1];
-        if (std::sqrt(dx * dx + dy * dy) < 3 * m.mixture_stds[k]) {
-          ++near;
-          break;
-        }
-      }
-    stats.near_mode_fraction = static_cast<double>(near) / n;
-  }
-  const int shown = std::min(n, 2000), data = std::min<int>(static_cast<int>(m.data_xy.size() / 2), 2000);
-  if (data > 0) {
-    double total = 0;
-    for (int i = 0; i < shown; ++i) {
-      double best = INFINITY;
-      for (int j = 0; j < data; ++j) {
-        const double dx = p[2 * i] - m.data_xy[2 * j], dy = p[2 * i + 1] - m.data_xy[2 * j + 1];
-        best = std::min(best, dx * dx + dy * dy);
-      }
-      total += std::sqrt(best);
-    }
-    stats.mean_nearest_data_distance = total / shown;
-  }
+  const PointMoments moments = point_moments(points);
+  stats.n = moments.n;
+  std::copy(moments.mean, moments.mean + 2, stats.mean);
+  for (int r = 0; r < 2; ++r) std::copy(moments.cov[r], moments.cov[r] + 2, stats.cov[r]);
+  if (!with_distances || stats.n == 0) return stats;
+  if (!mixture_means.empty()) stats.near_mode_fraction = fraction_near_modes(points, mixture_means, mixture_stds);
+  stats.mean_nearest_data_distance = mean_nearest_distance(points, data_xy);
   return stats;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "app/gui/views/points/compute/lab_impl.h"
+#include "core/step_coefficients.h"
 
 namespace dlab::gui {
 
@@ -94,7 +95,6 @@ Formula Lab::formula(int followed) const {
   }
   const int t = info.t, t_next = info.next_t;
   const double abar = info.alpha_bar, abar_next = info.alpha_bar_next;
-  const double alpha = abar / abar_next, beta = 1 - alpha;  // effective, for respaced steps
   const std::string xt = x_at(t), xn = x_at(t_next);
   f.terms = {{"t", t}, {"t\u2032", t_next}, {"\u1fb1\u209c", abar}, {"\u1fb1\u209c\u2032", abar_next}};
   const bool has_point = point.valid && point.has_prediction;
@@ -104,18 +104,19 @@ Formula Lab::formula(int followed) const {
 
   switch (kind) {
     case SamplerKind::Ddpm: {
-      // Ho et al. 2020, Alg. 2 / Eq. (11): mu = (x_t - beta/sqrt(1 - abar) eps)/sqrt(alpha); + sigma z.
-      const double beta_tilde = beta * (1 - abar_next) / (1 - abar);
-      double sigma = 0;
+      // Ho et al. 2020, Alg. 2 / Eq. (11): mu = (x_t - beta/sqrt(1 - abar) eps)/sqrt(alpha); + sigma z. The
+      // coefficients are the sampler's own (core/step_coefficients.h).
+      const DdpmStep step = ddpm_step(abar, abar_next, m.sampler.variance);
+      const double beta = step.beta, beta_tilde = step.beta_tilde;
       const char* variance = "";
       switch (m.sampler.variance) {
-        case VarianceKind::BetaTilde: sigma = std::sqrt(beta_tilde); variance = "\u03c3 = \u221a\u03b2\u0303"; break;
-        case VarianceKind::Beta: sigma = std::sqrt(beta); variance = "\u03c3 = \u221a\u03b2"; break;
-        case VarianceKind::Zero: sigma = 0; variance = "\u03c3 = 0 (no noise)"; break;
-        case VarianceKind::VarianceAsStd: sigma = beta_tilde; variance = "\u03c3 = \u03b2\u0303 (mistake: should be \u221a\u03b2\u0303)"; break;
+        case VarianceKind::BetaTilde: variance = "\u03c3 = \u221a\u03b2\u0303"; break;
+        case VarianceKind::Beta: variance = "\u03c3 = \u221a\u03b2"; break;
+        case VarianceKind::Zero: variance = "\u03c3 = 0 (no noise)"; break;
+        case VarianceKind::VarianceAsStd: variance = "\u03c3 = \u03b2\u0303 (mistake: should be \u221a\u03b2\u0303)"; break;
       }
-      if (last) sigma = 0;
-      const double c_x = 1 / std::sqrt(alpha), c_eps = beta / std::sqrt(1 - abar);
+      const double sigma = last ? 0.0 : step.sigma;
+      const double c_x = 1 / std::sqrt(step.alpha), c_eps = step.c_eps;
       f.title += "  (Ho et al. 2020, Alg. 2)";
       f.equation = xn + " = 1/\u221a\u03b1\u209c \u00b7 (" + xt + " \u2212 \u03b2\u209c/\u221a(1\u2212\u1fb1\u209c) \u00b7 \u03b5\u0302) + \u03c3\u209c z,   " + variance;
       f.numbers = format("%s = %.5f \u00b7 (%s \u2212 %.5f \u00b7 \u03b5\u0302) + %.5f \u00b7 z", xn.c_str(), c_x, xt.c_str(),
@@ -136,8 +137,8 @@ Formula Lab::formula(int followed) const {
     case SamplerKind::Ddim: {
       // Song et al. 2021, Eq. (12) with sigma of Eq. (16).
       const double eta = m.sampler.eta;
-      const double sigma = eta * std::sqrt((1 - abar_next) / (1 - abar)) * std::sqrt(1 - abar / abar_next);
-      const double c_x0 = std::sqrt(abar_next), c_eps = std::sqrt(std::max(0.0, 1 - abar_next - sigma * sigma));
+      const DdimStep step = ddim_step(abar, abar_next, eta);  // the sampler's coefficients
+      const double sigma = step.sigma, c_x0 = step.c_x0, c_eps = step.c_eps;
       f.title += "  (Song et al. 2021, Eq. 12)";
       f.equation = xn + " = \u221a\u1fb1\u209c\u2032 \u00b7 x\u0302\u2080 + \u221a(1\u2212\u1fb1\u209c\u2032\u2212\u03c3\u00b2) \u00b7 \u03b5\u0302 + \u03c3 z,   x\u0302\u2080 = (" +
                    xt + " \u2212 \u221a(1\u2212\u1fb1\u209c) \u03b5\u0302)/\u221a\u1fb1\u209c";
@@ -155,7 +156,7 @@ Formula Lab::formula(int followed) const {
     case SamplerKind::EulerAncestral:
     case SamplerKind::DpmSolverPP2M: {
       // Sigma form (Karras et al. 2022): x~ = x/sqrt(abar), sigma = sqrt((1 - abar)/abar), d = eps_hat.
-      const double sigma = std::sqrt((1 - abar) / abar), sigma_next = std::sqrt((1 - abar_next) / abar_next);
+      const double sigma = ve_sigma(abar), sigma_next = ve_sigma(abar_next);
       f.terms.push_back({"\u03c3", sigma});
       f.terms.push_back({"\u03c3\u2032", sigma_next});
       const std::string scaled = "x\u0303 = x/\u221a\u1fb1,  \u03c3 = \u221a((1\u2212\u1fb1)/\u1fb1)";
@@ -170,10 +171,8 @@ Formula Lab::formula(int followed) const {
           f.note = "Euler in \u03c3 form is the same update as DDIM with \u03b7 = 0.";
       } else if (kind == SamplerKind::EulerAncestral) {
         const double eta = m.sampler.eta;
-        const double up = std::min(sigma_next, eta * std::sqrt(std::max(0.0, sigma_next * sigma_next *
-                                                                                  (sigma * sigma - sigma_next * sigma_next) /
-                                                                                  (sigma * sigma))));
-        const double down = std::sqrt(std::max(0.0, sigma_next * sigma_next - up * up));
+        const AncestralStep step = ancestral_step(sigma, sigma_next, last ? 0.0 : eta);  // the sampler's
+        const double up = step.sigma_up, down = step.sigma_down;
         f.title += "  (k-diffusion, ancestral)";
         f.equation = "x\u0303\u2032 = x\u0303 + (\u03c3_down \u2212 \u03c3) \u00b7 \u03b5\u0302 + \u03c3_up z,   " + scaled;
         f.numbers = format("x\u0303\u2032 = x\u0303 + (%.4f \u2212 %.4f) \u00b7 \u03b5\u0302 + %.4f \u00b7 z   (\u03b7 = %.2f)", down, sigma,

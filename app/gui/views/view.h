@@ -47,6 +47,21 @@ class View {
   virtual void stats(const Scene& scene, nlohmann::ordered_json& out) const = 0;
 };
 
+// A view whose timeline answers come from one compute object (the Lab, an ImageLab, ...) with the usual
+// step_info / reverse_status / sampling_timesteps / busy / wait_for_reverse members.
+template <class Compute>
+class ComputeView : public View {
+ public:
+  StepInfo step_info() const override { return compute().step_info(); }
+  ReverseStatus reverse_status() const override { return compute().reverse_status(); }
+  std::vector<int> sampling_timesteps() const override { return compute().sampling_timesteps(); }
+  bool busy() const override { return compute().busy(); }
+  bool wait_for_reverse(double timeout_seconds) override { return compute().wait_for_reverse(timeout_seconds); }
+
+ protected:
+  virtual Compute& compute() const = 0;
+};
+
 using ViewFactory = std::unique_ptr<View> (*)(const ViewServices& services);
 
 struct ViewRegistration {

@@ -11,16 +11,11 @@ namespace dlab::gui {
 
 namespace {
 
-class ImagesView : public View {
+class ImagesView : public ComputeView<ImageLab> {
  public:
   explicit ImagesView(const ViewServices&) {}
 
   void sync(Scene& scene, const NoiseSchedule& schedule) override { lab_.sync(scene, schedule); }
-  StepInfo step_info() const override { return lab_.step_info(); }
-  ReverseStatus reverse_status() const override { return lab_.reverse_status(); }
-  std::vector<int> sampling_timesteps() const override { return lab_.sampling_timesteps(); }
-  bool busy() const override { return lab_.busy(); }
-  bool wait_for_reverse(double timeout_seconds) override { return lab_.wait_for_reverse(timeout_seconds); }
 
   void controls(PanelContext& context) override {
     const ImGuiTreeNodeFlags open = ImGuiTreeNodeFlags_DefaultOpen;
@@ -61,7 +56,9 @@ class ImagesView : public View {
   }
 
  private:
-  ImageLab lab_;
+  ImageLab& compute() const override { return *owned_lab_; }
+  std::unique_ptr<ImageLab> owned_lab_ = std::make_unique<ImageLab>();
+  ImageLab& lab_ = *owned_lab_;
   ImageTextures textures_;  // made with the app's GL context current
 };
 

@@ -18,7 +18,9 @@ void flowing_math_text(const std::string& text, ImU32 color, const char* separat
 }  // namespace
 
 void panel_formula(PanelContext& context, const PanelRect& rect) {
-  if (!begin_panel("Formula", rect)) {
+  // Always a scrollbar: the wrap width of the lines below must not depend on whether the previous frame
+  // overflowed (a saved scene must redraw pixel for pixel).
+  if (!begin_panel("Formula", rect, ImGuiWindowFlags_AlwaysVerticalScrollbar)) {
     ImGui::End();
     return;
   }

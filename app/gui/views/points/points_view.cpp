@@ -10,16 +10,11 @@ namespace dlab::gui {
 
 namespace {
 
-class PointsView : public View {
+class PointsView : public ComputeView<Lab> {
  public:
   explicit PointsView(const ViewServices& services) : lab_(*services.lab) {}
 
   void sync(Scene& scene, const NoiseSchedule&) override { lab_.sync(scene); }
-  StepInfo step_info() const override { return lab_.step_info(); }
-  ReverseStatus reverse_status() const override { return lab_.reverse_status(); }
-  std::vector<int> sampling_timesteps() const override { return lab_.sampling_timesteps(); }
-  bool busy() const override { return lab_.busy(); }
-  bool wait_for_reverse(double timeout_seconds) override { return lab_.wait_for_reverse(timeout_seconds); }
 
   void controls(PanelContext& context) override {
     const ImGuiTreeNodeFlags open = ImGuiTreeNodeFlags_DefaultOpen;
@@ -58,6 +53,7 @@ class PointsView : public View {
   }
 
  private:
+  Lab& compute() const override { return lab_; }
   Lab& lab_;
 };
 

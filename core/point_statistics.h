@@ -3,6 +3,7 @@
 // the data. Torch-free: plain float arrays.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <vector>
 
@@ -24,5 +25,8 @@ double fraction_near_modes(const std::vector<float>& xy, const std::vector<float
 // points (O(max_points^2): for tests and --stats-out, not every frame). -1 without data.
 double mean_nearest_distance(const std::vector<float>& xy, const std::vector<float>& data,
                              std::size_t max_points = 2000);
+
+// The N(0, 1) density exp(-x^2/2)/sqrt(2 pi), drawn over histograms of x_T's values: is x_T Gaussian?
+inline double standard_normal_density(double x) { return std::exp(-0.5 * x * x) / std::sqrt(2.0 * M_PI); }
 
 }  // namespace dlab

@@ -35,5 +35,11 @@ TEST(PointStatistics, MeanNearestDistance) {
   EXPECT_DOUBLE_EQ(mean_nearest_distance({0, 0, 3, 4}, {0, 0}, 1), 0.0);  // only the first point counted
 }
 
+TEST(PointStatistics, StandardNormalDensity) {
+  EXPECT_NEAR(standard_normal_density(0.0), 0.3989422804014327, 1e-15);
+  EXPECT_NEAR(standard_normal_density(1.0), 0.24197072451914337, 1e-15);
+  EXPECT_EQ(standard_normal_density(2.5), standard_normal_density(-2.5));
+}
+
 }  // namespace
 }  // namespace dlab

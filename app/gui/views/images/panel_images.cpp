@@ -17,6 +17,7 @@
 #include <string>
 
 #include "app/gui/views/images/image_lab.h"
+#include "core/point_statistics.h"
 #include "app/gui/views/images/image_panels.h"
 #include "app/gui/ui/math_text.h"
 #include "app/gui/ui/widgets.h"
@@ -400,7 +401,7 @@ void draw_histogram(ImDrawList* draw, const PixelStats& stats, ImVec2 pos, ImVec
   ImVec2 curve[97];
   for (int i = 0; i <= 96; ++i) {
     const float x = -kHistogramRange + 2.0f * kHistogramRange * i / 96.0f;
-    const float density = std::exp(-0.5f * x * x) / std::sqrt(2.0f * 3.14159265f);
+    const float density = static_cast<float>(standard_normal_density(x));
     curve[i] = ImVec2(p0.x + w * i / 96.0f, p1.y - h * density / top);
   }
   draw->AddPolyline(curve, 97, colors::kMarker, 0, std::max(1.5f, font * 0.12f));

@@ -103,6 +103,22 @@ TEST(SceneFile, EverySettingRoundTrips) {
   EXPECT_EQ(back.images.guidance, 3.5);
 }
 
+TEST(SceneFile, EtaFollowsTheSamplerUntilSet) {
+  Scene scene;
+  set_control(scene, "sampler", "ddim");
+  EXPECT_EQ(scene.sampler.effective_eta(), 0.0);  // deterministic DDIM, as dlab
+  set_control(scene, "sampler", "euler-a");
+  EXPECT_EQ(scene.sampler.effective_eta(), 1.0);
+  EXPECT_NE(scene_to_json(scene, "a.json").find("\"eta\": \"default\""), std::string::npos);
+  set_control(scene, "eta", "0.3");
+  set_control(scene, "sampler", "ddim");
+  EXPECT_EQ(scene.sampler.effective_eta(), 0.3);  // a given eta stays
+  EXPECT_EQ(scene_from_json(scene_to_json(scene, "a.json"), "a.json").sampler.effective_eta(), 0.3);
+  set_control(scene, "eta", "default");
+  EXPECT_EQ(scene.sampler.effective_eta(), 0.0);
+  EXPECT_THROW(set_control(scene, "eta", "1.5"), std::invalid_argument);
+}
+
 TEST(SceneFile, DrawnPointsAreInline) {
   Scene scene;
   set_control(scene, "draw", "on");

@@ -157,8 +157,9 @@ void sampler_section(PanelContext& context) {
           "'no noise' shows why the noise is needed; 'variance used as std' is a classic bug, labelled as one.");
   ImGui::BeginDisabled(!sampler_uses_eta(sampler.kind));
   row_label("\u03b7 (eta)");
-  float eta = static_cast<float>(sampler.eta);
-  if (ImGui::SliderFloat("##eta", &eta, 0.0f, 1.0f, "%.2f")) sampler.eta = eta;
+  // Unset, eta follows the sampler (DDIM 0, Euler ancestral 1); moving the slider sets it.
+  float eta = static_cast<float>(sampler.effective_eta());
+  if (ImGui::SliderFloat("##eta", &eta, 0.0f, 1.0f, sampler.eta ? "%.2f" : "%.2f (default)")) sampler.eta = eta;
   ImGui::EndDisabled();
   tooltip("DDIM and Euler ancestral: how much fresh noise each step adds. 0 = deterministic ODE, 1 = as much as DDPM.");
   row_label("Sample seed");

@@ -302,6 +302,8 @@ void App::write_stats(const std::string& path) {
   json["step"] = info.step;
   json["num_steps"] = info.num_steps;
   json["nfe"] = info.nfe;
+  json["sampler"] = to_name(state_.sampler.kind);
+  json["eta"] = state_.sampler.effective_eta();
   json["sampling_error"] = view().reverse_status().error;
   json["schedule_error"] = schedule_error_;
   json["timesteps"] = schedule_.timesteps();

@@ -150,13 +150,17 @@ const std::vector<Control>& controls() {
       {"variance", "DDPM variance: " + allowed_names<VarianceKind>(", "),
        [](Scene& s, const std::string& v) { s.sampler.variance = parse_name<VarianceKind>(v, "variance"); },
        [](const Scene& s) -> Value { return to_name(s.sampler.variance); }},
-      {"eta", "DDIM / Euler ancestral noise scale, 0..1",
+      {"eta", "DDIM / Euler ancestral noise scale, 0..1, or 'default': each sampler's own (DDIM 0, Euler ancestral 1)",
        [](Scene& s, const std::string& v) {
+         if (v == "default") {
+           s.sampler.eta.reset();
+           return;
+         }
          const double eta = parse_double("eta", v);
-         if (eta < 0 || eta > 1) throw std::invalid_argument("eta: must be in [0, 1]");
+         if (!(eta >= 0 && eta <= 1)) throw std::invalid_argument("eta: must be in [0, 1] or 'default'");
          s.sampler.eta = eta;
        },
-       [](const Scene& s) -> Value { return s.sampler.eta; }},
+       [](const Scene& s) -> Value { return s.sampler.eta ? Value(*s.sampler.eta) : Value("default"); }},
       {"sample-seed", "seed of x_T and of the sampler's noise",
        [](Scene& s, const std::string& v) { s.sampler.seed = static_cast<std::uint64_t>(parse_int("sample-seed", v, 0, 1LL << 62)); },
        [](const Scene& s) -> Value { return s.sampler.seed; }},
@@ -334,7 +338,7 @@ bool sampler_is_stochastic(const SamplerSettings& sampler) {
   switch (sampler.kind) {
     case SamplerKind::Ddpm: return sampler.variance != VarianceKind::Zero;
     case SamplerKind::Ddim:
-    case SamplerKind::EulerAncestral: return sampler.eta > 0;
+    case SamplerKind::EulerAncestral: return sampler.effective_eta() > 0;
     default: return false;
   }
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -106,7 +107,10 @@ struct SamplerSettings {
   int steps = 0;              // K; 0 = every step of the schedule
   Spacing spacing = Spacing::Linspace;
   VarianceKind variance{};    // beta~_t
-  double eta = 1.0;           // DDIM: 1 equals DDPM with beta~; Euler ancestral: 1 = full noise
+  // DDIM / Euler ancestral noise scale; unset: the sampler's own default, as in dlab (DDIM 0: deterministic;
+  // Euler ancestral 1: full noise). DDIM with 1 equals DDPM with beta~.
+  std::optional<double> eta;
+  double effective_eta() const { return eta.value_or(default_eta(kind)); }
   std::uint64_t seed = 1;     // x_T and the noise z of stochastic samplers
 };
 

@@ -560,7 +560,7 @@ void ImageLab::Impl::update_reverse(Scene& state) {
   const int T = schedule.timesteps();
   const int count = std::clamp(images.count, 1, 256);
   detail::ReverseKey key{0, schedule_version, model_version, state.sampler.kind, state.sampler.steps,
-                         state.sampler.spacing, state.sampler.variance, state.sampler.eta, state.sampler.seed};
+                         state.sampler.spacing, state.sampler.variance, state.sampler.effective_eta(), state.sampler.seed};
   const int classes = model_classes();
   const int label = classes == 0 ? -1 : std::clamp(images.label, -1, classes);
   if (!(reverse_started && key == reverse_key && count == reverse_count && label == reverse_label &&
@@ -585,7 +585,7 @@ void ImageLab::Impl::update_reverse(Scene& state) {
       request.sampler.steps = plan.size() == T ? 0 : plan.size();
       request.sampler.spacing = state.sampler.spacing;
       request.sampler.variance = state.sampler.variance;
-      request.sampler.eta = state.sampler.eta;
+      request.sampler.eta = state.sampler.effective_eta();
       request.sampler.clip_x0 = images.clip_x0;
       request.seed = state.sampler.seed;
       request.batch = count;  // one run, so the observer sees every image at every step

@@ -170,7 +170,7 @@ void Lab::Impl::update_model(const Scene& state) {
 
 void Lab::Impl::update_reverse(const Scene& state) {
   ReverseKey key{data_version, schedule_version, model_version, state.sampler.kind, state.sampler.steps,
-                 state.sampler.spacing, state.sampler.variance, state.sampler.eta, state.sampler.seed};
+                 state.sampler.spacing, state.sampler.variance, state.sampler.effective_eta(), state.sampler.seed};
   if (reverse_started && key == reverse_key) return;
   reverse_key = key;
   reverse_started = true;
@@ -184,7 +184,7 @@ void Lab::Impl::update_reverse(const Scene& state) {
   config.steps = plan.size() == schedule.timesteps() ? 0 : plan.size();
   config.spacing = state.sampler.spacing;
   config.variance = state.sampler.variance;
-  config.eta = state.sampler.eta;
+  config.eta = state.sampler.effective_eta();
   config.prediction = model->prediction;
   // x_T ~ N(0, I), as many as the data, and the sampler's noise: the streams of dlab sample --seed.
   const ReverseStart start = reverse_start(x0.size(0), 2, state.sampler.seed);

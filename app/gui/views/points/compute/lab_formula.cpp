@@ -136,7 +136,7 @@ Formula Lab::formula(int followed) const {
     }
     case SamplerKind::Ddim: {
       // Song et al. 2021, Eq. (12) with sigma of Eq. (16).
-      const double eta = m.sampler.eta;
+      const double eta = m.sampler.effective_eta();
       const DdimStep step = ddim_step(abar, abar_next, eta);  // the sampler's coefficients
       const double sigma = step.sigma, c_x0 = step.c_x0, c_eps = step.c_eps;
       f.title += "  (Song et al. 2021, Eq. 12)";
@@ -170,7 +170,7 @@ Formula Lab::formula(int followed) const {
         else
           f.note = "Euler in \u03c3 form is the same update as DDIM with \u03b7 = 0.";
       } else if (kind == SamplerKind::EulerAncestral) {
-        const double eta = m.sampler.eta;
+        const double eta = m.sampler.effective_eta();
         const AncestralStep step = ancestral_step(sigma, sigma_next, last ? 0.0 : eta);  // the sampler's
         const double up = step.sigma_up, down = step.sigma_down;
         f.title += "  (k-diffusion, ancestral)";

@@ -114,7 +114,7 @@ std::vector<float> dlab_sample(const std::string& sampler, const std::string& ex
   config.kind = settings.kind;
   config.steps = 20;
   config.variance = settings.variance;
-  config.eta = settings.eta;
+  config.eta = settings.effective_eta();
   const ReverseStart start = reverse_start(500, 2, 5);
   config.seed = start.sampler_seed;
   const GaussianMixture mixture = *dataset_mixture(Dataset2D::Gmm8);

@@ -126,24 +126,24 @@ TEST(Timeline, StepInfoUsesTheSamplersAlphaBar) {
   ASSERT_GT(schedule.alpha_bar(1000), 0.0);
   ASSERT_LT(schedule.alpha_bar(1000), kMinSamplingAlphaBar);
   const SamplingPlan plan = scene_sampling_plan(SamplerSettings{}, schedule);
-  const StepInfo first = reverse_step_info(0, schedule, plan, {0, 1});
+  const StepInfo first = reverse_step_info(0, plan, {0, 1});
   EXPECT_EQ(first.t, 1000);
   EXPECT_EQ(first.next_t, 999);
   EXPECT_EQ(first.alpha_bar, schedule.alpha_bar(1000));
   EXPECT_EQ(first.alpha_bar_next, schedule.alpha_bar(999));
   EXPECT_EQ(first.nfe, 0);
-  EXPECT_EQ(reverse_step_info(1, schedule, plan, {0, 1}).nfe, 1);
-  const StepInfo last = reverse_step_info(999, schedule, plan, {});
+  EXPECT_EQ(reverse_step_info(1, plan, {0, 1}).nfe, 1);
+  const StepInfo last = reverse_step_info(999, plan, {});
   EXPECT_EQ(last.t, 1);
   EXPECT_EQ(last.next_t, 0);
   EXPECT_EQ(last.alpha_bar_next, 1.0);
-  EXPECT_FALSE(reverse_step_info(1000, schedule, plan, {}).has_next);
+  EXPECT_FALSE(reverse_step_info(1000, plan, {}).has_next);
   // Zero terminal SNR: abar_T = 0 is clamped to 2^-24, as in the samplers.
   ScheduleConfig zero;
   zero.zero_terminal_snr = true;
   const NoiseSchedule zero_schedule(zero);
   const SamplingPlan zero_plan = scene_sampling_plan(SamplerSettings{}, zero_schedule);
-  EXPECT_EQ(reverse_step_info(0, zero_schedule, zero_plan, {}).alpha_bar, kMinSamplingAlphaBar);
+  EXPECT_EQ(reverse_step_info(0, zero_plan, {}).alpha_bar, kMinSamplingAlphaBar);
 }
 
 TEST(Timeline, PlaybackWaitsForTheRecording) {

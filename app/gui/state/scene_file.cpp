@@ -8,6 +8,7 @@
 
 #include "app/gui/state/controls.h"
 #include "core/atomic_file.h"
+#include "core/text_excerpt.h"
 
 namespace dlab::gui {
 
@@ -16,21 +17,21 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
-// At most this many characters of a value are quoted in a message (a hostile file may hold megabytes).
+// A value quoted in a message: control characters escaped, then cut (core/text_excerpt.h), since a hostile
+// file may hold megabytes.
 std::string quoted(const std::string& text) {
-  constexpr std::size_t kMax = 60;
-  std::string out;
-  for (char c : text.substr(0, kMax)) {
+  std::string visible;
+  for (char c : text) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte < 0x20 || byte == 0x7f) {
       char escaped[8];
       std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
-      out += escaped;
+      visible += escaped;
     } else {
-      out += c;
+      visible += c;
     }
   }
-  return "'" + out + (text.size() > kMax ? "...'" : "'");
+  return "'" + text_excerpt(visible, 60) + "'";
 }
 
 [[noreturn]] void fail(const std::string& file, const std::string& field, const std::string& what) {
@@ -163,15 +164,16 @@ Scene scene_from_json(const std::string& text, const std::string& file) {
     if (!settings.is_object()) fail(file, "settings", "expected an object of control names and values");
     // Every name must be a control that is saved; values are applied in the registry's order (the order
     // flags follow), whatever the order in the file.
+    const auto controls = saved_controls(scene);  // the registry's saved controls, in its order
     std::set<std::string> saved;
-    for (const auto& [name, unused] : saved_controls(scene)) saved.insert(name);
+    for (const auto& [name, unused] : controls) saved.insert(name);
     for (const auto& item : settings.items()) {
       if (!saved.count(item.key()))
         fail(file, "settings." + quoted(item.key()), "unknown setting; see diffusion-lab --help for the controls");
       if (!(item.value().is_string() || item.value().is_number() || item.value().is_boolean()))
         fail(file, "settings." + item.key(), "expected a string, a number or true/false");
     }
-    for (const auto& [name, unused] : saved_controls(Scene{})) {
+    for (const auto& [name, unused] : controls) {
       if (!settings.contains(name)) continue;
       std::string value = control_text(settings[name]);
       try {

@@ -5,16 +5,20 @@
 
 namespace dlab::gui {
 
-SamplingPlan scene_sampling_plan(const SamplerSettings& sampler, const NoiseSchedule& schedule) {
+namespace {
+// K: the scene's steps, or every step of the schedule for 0 or K >= T.
+int sampler_step_count(const SamplerSettings& sampler, const NoiseSchedule& schedule) {
   const int T = schedule.timesteps();
-  const int steps = sampler.steps <= 0 || sampler.steps >= T ? 0 : sampler.steps;
-  return make_sampling_plan(schedule, steps, sampler.spacing);
+  return sampler.steps <= 0 || sampler.steps >= T ? T : sampler.steps;
+}
+}  // namespace
+
+SamplingPlan scene_sampling_plan(const SamplerSettings& sampler, const NoiseSchedule& schedule) {
+  return make_sampling_plan(schedule, sampler_step_count(sampler, schedule), sampler.spacing);
 }
 
 int cursor_end(const Scene& scene, const NoiseSchedule& schedule) {
-  if (scene.playback.mode == LabMode::Forward) return schedule.timesteps();
-  const int T = schedule.timesteps();
-  return scene.sampler.steps <= 0 || scene.sampler.steps >= T ? T : scene.sampler.steps;
+  return scene.playback.mode == LabMode::Forward ? schedule.timesteps() : sampler_step_count(scene.sampler, schedule);
 }
 
 int forward_frame(PlaybackState& playback, int T) {
@@ -48,8 +52,7 @@ StepInfo forward_step_info(int t, const NoiseSchedule& schedule) {
   return info;
 }
 
-StepInfo reverse_step_info(int frame, const NoiseSchedule& schedule, const SamplingPlan& plan,
-                           const std::vector<int>& frame_nfe) {
+StepInfo reverse_step_info(int frame, const SamplingPlan& plan, const std::vector<int>& frame_nfe) {
   StepInfo info;
   info.mode = LabMode::Reverse;
   const int K = plan.size();
@@ -63,7 +66,6 @@ StepInfo reverse_step_info(int frame, const NoiseSchedule& schedule, const Sampl
     // plan.alpha_bars[i] belongs to timesteps[i - 1]; frame k shows t_{K - k}.
     info.alpha_bar = plan.alpha_bars[K - info.step];
     info.alpha_bar_next = plan.alpha_bars[K - info.step - 1];
-    (void)schedule;
   }
   return info;
 }

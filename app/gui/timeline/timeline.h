@@ -50,8 +50,7 @@ int recorded_frame(PlaybackState& playback, int frame, int recorded_frames);
 // The step counter's numbers at a frame. frame_nfe[k]: network evaluations to reach frame k (may be
 // shorter than the plan while recording).
 StepInfo forward_step_info(int t, const NoiseSchedule& schedule);
-StepInfo reverse_step_info(int frame, const NoiseSchedule& schedule, const SamplingPlan& plan,
-                           const std::vector<int>& frame_nfe);
+StepInfo reverse_step_info(int frame, const SamplingPlan& plan, const std::vector<int>& frame_nfe);
 
 // ---- the transport: every way of moving the cursor goes through these -----------------------------
 enum class Transport { TogglePlay, Play, Pause, StepForward, StepBack, Home, End };

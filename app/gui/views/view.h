@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
@@ -61,6 +62,11 @@ class ComputeView : public View {
  protected:
   virtual Compute& compute() const = 0;
 };
+
+// A statistic for View::stats: the number, or null where it is not finite (JSON has no NaN).
+inline nlohmann::ordered_json finite_or_null(double value) {
+  return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
+}
 
 using ViewFactory = std::unique_ptr<View> (*)(const ViewServices& services);
 

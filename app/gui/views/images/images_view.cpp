@@ -1,8 +1,6 @@
 // The image view: a grid of small images x_t with the model's x0_hat and eps_hat beside it, and under the
 // timeline one image at ten timesteps and the pixel histogram against N(0, 1). Its computations are an
 // ImageLab (image_lab.h) of its own; it takes the plots column's width for the images.
-#include <cmath>
-
 #include "app/gui/views/images/image_lab.h"
 #include "app/gui/views/images/image_panels.h"
 #include "app/gui/views/view.h"
@@ -36,7 +34,6 @@ class ImagesView : public ComputeView<ImageLab> {
   void stats(const Scene& scene, nlohmann::ordered_json& out) const override {
     const PixelStats pixels = lab_.pixel_stats();
     const ImageView& view = lab_.view();
-    const auto number = [](double value) { return std::isfinite(value) ? nlohmann::ordered_json(value) : nullptr; };
     out["view"] = "images";
     out["image_dataset"] = scene.images.dataset;
     out["images"] = view.x ? view.x->count : 0;
@@ -50,9 +47,9 @@ class ImagesView : public ComputeView<ImageLab> {
     out["filmstrip_frames"] = lab_.filmstrip().t.size();
     out["data_error"] = lab_.data_error();
     out["n"] = pixels.n;
-    out["pixel_mean"] = pixels.n > 0 ? number(pixels.mean) : nullptr;
-    out["pixel_std"] = pixels.n > 0 ? number(pixels.std) : nullptr;
-    out["ms_per_step"] = number(lab_.last_reverse_ms_per_step());
+    out["pixel_mean"] = pixels.n > 0 ? finite_or_null(pixels.mean) : nullptr;
+    out["pixel_std"] = pixels.n > 0 ? finite_or_null(pixels.std) : nullptr;
+    out["ms_per_step"] = finite_or_null(lab_.last_reverse_ms_per_step());
   }
 
  private:

@@ -1,8 +1,6 @@
 // The 2D view: a cloud of points x_t on the canvas, the formula of the step under the timeline and the
 // schedule, editor and training plots on the right. Its computations are the app's Lab (lab.h), which
 // live training and scene files share.
-#include <cmath>
-
 #include "app/gui/views/points/lab.h"
 #include "app/gui/views/view.h"
 
@@ -35,21 +33,21 @@ class PointsView : public ComputeView<Lab> {
 
   void stats(const Scene& scene, nlohmann::ordered_json& out) const override {
     const PointStats stats = lab_.stats(true);
-    const auto number = [](double value) { return std::isfinite(value) ? nlohmann::ordered_json(value) : nullptr; };
     out["model"] = to_name(scene.model);
     out["model_available"] = lab_.has_model();
     out["model_description"] = lab_.model_description();
     out["data_error"] = lab_.data_error();
     out["followed_point"] = scene.followed_point;
     out["n"] = stats.n;
-    out["mean"] = {number(stats.mean[0]), number(stats.mean[1])};
-    out["cov"] = {{number(stats.cov[0][0]), number(stats.cov[0][1])}, {number(stats.cov[1][0]), number(stats.cov[1][1])}};
-    out["near_mode_fraction"] = stats.near_mode_fraction < 0 ? nullptr : number(stats.near_mode_fraction);
-    out["mean_nearest_data_distance"] = number(stats.mean_nearest_data_distance);
+    out["mean"] = {finite_or_null(stats.mean[0]), finite_or_null(stats.mean[1])};
+    out["cov"] = {{finite_or_null(stats.cov[0][0]), finite_or_null(stats.cov[0][1])},
+                  {finite_or_null(stats.cov[1][0]), finite_or_null(stats.cov[1][1])}};
+    out["near_mode_fraction"] = stats.near_mode_fraction < 0 ? nullptr : finite_or_null(stats.near_mode_fraction);
+    out["mean_nearest_data_distance"] = finite_or_null(stats.mean_nearest_data_distance);
     const TrainingStatus training = lab_.training_status();
     out["training_step"] = training.step;
-    out["training_loss"] = training.exists ? number(training.loss) : nullptr;
-    out["prior_kl"] = number(lab_.prior_kl());
+    out["training_loss"] = training.exists ? finite_or_null(training.loss) : nullptr;
+    out["prior_kl"] = finite_or_null(lab_.prior_kl());
   }
 
  private:

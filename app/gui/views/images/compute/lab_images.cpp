@@ -725,7 +725,7 @@ StepInfo ImageLab::step_info() const {
     std::lock_guard<std::mutex> lock(recording->mutex);
     frame_nfe = recording->nfe;
   }
-  return reverse_step_info(m.frame, m.schedule, m.plan, frame_nfe);
+  return reverse_step_info(m.frame, m.plan, frame_nfe);
 }
 
 ReverseStatus ImageLab::reverse_status() const {

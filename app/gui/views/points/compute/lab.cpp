@@ -345,7 +345,7 @@ StepInfo Lab::step_info() const {
     std::lock_guard<std::mutex> lock(recording->mutex);
     frame_nfe = recording->frame_nfe;
   }
-  return reverse_step_info(m.frame, m.schedule, m.plan, frame_nfe);
+  return reverse_step_info(m.frame, m.plan, frame_nfe);
 }
 
 ReverseStatus Lab::reverse_status() const {

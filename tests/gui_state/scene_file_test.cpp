@@ -139,9 +139,11 @@ TEST(SceneFile, RequestsAndDraftsAreNotSaved) {
   scene.drafts.csv_path = "half typed";
   const std::string text = scene_to_json(scene, "scene.json");
   EXPECT_EQ(text, scene_to_json(Scene{}, "scene.json"));
-  // Every control but these requests is saved.
+  // Every control but these requests is saved, and the language once it is set.
   std::size_t saved = saved_controls(Scene{}).size();
-  EXPECT_EQ(saved + 2, control_names().size());
+  EXPECT_EQ(saved + 3, control_names().size());
+  set_control(scene, "lang", "zh");
+  EXPECT_EQ(saved_controls(scene).size(), saved + 1);
 }
 
 TEST(SceneFile, PathsAreRelativeToTheSceneFile) {

@@ -260,6 +260,9 @@ const std::vector<Control>& controls() {
          s.main_view = v;
        },
        [](const Scene& s) -> Value { return s.main_view; }},
+      {"lang", "the language of the window: en (English) or zh (Simplified Chinese)",
+       [](Scene& s, const std::string& v) { s.language = parse_name<Language>(v, "lang"); },
+       [](const Scene& s) -> Value { return s.language ? Value(to_name(*s.language)) : Value(); }},
       {"image-dataset", "image data set: shapes, fashion-mnist, or a folder of PNG images",
        [](Scene& s, const std::string& v) {
          if (v.empty()) throw std::invalid_argument("image-dataset: empty; allowed: shapes, fashion-mnist, or a folder");

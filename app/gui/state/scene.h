@@ -23,6 +23,7 @@ namespace gui {
 enum class LabMode { Forward, Reverse };
 enum class DataOrigin { Builtin, Csv, Drawn };
 enum class ModelSource { Pretrained, Exact, Empirical, Live };
+enum class Language { En, Zh };  // the language of every string shown (i18n.h)
 }  // namespace gui
 
 template <>
@@ -49,6 +50,14 @@ struct EnumNames<gui::ModelSource> {
       {gui::ModelSource::Exact, "exact", "Exact oracle (mixtures)"},
       {gui::ModelSource::Empirical, "empirical", "Empirical optimum"},
       {gui::ModelSource::Live, "live", "Network trained here"},
+  }};
+};
+
+template <>
+struct EnumNames<gui::Language> {
+  static constexpr std::array<EnumEntry<gui::Language>, 2> entries{{
+      {gui::Language::En, "en", "English"},
+      {gui::Language::Zh, "zh", "中文"},
   }};
 };
 
@@ -164,6 +173,9 @@ struct Scene {
   int plots_tab = 0;        // the tab of the plots column shown: 0 schedule, 1 editor, 2 training
   // A network trained here and saved with the scene (scene_file.h): loaded into live training on open.
   std::string live_checkpoint;
+  // The language of the window; unset in a scene file that does not say, which then keeps the window's (the app
+  // starts in --lang's, else the system locale's: i18n.h).
+  std::optional<Language> language;
 
   Requests requests;  // not part of the saved scene
   Drafts drafts;      // not part of the saved scene

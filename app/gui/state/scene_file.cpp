@@ -34,8 +34,17 @@ std::string quoted(const std::string& text) {
   return "'" + text_excerpt(visible, 60) + "'";
 }
 
+// Where the scene sits inside a bigger file ("slides[2].scene" of a lesson): put before every field named.
+thread_local std::string field_prefix_in_messages;
+
+std::string field_name(const std::string& field) {
+  if (field_prefix_in_messages.empty()) return field;
+  return field.empty() ? field_prefix_in_messages : field_prefix_in_messages + "." + field;
+}
+
 [[noreturn]] void fail(const std::string& file, const std::string& field, const std::string& what) {
-  throw SceneFileError(file + ": " + (field.empty() ? "" : field + ": ") + what);
+  const std::string named = field_name(field);
+  throw SceneFileError(file + ": " + (named.empty() ? "" : named + ": ") + what);
 }
 
 fs::path folder_of(const std::string& scene_path) {
@@ -98,9 +107,15 @@ std::vector<std::pair<double, double>> pairs(const Json& value, const std::strin
 constexpr std::size_t kMaxDrawnPoints = 20000;  // the most points the app draws (the `n` control)
 constexpr std::size_t kMaxCurvePoints = 64;
 
+Scene read_scene(const Json& json, const std::string& file, bool require_format);
+
 }  // namespace
 
 std::string scene_to_json(const Scene& scene, const std::string& scene_path) {
+  return scene_to_json_value(scene, scene_path).dump(2) + "\n";
+}
+
+nlohmann::ordered_json scene_to_json_value(const Scene& scene, const std::string& scene_path) {
   Json json;
   json["format"] = kSceneFormat;
   json["version"] = kSceneVersion;
@@ -123,10 +138,14 @@ std::string scene_to_json(const Scene& scene, const std::string& scene_path) {
     json["custom_curve"] = std::move(curve);
   }
   if (!scene.live_checkpoint.empty()) json["live_checkpoint"] = path_for_file(scene.live_checkpoint, scene_path);
-  return json.dump(2) + "\n";
+  return json;
 }
 
 Scene scene_from_json(const std::string& text, const std::string& file) {
+  return scene_from_json_value(parse_scene_text(text, file), file, "", true);
+}
+
+nlohmann::ordered_json parse_scene_text(const std::string& text, const std::string& file) {
   Json json;
   try {
     json = Json::parse(text);
@@ -137,12 +156,29 @@ Scene scene_from_json(const std::string& text, const std::string& file) {
   } catch (const nlohmann::json::exception&) {  // a number beyond double's range (1e400)
     fail(file, "", "not a scene file (a number is out of range); save one from the window or with --save-scene");
   }
+  return json;
+}
+
+Scene scene_from_json_value(const nlohmann::ordered_json& json, const std::string& file, const std::string& field_prefix,
+                            bool require_format) {
+  struct PrefixScope {  // fail() puts the prefix before every field it names
+    std::string saved = field_prefix_in_messages;
+    explicit PrefixScope(const std::string& prefix) { field_prefix_in_messages = prefix; }
+    ~PrefixScope() { field_prefix_in_messages = saved; }
+  } scope(field_prefix);
+  return read_scene(json, file, require_format);
+}
+
+namespace {
+
+Scene read_scene(const Json& json, const std::string& file, bool require_format) {
   if (!json.is_object()) fail(file, "", "not a scene file (expected a JSON object)");
-  if (!json.contains("format") || json["format"] != kSceneFormat)
+  if ((require_format || json.contains("format")) && (!json.contains("format") || json["format"] != kSceneFormat))
     fail(file, "format", std::string("expected \"") + kSceneFormat + "\": this is not a Diffusion Lab scene file");
   const Json& version = json.contains("version") ? json["version"] : Json();
-  if (!version.is_number_integer()) fail(file, "version", "expected an integer");
-  if (version.get<long long>() != kSceneVersion) {
+  if ((require_format || json.contains("version")) && !version.is_number_integer())
+    fail(file, "version", "expected an integer");
+  if (version.is_number_integer() && version.get<long long>() != kSceneVersion) {
     const std::string number = version.dump();
     if (version.get<long long>() > kSceneVersion)
       fail(file, "version", "version " + number + " was written by a newer Diffusion Lab; this one reads version " +
@@ -185,7 +221,7 @@ Scene scene_from_json(const std::string& text, const std::string& file) {
         set_control(scene, name, value);
       } catch (const std::invalid_argument& e) {
         // e.what() starts with the control's name: "sampler: unknown value 'x'; allowed: ...".
-        throw SceneFileError(file + ": settings." + e.what());
+        throw SceneFileError(file + ": " + field_name("settings") + "." + e.what());
       }
     }
   }
@@ -231,6 +267,8 @@ Scene scene_from_json(const std::string& text, const std::string& file) {
     fail(file, "drawn_points", "the data are drawn points (data-origin drawn) but the file holds none");
   return scene;
 }
+
+}  // namespace
 
 Scene load_scene(const std::string& path) {
   std::error_code error;

@@ -18,6 +18,8 @@
 // models are referenced by the data set's name, never by path.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <stdexcept>
 #include <string>
 
@@ -42,6 +44,14 @@ std::string scene_to_json(const Scene& scene, const std::string& scene_path);
 // out keep their defaults. Throws SceneFileError naming scene_path and the field for malformed JSON, another
 // format, a future version, an unknown field or value, or a value out of range. Does not touch the disk.
 Scene scene_from_json(const std::string& text, const std::string& scene_path);
+
+// The same as JSON values, for files that hold scenes (lessons, lesson.h): parse_scene_text throws
+// SceneFileError for text that is not JSON; scene_from_json_value names fields after field_prefix
+// ("slides[2].scene.settings.sampler") and, without require_format, lets "format" and "version" be left out.
+nlohmann::ordered_json scene_to_json_value(const Scene& scene, const std::string& scene_path);
+nlohmann::ordered_json parse_scene_text(const std::string& text, const std::string& scene_path);
+Scene scene_from_json_value(const nlohmann::ordered_json& json, const std::string& scene_path,
+                            const std::string& field_prefix, bool require_format);
 
 // scene_from_json of the file, and every file it references must exist (SceneFileError naming the field).
 Scene load_scene(const std::string& path);

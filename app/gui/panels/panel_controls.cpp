@@ -15,6 +15,7 @@
 #include <cstdio>
 
 #include "app/gui/state/controls.h"
+#include "app/gui/state/i18n.h"
 #include "app/gui/ui/enum_combo.h"
 #include "app/gui/views/images/image_lab.h"
 #include "app/gui/views/view.h"
@@ -32,14 +33,14 @@ void data_section(PanelContext& context) {
   Scene& state = context.state;
   DataState& data = state.data;
   int origin = static_cast<int>(data.origin);
-  ImGui::RadioButton("Built-in", &origin, static_cast<int>(DataOrigin::Builtin));
-  tooltip("The toy 2D distributions of the notes: mixtures of Gaussians (with an exact model), moons, spirals, ...");
+  ImGui::RadioButton(ui_label(tr("Built-in"), "builtin").c_str(), &origin, static_cast<int>(DataOrigin::Builtin));
+  tooltip(tr("The toy 2D distributions of the notes: mixtures of Gaussians (with an exact model), moons, spirals, ..."));
   ImGui::SameLine();
-  ImGui::RadioButton("CSV", &origin, static_cast<int>(DataOrigin::Csv));
-  tooltip("Your own points: a CSV file with two numeric columns x, y (a header line is allowed).");
+  ImGui::RadioButton(ui_label(tr("CSV"), "csv").c_str(), &origin, static_cast<int>(DataOrigin::Csv));
+  tooltip(tr("Your own points: a CSV file with two numeric columns x, y (a header line is allowed)."));
   ImGui::SameLine();
-  ImGui::RadioButton("Draw", &origin, static_cast<int>(DataOrigin::Drawn));
-  tooltip("Draw your own data: click or drag on the canvas to place points.");
+  ImGui::RadioButton(ui_label(tr("Draw"), "draw").c_str(), &origin, static_cast<int>(DataOrigin::Drawn));
+  tooltip(tr("Draw your own data: click or drag on the canvas to place points."));
   if (origin != static_cast<int>(data.origin)) {
     data.origin = static_cast<DataOrigin>(origin);
     state.drawing = data.origin == DataOrigin::Drawn;
@@ -47,35 +48,35 @@ void data_section(PanelContext& context) {
 
   switch (data.origin) {
     case DataOrigin::Builtin:
-      row_label("Data set");
+      row_label(tr("Data set"));
       enum_combo("##dataset", &data.dataset);
-      tooltip("q(x\u2080): the distribution to learn. gmm8 and gmm25 are Gaussian mixtures, whose exact score is known.");
+      tooltip(tr("q(x\u2080): the distribution to learn. gmm8 and gmm25 are Gaussian mixtures, whose exact score is known."));
       break;
     case DataOrigin::Csv: {
       std::string& path_edit = context.state.drafts.csv_path;
       if (path_edit.empty()) path_edit = data.csv_path;
-      row_label("File");
+      row_label(tr("File"));
       ImGui::InputTextWithHint("##csv", "points.csv", &path_edit);
-      tooltip("Path of a CSV file with columns x, y. Press Load; an error names the bad line.");
-      if (ImGui::Button("Load")) data.csv_path = path_edit;
+      tooltip(tr("Path of a CSV file with columns x, y. Press Load; an error names the bad line."));
+      if (ImGui::Button(ui_label(tr("Load"), "csv_load").c_str())) data.csv_path = path_edit;
       break;
     }
     case DataOrigin::Drawn:
-      ImGui::Checkbox("Drawing", &state.drawing);
-      tooltip("While on, clicks and drags on the canvas add data points (panning needs the right mouse button).");
+      ImGui::Checkbox(ui_label(tr("Drawing"), "drawing").c_str(), &state.drawing);
+      tooltip(tr("While on, clicks and drags on the canvas add data points (panning needs the right mouse button)."));
       ImGui::SameLine();
-      if (ImGui::Button("Clear")) data.drawn_points.clear();
+      if (ImGui::Button(ui_label(tr("Clear"), "clear_drawn").c_str())) data.drawn_points.clear();
       ImGui::SameLine();
-      ImGui::TextDisabled("%zu points", data.drawn_points.size() / 2);
+      ImGui::TextDisabled(tr("%zu points"), data.drawn_points.size() / 2);
       break;
   }
-  row_label("Points n");
+  row_label(tr("Points n"));
   ImGui::SliderInt("##n", &data.n, 100, 20000, "%d", ImGuiSliderFlags_Logarithmic);
-  tooltip("How many points x\u2080 are drawn from the data set, and how many samples the reverse process makes.");
-  row_label("Seed");
+  tooltip(tr("How many points x\u2080 are drawn from the data set, and how many samples the reverse process makes."));
+  row_label(tr("Seed"));
   int seed = static_cast<int>(data.seed);
   if (ImGui::InputInt("##seed", &seed)) data.seed = static_cast<std::uint64_t>(std::max(0, seed));
-  tooltip("Seed of the data points and of the forward noise \u03b5: the same seed gives the same picture.");
+  tooltip(tr("Seed of the data points and of the forward noise \u03b5: the same seed gives the same picture."));
   if (context.lab) error_text(context.lab->data_error());
 }
 
@@ -85,34 +86,34 @@ void data_section(PanelContext& context) {
 
 void schedule_section(PanelContext& context) {
   ScheduleConfig& schedule = context.state.schedule;
-  row_label("Schedule");
+  row_label(tr("Schedule"));
   if (enum_combo("##schedule", &schedule.kind) && schedule.kind == ScheduleKind::Custom &&
       schedule.custom_curve.empty())
     schedule.custom_curve = default_custom_curve();
-  tooltip("How the noise variance \u03b2\u209c grows with t. Linear: the DDPM paper. Cosine: Nichol & Dhariwal 2021, "
-          "slower destruction at small t. Custom: drag the log-SNR curve in the Schedule editor tab.");
-  row_label("Steps T");
+  tooltip(tr("How the noise variance \u03b2\u209c grows with t. Linear: the DDPM paper. Cosine: Nichol & Dhariwal 2021, "
+             "slower destruction at small t. Custom: drag the log-SNR curve in the Schedule editor tab."));
+  row_label(tr("Steps T"));
   ImGui::SliderInt("##T", &schedule.timesteps, kMinTimesteps, kMaxTimesteps, "%d", ImGuiSliderFlags_Logarithmic);
-  tooltip("T, the number of diffusion steps. With the same \u03b2 range, a small T (try 50) leaves x_T far from "
-          "N(0, I): watch the KL read-out in the Schedule editor tab.");
+  tooltip(tr("T, the number of diffusion steps. With the same \u03b2 range, a small T (try 50) leaves x_T far from "
+             "N(0, I): watch the KL read-out in the Schedule editor tab."));
   const bool uses_range = schedule.kind == ScheduleKind::Linear || schedule.kind == ScheduleKind::ScaledLinear ||
                           schedule.kind == ScheduleKind::Sigmoid;
   if (uses_range) {
-    row_label("\u03b2 start");
+    row_label(tr("\u03b2 start"));
     ImGui::InputDouble("##beta_start", &schedule.beta_start, 0, 0, "%.3g");
-    tooltip("\u03b2\u2081, the noise variance of the first step (DDPM: 1e-4). Must lie in (0, 1) and not exceed \u03b2 end.");
-    row_label("\u03b2 end");
+    tooltip(tr("\u03b2\u2081, the noise variance of the first step (DDPM: 1e-4). Must lie in (0, 1) and not exceed \u03b2 end."));
+    row_label(tr("\u03b2 end"));
     ImGui::InputDouble("##beta_end", &schedule.beta_end, 0, 0, "%.3g");
-    tooltip("\u03b2_T, the noise variance of the last step (DDPM: 0.02).");
+    tooltip(tr("\u03b2_T, the noise variance of the last step (DDPM: 0.02)."));
   }
   if (schedule.kind == ScheduleKind::Cosine) {
-    row_label("Offset s");
+    row_label(tr("Offset s"));
     ImGui::InputDouble("##cosine_s", &schedule.cosine_s, 0, 0, "%.4g");
-    tooltip("s of the cosine schedule (Nichol & Dhariwal 2021, Eq. 17): keeps \u03b2 from being tiny near t = 0. Default 0.008.");
+    tooltip(tr("s of the cosine schedule (Nichol & Dhariwal 2021, Eq. 17): keeps \u03b2 from being tiny near t = 0. Default 0.008."));
   }
-  ImGui::Checkbox("Zero terminal SNR", &schedule.zero_terminal_snr);
-  tooltip("Rescale so that \u1fb1_T = 0 exactly (Lin et al. 2023, Alg. 1): x_T is pure noise, with no trace of the "
-          "data. Samplers clamp \u1fb1_T to 2\u207b\u00b2\u2074 to avoid dividing by zero.");
+  ImGui::Checkbox(ui_label(tr("Zero terminal SNR"), "zero_terminal_snr").c_str(), &schedule.zero_terminal_snr);
+  tooltip(tr("Rescale so that \u1fb1_T = 0 exactly (Lin et al. 2023, Alg. 1): x_T is pure noise, with no trace of the "
+             "data. Samplers clamp \u1fb1_T to 2\u207b\u00b2\u2074 to avoid dividing by zero."));
   error_text(context.schedule_error);
 }
 
@@ -121,51 +122,51 @@ void schedule_section(PanelContext& context) {
 // ============================================================================================
 
 void forward_section(PanelContext& context) {
-  row_label("Method");
+  row_label(tr("Method"));
   enum_combo("##forward_mode", &context.state.playback.forward_mode);
-  tooltip("Closed form: sample x\u209c from q(x\u209c | x\u2080) in one go, each point moving along a fixed \u03b5. "
-          "Chain: apply q(x\u209c | x\u209c\u208b\u2081) t times with fresh noise each step. Both give the same "
-          "distribution at every t (compare the statistics).");
-  ImGui::Checkbox("Show the other method too", &context.state.layers.compare_forward);
-  tooltip("Draws the points of the other method at the same t in white, with their mean and covariance: the "
-          "closed form and the chain are different random draws of the same distribution q(x\u209c | x\u2080).");
+  tooltip(tr("Closed form: sample x\u209c from q(x\u209c | x\u2080) in one go, each point moving along a fixed \u03b5. "
+             "Chain: apply q(x\u209c | x\u209c\u208b\u2081) t times with fresh noise each step. Both give the same "
+             "distribution at every t (compare the statistics)."));
+  ImGui::Checkbox(ui_label(tr("Show the other method too"), "compare_forward").c_str(), &context.state.layers.compare_forward);
+  tooltip(tr("Draws the points of the other method at the same t in white, with their mean and covariance: the "
+             "closed form and the chain are different random draws of the same distribution q(x\u209c | x\u2080)."));
 }
 
 void sampler_section(PanelContext& context) {
   SamplerSettings& sampler = context.state.sampler;
   const int T = context.schedule.timesteps();
-  row_label("Sampler");
+  row_label(tr("Sampler"));
   enum_combo("##sampler", &sampler.kind);
-  tooltip("How x_T is turned back into x\u2080. DDPM: ancestral steps with fresh noise (Ho et al. 2020, Alg. 2). "
-          "DDIM: deterministic at \u03b7 = 0 (Song et al. 2021). Euler, Heun, DPM-Solver++: ODE solvers in \u03c3 form.");
-  row_label("Steps K");
+  tooltip(tr("How x_T is turned back into x\u2080. DDPM: ancestral steps with fresh noise (Ho et al. 2020, Alg. 2). "
+             "DDIM: deterministic at \u03b7 = 0 (Song et al. 2021). Euler, Heun, DPM-Solver++: ODE solvers in \u03c3 form."));
+  row_label(tr("Steps K"));
   int steps = sampler.steps == 0 ? T : std::min(sampler.steps, T);
   if (ImGui::SliderInt("##K", &steps, 1, T, "%d", ImGuiSliderFlags_Logarithmic)) sampler.steps = steps >= T ? 0 : steps;
-  tooltip("K \u2264 T: sample on a respaced subsequence of timesteps, with the effective \u03b2\u2032 = 1 \u2212 "
-          "\u1fb1\u209c/\u1fb1\u209c\u2032 of each jump (Nichol & Dhariwal 2021). The plots mark the visited t for K \u2264 100.");
+  tooltip(tr("K \u2264 T: sample on a respaced subsequence of timesteps, with the effective \u03b2\u2032 = 1 \u2212 "
+             "\u1fb1\u209c/\u1fb1\u209c\u2032 of each jump (Nichol & Dhariwal 2021). The plots mark the visited t for K \u2264 100."));
   if (sampler.steps != 0) {
-    row_label("Spacing");
+    row_label(tr("Spacing"));
     enum_combo("##spacing", &sampler.spacing);
-    tooltip("Which K of the T timesteps: linspace (evenly, first and last included), leading (multiples of T/K from 1), "
-            "trailing (counted down from T).");
+    tooltip(tr("Which K of the T timesteps: linspace (evenly, first and last included), leading (multiples of T/K from 1), "
+               "trailing (counted down from T)."));
   }
   ImGui::BeginDisabled(!sampler_uses_variance(sampler.kind));
-  row_label("Variance");
+  row_label(tr("Variance"));
   enum_combo("##variance", &sampler.variance);
   ImGui::EndDisabled();
-  tooltip("DDPM's reverse variance \u03c3\u209c\u00b2: \u03b2\u0303\u209c (posterior, 'fixed small') or \u03b2\u209c ('fixed large'); "
-          "'no noise' shows why the noise is needed; 'variance used as std' is a classic bug, labelled as one.");
+  tooltip(tr("DDPM's reverse variance \u03c3\u209c\u00b2: \u03b2\u0303\u209c (posterior, 'fixed small') or \u03b2\u209c ('fixed large'); "
+             "'no noise' shows why the noise is needed; 'variance used as std' is a classic bug, labelled as one."));
   ImGui::BeginDisabled(!sampler_uses_eta(sampler.kind));
-  row_label("\u03b7 (eta)");
+  row_label(tr("\u03b7 (eta)"));
   // Unset, eta follows the sampler (DDIM 0, Euler ancestral 1); moving the slider sets it.
   float eta = static_cast<float>(sampler.effective_eta());
-  if (ImGui::SliderFloat("##eta", &eta, 0.0f, 1.0f, sampler.eta ? "%.2f" : "%.2f (default)")) sampler.eta = eta;
+  if (ImGui::SliderFloat("##eta", &eta, 0.0f, 1.0f, sampler.eta ? "%.2f" : tr("%.2f (default)"))) sampler.eta = eta;
   ImGui::EndDisabled();
-  tooltip("DDIM and Euler ancestral: how much fresh noise each step adds. 0 = deterministic ODE, 1 = as much as DDPM.");
-  row_label("Sample seed");
+  tooltip(tr("DDIM and Euler ancestral: how much fresh noise each step adds. 0 = deterministic ODE, 1 = as much as DDPM."));
+  row_label(tr("Sample seed"));
   int seed = static_cast<int>(sampler.seed);
   if (ImGui::InputInt("##sample_seed", &seed)) sampler.seed = static_cast<std::uint64_t>(std::max(0, seed));
-  tooltip("Seed of x_T ~ N(0, I) and of the sampler's noise z: keep it to compare samplers on the same start.");
+  tooltip(tr("Seed of x_T ~ N(0, I) and of the sampler's noise z: keep it to compare samplers on the same start."));
   if (context.view) error_text(context.view->reverse_status().error);
 }
 
@@ -175,21 +176,21 @@ void sampler_section(PanelContext& context) {
 
 void model_section(PanelContext& context) {
   Scene& state = context.state;
-  row_label("Model");
-  if (ImGui::BeginCombo("##model", to_label(state.model))) {
+  row_label(tr("Model"));
+  if (ImGui::BeginCombo("##model", tr(to_label(state.model)))) {
     for (const auto& entry : EnumNames<ModelSource>::entries) {
       const ModelInfo info = context.lab ? context.lab->model_info(entry.value, state) : ModelInfo();
       const bool selected = entry.value == state.model;
       ImGui::BeginDisabled(!info.available && !selected);
-      if (ImGui::Selectable(entry.label, selected)) state.model = entry.value;
+      if (ImGui::Selectable(ui_label(tr(entry.label), entry.name).c_str(), selected)) state.model = entry.value;
       ImGui::EndDisabled();
       tooltip(info.description.c_str());
     }
     ImGui::EndCombo();
   }
-  tooltip("What predicts the noise \u03b5 in x\u209c. Pretrained: a small MLP shipped with the app. Exact: the true "
-          "optimal predictor of a Gaussian mixture. Empirical: the optimal denoiser of the data points themselves "
-          "(it memorises them). Trained here: the network of the Training section.");
+  tooltip(tr("What predicts the noise \u03b5 in x\u209c. Pretrained: a small MLP shipped with the app. Exact: the true "
+             "optimal predictor of a Gaussian mixture. Empirical: the optimal denoiser of the data points themselves "
+             "(it memorises them). Trained here: the network of the Training section."));
   if (context.lab) {
     if (context.lab->has_model()) {
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
@@ -207,16 +208,16 @@ void model_section(PanelContext& context) {
 
 void view_section(PanelContext& context) {
   Scene& state = context.state;
-  row_label("Point size");
-  ImGui::SliderFloat("##radius", &state.view.point_radius, 1.0f, 8.0f, "%.1f px");
-  tooltip("Radius of the points on the canvas (before the UI scale).");
-  ImGui::Checkbox("Colour by origin", &state.layers.color_by_origin);
-  tooltip("Colour each point by where it starts (forward) or where it ends (reverse), so you can see which part "
-          "of the noise becomes which part of the data.");
-  if (ImGui::Button("Reset view")) state.view = ViewState{};
-  tooltip("Centre the canvas on (0, 0) at the default zoom (also: double-click the canvas).");
-  ImGui::TextDisabled("Space play/pause, \u2190 \u2192 step, Home/End,");
-  ImGui::TextDisabled("F full screen; drag to pan, wheel to zoom.");
+  row_label(tr("Point size"));
+  ImGui::SliderFloat("##radius", &state.view.point_radius, 1.0f, 8.0f, tr("%.1f px"));
+  tooltip(tr("Radius of the points on the canvas (before the UI scale)."));
+  ImGui::Checkbox(ui_label(tr("Colour by origin"), "color_by_origin").c_str(), &state.layers.color_by_origin);
+  tooltip(tr("Colour each point by where it starts (forward) or where it ends (reverse), so you can see which part "
+             "of the noise becomes which part of the data."));
+  if (ImGui::Button(ui_label(tr("Reset view"), "reset_view").c_str())) state.view = ViewState{};
+  tooltip(tr("Centre the canvas on (0, 0) at the default zoom (also: double-click the canvas)."));
+  ImGui::TextDisabled("%s", tr("Space play/pause, \u2190 \u2192 step, Home/End,"));
+  ImGui::TextDisabled("%s", tr("F full screen; drag to pan, wheel to zoom."));
 }
 
 // ============================================================================================
@@ -227,17 +228,17 @@ namespace {
 
 void scene_section(PanelContext& context) {
   Scene& state = context.state;
-  row_label("File");
+  row_label(tr("File"));
   ImGui::InputTextWithHint("##scene_path", "lecture.json", &state.drafts.scene_path);
-  tooltip("A scene file holds every setting of this window (data, schedule, sampler, model, layers, the "
-          "timeline's position) as readable JSON; a network trained here is saved beside it. "
-          "diffusion-lab --open FILE starts on it.");
-  if (ImGui::Button("Save scene")) state.requests.scene = SceneRequest::Save;
-  tooltip("Write the scene to the file (a network trained here goes to FILE.model.pt beside it).");
+  tooltip(tr("A scene file holds every setting of this window (data, schedule, sampler, model, layers, the "
+             "timeline's position) as readable JSON; a network trained here is saved beside it. "
+             "diffusion-lab --open FILE starts on it."));
+  if (ImGui::Button(ui_label(tr("Save scene"), "save_scene").c_str())) state.requests.scene = SceneRequest::Save;
+  tooltip(tr("Write the scene to the file (a network trained here goes to FILE.model.pt beside it)."));
   ImGui::SameLine();
-  if (ImGui::Button("Open scene")) state.requests.scene = SceneRequest::Open;
-  tooltip("Replace everything in this window by the scene in the file. A file that cannot be used leaves the "
-          "current scene as it is and says which field to fix.");
+  if (ImGui::Button(ui_label(tr("Open scene"), "open_scene").c_str())) state.requests.scene = SceneRequest::Open;
+  tooltip(tr("Replace everything in this window by the scene in the file. A file that cannot be used leaves the "
+             "current scene as it is and says which field to fix."));
 }
 
 }  // namespace
@@ -252,14 +253,14 @@ void panel_controls(PanelContext& context, const PanelRect& rect) {
     return;
   }
   ImGui::PushFont(context.fonts.heading);
-  ImGui::TextUnformatted("Diffusion Lab");
+  ImGui::TextUnformatted(tr("Diffusion Lab"));
   ImGui::PopFont();
   if (context.messages && !context.messages->empty()) {
     // The last few messages of actions (a file that could not be loaded, ...), until dismissed.
     auto& messages = *context.messages;
     if (messages.size() > 3) messages.erase(messages.begin(), messages.end() - 3);
     for (const std::string& message : messages) error_text(message);
-    if (ImGui::SmallButton("Dismiss")) messages.clear();
+    if (ImGui::SmallButton(ui_label(tr("Dismiss"), "dismiss").c_str())) messages.clear();
   }
   // What the main canvas shows: one of the registered views, over the same schedule, timeline and sampler.
   Scene& state = context.state;
@@ -267,11 +268,11 @@ void panel_controls(PanelContext& context, const PanelRect& rect) {
   for (const ViewName& view : view_names()) {
     if (!first) ImGui::SameLine();
     first = false;
-    if (ImGui::RadioButton(view.label.c_str(), state.main_view == view.name)) state.main_view = view.name;
-    tooltip(view.tooltip.c_str());
+    if (ImGui::RadioButton(ui_label(tr(view.label.c_str()), view.name.c_str()).c_str(), state.main_view == view.name)) state.main_view = view.name;
+    tooltip(tr(view.tooltip.c_str()));
   }
   if (context.view) context.view->controls(context);
-  if (ImGui::CollapsingHeader("Scene file")) scene_section(context);
+  if (ImGui::CollapsingHeader(ui_label(tr("Scene file"), "scene_file").c_str())) scene_section(context);
   ImGui::End();
 }
 

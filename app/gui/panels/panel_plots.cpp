@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "app/gui/state/i18n.h"
 #include "app/gui/views/points/lab.h"
 #include "app/gui/panels/panels.h"
 #include "app/gui/ui/plot.h"
@@ -35,7 +36,7 @@ void sampling_ticks(const PanelContext& context) {
   if (ts.empty() || ts.size() > 100) return;
   const double half_width = std::max(0.5, context.schedule.timesteps() / 800.0);
   for (std::size_t i = 0; i < ts.size(); ++i)
-    plot::ShadeX(i == 0 ? "sampled t" : "##sampled", ts[i] - half_width, ts[i] + half_width, IM_COL32(180, 190, 255, 70));
+    plot::ShadeX(i == 0 ? tr("sampled t") : "##sampled", ts[i] - half_width, ts[i] + half_width, IM_COL32(180, 190, 255, 70));
 }
 
 // ============================================================================================
@@ -49,20 +50,20 @@ void schedule_plots(PanelContext& context) {
   const float spacing = ImGui::GetStyle().ItemSpacing.y;
   const float height = std::max(ImGui::GetFontSize() * 6.0f, (ImGui::GetContentRegionAvail().y - 3 * spacing) / 4.0f);
 
-  if (plot::BeginPlot("Noise added per step", ImVec2(0, height), plot::kIntegerX)) {
+  if (plot::BeginPlot(ui_label(tr("Noise added per step"), "beta").c_str(), ImVec2(0, height), plot::kIntegerX)) {
     plot::SetupAxes("t", nullptr, plot::kLogY);
     plot::SetupXLimits(0, T);
     sampling_ticks(context);
     plot::Line("\u03b2\u209c", tb.t.data(), tb.beta.data(), n, kBetaColor);
-    plot::Line("\u03b2\u0303\u209c posterior", tb.t.data(), tb.beta_tilde.data(), n, kBetaTildeColor);
+    plot::Line(tr("\u03b2\u0303\u209c posterior"), tb.t.data(), tb.beta_tilde.data(), n, kBetaTildeColor);
     marker(context);
     plot::EndPlot();
   }
-  plot::TitleHelp("beta_t is the variance of the noise added at step t: q(x_t | x_t-1) = N(sqrt(1 - beta_t) x_t-1, beta_t I). "
-          "beta~_t = beta_t (1 - abar_t-1)/(1 - abar_t) is the variance of the true posterior q(x_t-1 | x_t, x_0), "
-          "the smallest sensible reverse-step variance (Ho et al. 2020, Eq. 7). The two meet for large t.");
+  plot::TitleHelp(tr("beta_t is the variance of the noise added at step t: q(x_t | x_t-1) = N(sqrt(1 - beta_t) x_t-1, beta_t I). "
+             "beta~_t = beta_t (1 - abar_t-1)/(1 - abar_t) is the variance of the true posterior q(x_t-1 | x_t, x_0), "
+             "the smallest sensible reverse-step variance (Ho et al. 2020, Eq. 7). The two meet for large t."));
 
-  if (plot::BeginPlot("Signal kept: \u1fb1\u209c = \u220f\u2009\u03b1\u209b", ImVec2(0, height), plot::kIntegerX)) {
+  if (plot::BeginPlot(ui_label(tr("Signal kept: \u1fb1\u209c = \u220f\u2009\u03b1\u209b"), "alpha_bar").c_str(), ImVec2(0, height), plot::kIntegerX)) {
     plot::SetupAxes("t", nullptr);
     plot::SetupXLimits(0, T);
     plot::SetupYLimits(-0.05, 1.05);
@@ -71,8 +72,8 @@ void schedule_plots(PanelContext& context) {
     marker(context);
     plot::EndPlot();
   }
-  plot::TitleHelp("abar_t = (1 - beta_1)(1 - beta_2)...(1 - beta_t): the fraction of the data's variance left in x_t. "
-          "It should fall from 1 to about 0, so that x_T is (almost) pure N(0, I) noise.");
+  plot::TitleHelp(tr("abar_t = (1 - beta_1)(1 - beta_2)...(1 - beta_t): the fraction of the data's variance left in x_t. "
+             "It should fall from 1 to about 0, so that x_T is (almost) pure N(0, I) noise."));
 
   if (plot::BeginPlot("x\u209c = \u221a\u1fb1\u209c x\u2080 + \u221a(1\u2212\u1fb1\u209c) \u03b5", ImVec2(0, height),
                       plot::kIntegerX)) {
@@ -80,15 +81,15 @@ void schedule_plots(PanelContext& context) {
     plot::SetupXLimits(0, T);
     plot::SetupYLimits(-0.05, 1.05);
     sampling_ticks(context);
-    plot::Line("\u221a\u1fb1\u209c signal", tb.t.data(), tb.sqrt_alpha_bar.data(), n, kSignalColor);
-    plot::Line("\u221a(1\u2212\u1fb1\u209c) noise", tb.t.data(), tb.sqrt_one_minus_alpha_bar.data(), n, kNoiseColor);
+    plot::Line(tr("\u221a\u1fb1\u209c signal"), tb.t.data(), tb.sqrt_alpha_bar.data(), n, kSignalColor);
+    plot::Line(tr("\u221a(1\u2212\u1fb1\u209c) noise"), tb.t.data(), tb.sqrt_one_minus_alpha_bar.data(), n, kNoiseColor);
     marker(context);
     plot::EndPlot();
   }
-  plot::TitleHelp("The two coefficients of the closed form q(x_t | x_0) (Ho et al. 2020, Eq. 4): how much of x_0 and how "
-          "much of the noise eps make up x_t. Their squares always add up to 1.");
+  plot::TitleHelp(tr("The two coefficients of the closed form q(x_t | x_0) (Ho et al. 2020, Eq. 4): how much of x_0 and how "
+             "much of the noise eps make up x_t. Their squares always add up to 1."));
 
-  if (plot::BeginPlot("Signal-to-noise ratio", ImVec2(0, height), plot::kIntegerX)) {
+  if (plot::BeginPlot(ui_label(tr("Signal-to-noise ratio"), "snr").c_str(), ImVec2(0, height), plot::kIntegerX)) {
     plot::SetupAxes("t", nullptr, plot::kLogY);
     plot::SetupXLimits(0, T);
     sampling_ticks(context);
@@ -97,8 +98,8 @@ void schedule_plots(PanelContext& context) {
     marker(context);
     plot::EndPlot();
   }
-  plot::TitleHelp("SNR_t = abar_t/(1 - abar_t) on a log axis (Kingma et al. 2021). Above the grey line (SNR = 1) x_t is "
-          "mostly signal, below it mostly noise. A good schedule spends its steps evenly in log-SNR.");
+  plot::TitleHelp(tr("SNR_t = abar_t/(1 - abar_t) on a log axis (Kingma et al. 2021). Above the grey line (SNR = 1) x_t is "
+             "mostly signal, below it mostly noise. A good schedule spends its steps evenly in log-SNR."));
 }
 
 // ============================================================================================
@@ -112,20 +113,20 @@ void curve_editor(PanelContext& context) {
   const int T = context.schedule.timesteps();
   const bool custom = config.kind == ScheduleKind::Custom;
 
-  ImGui::TextWrapped(custom ? "Drag the points to reshape log-SNR(t). Double-click adds a point; right-click "
-                              "removes one. Every plot and the sampler follow at once."
-                            : "The current schedule's log-SNR. Start a custom curve from it to edit it by hand.");
+  ImGui::TextWrapped("%s", custom ? tr("Drag the points to reshape log-SNR(t). Double-click adds a point; right-click "
+                                       "removes one. Every plot and the sampler follow at once.")
+                                  : tr("The current schedule's log-SNR. Start a custom curve from it to edit it by hand."));
   if (!custom) {
-    if (ImGui::Button("Edit a custom curve from this schedule")) {
+    if (ImGui::Button(ui_label(tr("Edit a custom curve from this schedule"), "edit_curve").c_str())) {
       config.custom_curve = curve_from_schedule(context.schedule);
       config.kind = ScheduleKind::Custom;
       config.zero_terminal_snr = false;
     }
-    tooltip("Copies six points of the current log-SNR curve into a custom schedule, "
-            "abar_t = sigmoid(log-SNR(t/T)), interpolated by a monotone cubic.");
+    tooltip(tr("Copies six points of the current log-SNR curve into a custom schedule, "
+               "abar_t = sigmoid(log-SNR(t/T)), interpolated by a monotone cubic."));
   } else {
-    if (ImGui::Button("Reset points")) config.custom_curve = default_custom_curve();
-    tooltip("Back to the default control points, close to the cosine schedule.");
+    if (ImGui::Button(ui_label(tr("Reset points"), "reset_points").c_str())) config.custom_curve = default_custom_curve();
+    tooltip(tr("Back to the default control points, close to the cosine schedule."));
   }
 
   const float height = std::max(ImGui::GetFontSize() * 10.0f, ImGui::GetContentRegionAvail().y * 0.62f);
@@ -167,12 +168,13 @@ void curve_editor(PanelContext& context) {
     const double kl = context.lab->prior_kl();
     const bool gaussian = kl < 1e-3;
     ImGui::PushStyleColor(ImGuiCol_Text, gaussian ? ImVec4(0.5f, 0.9f, 0.6f, 1) : ImVec4(1.0f, 0.6f, 0.4f, 1));
-    ImGui::TextWrapped("x_T %s: KL(q(x_T | x\u2080) \u2016 N(0, I)) = %.2g nats per dimension",
-                       gaussian ? "is Gaussian" : "is NOT Gaussian", kl);
+    ImGui::TextWrapped(gaussian ? tr("x_T is Gaussian: KL(q(x_T | x\u2080) \u2016 N(0, I)) = %.2g nats per dimension")
+                                : tr("x_T is NOT Gaussian: KL(q(x_T | x\u2080) \u2016 N(0, I)) = %.2g nats per dimension"),
+                       kl);
     ImGui::PopStyleColor();
-    tooltip("The prior term L_T of the variational bound (Ho et al. 2020, Eq. 5), averaged over the data: how far "
-            "x_T is from the N(0, I) that sampling starts from. Below 0.001 the mismatch is invisible; with "
-            "T = 50 and a linear schedule it is not (x_T keeps the data's shape).");
+    tooltip(tr("The prior term L_T of the variational bound (Ho et al. 2020, Eq. 5), averaged over the data: how far "
+               "x_T is from the N(0, I) that sampling starts from. Below 0.001 the mismatch is invisible; with "
+               "T = 50 and a linear schedule it is not (x_T keeps the data's shape)."));
   }
 }
 
@@ -184,34 +186,34 @@ void training_plots(PanelContext& context) {
   if (!context.lab) return;
   const TrainingStatus status = context.lab->training_status();
   if (!status.exists) {
-    ImGui::TextWrapped("Start training in the Training section of the controls: the loss appears here as it runs, "
-                       "and the loss by timestep shows which noise levels are hard to learn.");
+    ImGui::TextWrapped("%s", tr("Start training in the Training section of the controls: the loss appears here as it "
+                                "runs, and the loss by timestep shows which noise levels are hard to learn."));
     return;
   }
   const float height = (ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 2) / 2;
   std::vector<double> steps, loss;
   context.lab->training_loss(600, &steps, &loss);
-  if (plot::BeginPlot("Training loss", ImVec2(0, height), plot::kIntegerX)) {
-    plot::SetupAxes("step", nullptr, plot::kLogY);
+  if (plot::BeginPlot(ui_label(tr("Training loss"), "loss").c_str(), ImVec2(0, height), plot::kIntegerX)) {
+    plot::SetupAxes(tr("step"), nullptr, plot::kLogY);
     plot::Line("L_simple = |\u03b5 \u2212 \u03b5_\u03b8(x\u209c, t)|\u00b2", steps.data(), loss.data(),
                static_cast<int>(steps.size()), colors::kSeries[0]);
     plot::EndPlot();
   }
-  plot::TitleHelp("The mean squared error between the noise \u03b5 added to x\u2080 and the network's prediction "
-                  "\u03b5_\u03b8(x\u209c, t), averaged over t (Ho et al. 2020, Eq. 14). It does not go to 0: at large t, "
-                  "x\u209c says little about \u03b5 for points near each other.");
+  plot::TitleHelp(tr("The mean squared error between the noise \u03b5 added to x\u2080 and the network's prediction "
+                     "\u03b5_\u03b8(x\u209c, t), averaged over t (Ho et al. 2020, Eq. 14). It does not go to 0: at large t, "
+                     "x\u209c says little about \u03b5 for points near each other."));
   std::vector<double> ts, by_t;
   context.lab->training_loss_by_t(context.schedule, &ts, &by_t);
-  if (plot::BeginPlot("Loss by timestep", ImVec2(0, height), plot::kIntegerX)) {
+  if (plot::BeginPlot(ui_label(tr("Loss by timestep"), "loss_by_t").c_str(), ImVec2(0, height), plot::kIntegerX)) {
     plot::SetupAxes("t", nullptr, plot::kLogY);
     plot::SetupXLimits(0, context.schedule.timesteps());
-    plot::Line("running mean", ts.data(), by_t.data(), static_cast<int>(ts.size()), colors::kSeries[1]);
+    plot::Line(tr("running mean"), ts.data(), by_t.data(), static_cast<int>(ts.size()), colors::kSeries[1]);
     marker(context);
     plot::EndPlot();
   }
-  plot::TitleHelp("The loss of recent batches by noise level, placed at the t of the current schedule with that "
-                  "log-SNR. Small t (little noise) is the hard part: \u03b5 must be read off a nearly clean x\u209c.");
-  ImGui::Text("step %lld   loss %.4f   %.0f steps/s", static_cast<long long>(status.step), status.loss,
+  plot::TitleHelp(tr("The loss of recent batches by noise level, placed at the t of the current schedule with that "
+                     "log-SNR. Small t (little noise) is the hard part: \u03b5 must be read off a nearly clean x\u209c."));
+  ImGui::Text(tr("step %lld   loss %.4f   %.0f steps/s"), static_cast<long long>(status.step), status.loss,
               status.steps_per_second);
 }
 
@@ -230,17 +232,17 @@ void panel_plots(PanelContext& context, const PanelRect& rect) {
   int& shown = context.state.plots_tab;
   const auto flags = [&](int tab) { return request == tab ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None; };
   if (ImGui::BeginTabBar("plots")) {
-    if (ImGui::BeginTabItem("Schedule", nullptr, flags(0))) {
+    if (ImGui::BeginTabItem(ui_label(tr("Schedule"), "schedule").c_str(), nullptr, flags(0))) {
       shown = 0;
       schedule_plots(context);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Schedule editor", nullptr, flags(1))) {
+    if (ImGui::BeginTabItem(ui_label(tr("Schedule editor"), "editor").c_str(), nullptr, flags(1))) {
       shown = 1;
       curve_editor(context);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Training", nullptr, flags(2))) {
+    if (ImGui::BeginTabItem(ui_label(tr("Training"), "training").c_str(), nullptr, flags(2))) {
       shown = 2;
       training_plots(context);
       ImGui::EndTabItem();

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 
+#include "app/gui/state/i18n.h"
 #include "app/gui/views/view.h"
 #include "app/gui/panels/panels.h"
 #include "app/gui/timeline/timeline.h"
@@ -53,54 +55,60 @@ void panel_timeline(PanelContext& context, const PanelRect& rect) {
   // Mode.
   int mode = reverse ? 1 : 0;
   ImGui::AlignTextToFramePadding();
-  if (ImGui::RadioButton("Forward", &mode, 0)) set_mode(playback, LabMode::Forward);
-  tooltip("Forward process q: add noise to the data x\u2080 step by step until x_T is N(0, I) noise.");
+  if (ImGui::RadioButton(ui_label(tr("Forward"), "forward").c_str(), &mode, 0)) set_mode(playback, LabMode::Forward);
+  tooltip(tr("Forward process q: add noise to the data x\u2080 step by step until x_T is N(0, I) noise."));
   ImGui::SameLine();
-  if (ImGui::RadioButton("Reverse", &mode, 1)) set_mode(playback, LabMode::Reverse);
-  tooltip("Reverse process p\u03b8: start from N(0, I) noise x_T and let the sampler remove the noise the model "
-          "predicts, one step at a time, down to x\u2080.");
+  if (ImGui::RadioButton(ui_label(tr("Reverse"), "reverse").c_str(), &mode, 1)) set_mode(playback, LabMode::Reverse);
+  tooltip(tr("Reverse process p\u03b8: start from N(0, I) noise x_T and let the sampler remove the noise the model "
+             "predicts, one step at a time, down to x\u2080."));
   ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
 
   // Transport.
   if (icon_button("##home", Icon::Home, button)) apply_transport(playback, Transport::Home, end);
-  tooltip("Jump to the start (Home key).");
+  tooltip(tr("Jump to the start (Home key)."));
   ImGui::SameLine();
   if (icon_button("##back", Icon::StepBack, button)) apply_transport(playback, Transport::StepBack, end);
-  tooltip("One step back (left arrow).");
+  tooltip(tr("One step back (left arrow)."));
   ImGui::SameLine();
   if (icon_button("##play", playback.playing ? Icon::Pause : Icon::Play, button))
     apply_transport(playback, Transport::TogglePlay, end);
-  tooltip("Play or pause (space).");
+  tooltip(tr("Play or pause (space)."));
   ImGui::SameLine();
   if (icon_button("##forward", Icon::StepForward, button)) apply_transport(playback, Transport::StepForward, end);
-  tooltip("One step forward (right arrow).");
+  tooltip(tr("One step forward (right arrow)."));
   ImGui::SameLine();
   if (icon_button("##end", Icon::End, button)) apply_transport(playback, Transport::End, end);
-  tooltip("Jump to the end (End key).");
+  tooltip(tr("Jump to the end (End key)."));
   ImGui::SameLine(0, ImGui::GetFontSize());
 
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9.0f);
-  ImGui::SliderFloat("##speed", &playback.steps_per_second, 1.0f, 2000.0f, "%.0f steps/s", ImGuiSliderFlags_Logarithmic);
-  tooltip("Playback speed in steps per second. Slow it down near t = 0, where the last details appear.");
+  ImGui::SliderFloat("##speed", &playback.steps_per_second, 1.0f, 2000.0f, tr("%.0f steps/s"), ImGuiSliderFlags_Logarithmic);
+  tooltip(tr("Playback speed in steps per second. Slow it down near t = 0, where the last details appear."));
 
   // Scrubber over the whole run.
   ImGui::SetNextItemWidth(-1);
   int position = static_cast<int>(std::floor(playback.cursor));
   // The step counter lives in the scrubber: t, and in reverse the step index and the network evaluations.
-  char format[96];
+  std::string format;  // the slider's printf format: %%d is the step it fills in, %% a percent sign
   if (reverse) {
     const ReverseStatus status = context.view ? context.view->reverse_status() : ReverseStatus();
-    char sampling[32] = "";
-    if (status.running && status.num_steps > 0)
-      std::snprintf(sampling, sizeof sampling, "   (sampling %d%%)", 100 * (status.frames - 1) / status.num_steps);
-    std::snprintf(format, sizeof format, "step %%d / %d    t = %d    NFE = %d%s", info.num_steps, info.t, info.nfe, sampling);
+    std::string sampling;
+    if (status.running && status.num_steps > 0) {
+      const std::string progress = format_text(tr("(sampling %d%%)"), 100 * (status.frames - 1) / status.num_steps);
+      sampling = "   ";
+      for (char c : progress) sampling += c == '%' ? std::string("%%") : std::string(1, c);
+    }
+    // TRANSLATORS: %%d stays as it is: the slider replaces it with the step shown.
+    format = format_text(tr("step %%d / %d    t = %d    NFE = %d"), info.num_steps, info.t, info.nfe) + sampling;
   } else {
-    std::snprintf(format, sizeof format, "t = %%d / %d", context.schedule.timesteps());
+    format = format_text("t = %%d / %d", context.schedule.timesteps());
   }
-  if (ImGui::SliderInt("##scrub", &position, 0, std::max(1, end), format)) scrub(playback, position, end);
-  tooltip(reverse ? "Scrub through the recorded sampling run: step 0 is the noise x_T, the last step is x\u2080. t is the "
-                    "diffusion timestep of the points shown; NFE counts the network evaluations so far (Heun costs two per step)."
-                  : "Scrub over t = 0..T: x\u209c = \u221a\u1fb1\u209c x\u2080 + \u221a(1\u2212\u1fb1\u209c) \u03b5. t = 0 is the clean data.");
+  if (ImGui::SliderInt("##scrub", &position, 0, std::max(1, end), format.c_str())) scrub(playback, position, end);
+  tooltip(reverse ? tr("Scrub through the recorded sampling run: step 0 is the noise x_T, the last step is x\u2080. t is "
+                       "the diffusion timestep of the points shown; NFE counts the network evaluations so far (Heun "
+                       "costs two per step).")
+                  : tr("Scrub over t = 0..T: x\u209c = \u221a\u1fb1\u209c x\u2080 + \u221a(1\u2212\u1fb1\u209c) \u03b5. t = 0 "
+                       "is the clean data."));
   ImGui::End();
 }
 

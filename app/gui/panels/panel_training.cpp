@@ -7,6 +7,7 @@
 
 #include <cstdio>
 
+#include "app/gui/state/i18n.h"
 #include "app/gui/views/points/lab.h"
 #include "app/gui/panels/panels.h"
 
@@ -19,67 +20,67 @@ void panel_training_section(PanelContext& context) {
   const TrainingStatus status = lab.training_status();
 
   if (!status.exists)
-    ImGui::TextDisabled("No network yet: Start trains a small MLP on the data shown.");
+    ImGui::TextDisabled("%s", tr("No network yet: Start trains a small MLP on the data shown."));
   else
-    ImGui::Text("step %lld   loss %.4f   %.0f steps/s", static_cast<long long>(status.step), status.loss,
+    ImGui::Text(tr("step %lld   loss %.4f   %.0f steps/s"), static_cast<long long>(status.step), status.loss,
                 status.steps_per_second);
   if (status.exists) ImGui::TextDisabled("%s", status.device.c_str());
 
   if (!status.running) {
-    if (ImGui::Button(status.exists ? "Resume" : "Start")) {
+    if (ImGui::Button(ui_label(status.exists ? tr("Resume") : tr("Start"), "start").c_str())) {
       state.requests.training = TrainingRequest::Start;
     }
-    tooltip("Train \u03b5_\u03b8 with the simple loss of Ho et al. 2020 (Eq. 14): each step draws data x\u2080, a t "
-            "and noise \u03b5, and regresses \u03b5_\u03b8(x\u209c, t) on \u03b5. The model switches to 'trained here', "
-            "and the reverse process resamples with every new snapshot of the weights.");
+    tooltip(tr("Train \u03b5_\u03b8 with the simple loss of Ho et al. 2020 (Eq. 14): each step draws data x\u2080, a t "
+               "and noise \u03b5, and regresses \u03b5_\u03b8(x\u209c, t) on \u03b5. The model switches to 'trained here', "
+               "and the reverse process resamples with every new snapshot of the weights."));
   } else {
-    if (ImGui::Button("Pause")) state.requests.training = TrainingRequest::Pause;
-    tooltip("Stop after the current step; Resume continues with the same weights and optimiser state.");
+    if (ImGui::Button(ui_label(tr("Pause"), "pause").c_str())) state.requests.training = TrainingRequest::Pause;
+    tooltip(tr("Stop after the current step; Resume continues with the same weights and optimiser state."));
   }
   ImGui::SameLine();
   ImGui::BeginDisabled(!status.exists);
-  if (ImGui::Button("Reset")) state.requests.training = TrainingRequest::Reset;
-  tooltip("Discard the network and its optimiser: the next Start begins from random weights.");
+  if (ImGui::Button(ui_label(tr("Reset"), "reset").c_str())) state.requests.training = TrainingRequest::Reset;
+  tooltip(tr("Discard the network and its optimiser: the next Start begins from random weights."));
   ImGui::SameLine();
-  if (ImGui::Button("Sample now")) lab.training_snapshot();
-  tooltip("Take the current (EMA) weights for sampling now, without waiting for the next snapshot.");
+  if (ImGui::Button(ui_label(tr("Sample now"), "sample_now").c_str())) lab.training_snapshot();
+  tooltip(tr("Take the current (EMA) weights for sampling now, without waiting for the next snapshot."));
   ImGui::EndDisabled();
 
   ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("Learning rate");
+  ImGui::TextUnformatted(tr("Learning rate"));
   ImGui::SameLine(ImGui::GetFontSize() * 6.2f);
   ImGui::SetNextItemWidth(-1);
   bool changed = ImGui::SliderFloat("##lr", &state.training.learning_rate, 1e-5f, 1e-1f, "%.1e", ImGuiSliderFlags_Logarithmic);
-  tooltip("Adam's step size, applied from the next step while training runs. Too large and the loss jumps or "
-          "diverges (the trainer then restores the last good weights and stops).");
+  tooltip(tr("Adam's step size, applied from the next step while training runs. Too large and the loss jumps or "
+             "diverges (the trainer then restores the last good weights and stops)."));
   ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("Batch size");
+  ImGui::TextUnformatted(tr("Batch size"));
   ImGui::SameLine(ImGui::GetFontSize() * 6.2f);
   ImGui::SetNextItemWidth(-1);
   changed |= ImGui::SliderInt("##batch", &state.training.batch_size, 16, 4096, "%d", ImGuiSliderFlags_Logarithmic);
-  tooltip("Examples (x\u2080, t, \u03b5) per step. Larger batches give a smoother loss and cost more per step.");
+  tooltip(tr("Examples (x\u2080, t, \u03b5) per step. Larger batches give a smoother loss and cost more per step."));
   if (changed) lab.training_set(state.training.learning_rate, state.training.batch_size);
 
   ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("Checkpoint");
+  ImGui::TextUnformatted(tr("Checkpoint"));
   ImGui::SameLine(ImGui::GetFontSize() * 6.2f);
   ImGui::SetNextItemWidth(-1);
   ImGui::InputText("##checkpoint", &state.training.checkpoint_path);
-  tooltip("A file for the network, its EMA weights, the optimiser state and the loss history (dlab's checkpoint "
-          "format, also read by the command line: dlab sample --model PATH).");
+  tooltip(tr("A file for the network, its EMA weights, the optimiser state and the loss history (dlab's checkpoint "
+             "format, also read by the command line: dlab sample --model PATH)."));
   std::string& file_message = state.drafts.checkpoint_message;
   bool& file_ok = state.drafts.checkpoint_ok;
   ImGui::BeginDisabled(!status.exists);
-  if (ImGui::Button("Save")) {
+  if (ImGui::Button(ui_label(tr("Save"), "checkpoint_save").c_str())) {
     std::string error;
     file_ok = lab.training_save(state.training.checkpoint_path, &error);
-    file_message = file_ok ? "saved " + state.training.checkpoint_path : error;
+    file_message = file_ok ? format_text(tr("saved %s"), state.training.checkpoint_path.c_str()) : error;
   }
   ImGui::EndDisabled();
   ImGui::SameLine();
   // Loads on the training thread: the app reports the result here when it is done.
-  if (ImGui::Button("Load")) state.requests.load_checkpoint = true;
-  tooltip("Load a checkpoint to continue training it here, or to sample with it (model 'trained here').");
+  if (ImGui::Button(ui_label(tr("Load"), "checkpoint_load").c_str())) state.requests.load_checkpoint = true;
+  tooltip(tr("Load a checkpoint to continue training it here, or to sample with it (model 'trained here')."));
   if (!file_message.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, file_ok ? ImVec4(0.5f, 0.9f, 0.6f, 1) : ImGui::ColorConvertU32ToFloat4(colors::kError));
     ImGui::TextWrapped("%s", file_message.c_str());

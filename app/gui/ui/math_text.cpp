@@ -64,6 +64,54 @@ void walk(const char* text, Visit visit) {
   }
 }
 
+// Chinese has no spaces between words: a line may break before and after each CJK character, except
+// before closing punctuation (，。、：；？！）」 ...) and after opening punctuation (（「 ...).
+bool is_cjk(unsigned int c) {
+  return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFFEF);
+}
+
+bool no_break_before(unsigned int c) {
+  switch (c) {
+    case 0x3001: case 0x3002: case 0xFF0C: case 0xFF0E: case 0xFF1A: case 0xFF1B: case 0xFF1F: case 0xFF01:
+    case 0xFF09: case 0x300D: case 0x300F: case 0x3011: case 0x300B: case 0x3009: case ',': case '.': case ';':
+    case ':': case '!': case '?': case ')': case ']':
+      return true;
+    default:
+      return spacing_form(c) != 0 || (c >= 0x0300 && c <= 0x036F);  // a combining mark stays on its letter
+  }
+}
+
+bool no_break_after(unsigned int c) {
+  switch (c) {
+    case 0xFF08: case 0x300C: case 0x300E: case 0x3010: case 0x300A: case 0x3008: case '(': case '[':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A word cut where a line may break inside it: the word itself when it has no CJK character.
+std::vector<std::string> break_pieces(const std::string& word) {
+  std::vector<std::string> pieces;
+  const char* p = word.c_str();
+  const char* end = p + word.size();
+  const char* start = p;
+  unsigned int previous = 0;
+  while (p < end) {
+    unsigned int c = 0;
+    const int bytes = ImTextCharFromUtf8(&c, p, end);
+    if (bytes <= 0) break;
+    if (p > start && (is_cjk(previous) || is_cjk(c)) && !no_break_before(c) && !no_break_after(previous)) {
+      pieces.emplace_back(start, p);
+      start = p;
+    }
+    previous = c;
+    p += bytes;
+  }
+  pieces.emplace_back(start, end);
+  return pieces;
+}
+
 }  // namespace
 
 ImVec2 math_text_size(const char* text) {
@@ -114,12 +162,16 @@ void math_text_wrapped(const char* text_c, ImU32 color, const char* separator, f
       first = false;
       continue;
     }
-    if (!first) {
-      ImGui::SameLine(0, spacing);
-      if (ImGui::GetCursorScreenPos().x + math_text_size(part.c_str()).x > right) ImGui::NewLine();
+    // Between words the separator's spacing; between the pieces of a Chinese word none.
+    const std::vector<std::string> pieces = gap.size() > 1 ? std::vector<std::string>{part} : break_pieces(part);
+    for (std::size_t k = 0; k < pieces.size(); ++k) {
+      if (!first) {
+        ImGui::SameLine(0, k == 0 ? spacing : 0.0f);
+        if (ImGui::GetCursorScreenPos().x + math_text_size(pieces[k].c_str()).x > right) ImGui::NewLine();
+      }
+      math_text(pieces[k].c_str(), color);
+      first = false;
     }
-    math_text(part.c_str(), color);
-    first = false;
   }
 }
 

@@ -13,7 +13,8 @@ void draw_math_text(ImDrawList* draw, ImVec2 position, ImU32 color, const char* 
 // As ImGui::TextUnformatted / TextColored, at the cursor.
 void math_text(const char* text, ImU32 color = 0);
 // Wrapped at the window's right edge (or wrap_width > 0), breaking between the parts separated by
-// `separator`: one space breaks between words, three spaces between the parts of a formula.
+// `separator`: one space breaks between words (and between the characters of Chinese text, which has no
+// spaces), three spaces between the parts of a formula.
 void math_text_wrapped(const char* text, ImU32 color = 0, const char* separator = " ", float wrap_width = 0);
 
 }  // namespace dlab::gui

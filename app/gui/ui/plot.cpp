@@ -363,7 +363,7 @@ bool BeginPlot(const char* title, ImVec2 size, int flags) {
   g_plot = Context();
   g_plot.open = true;
   g_plot.id = id;
-  g_plot.title = title;
+  g_plot.title = std::string(title, ImGui::FindRenderedTextEnd(title));  // "Title###id": the ID stays out
   g_plot.flags = flags;
   g_plot.frame = frame;
   const float line_height = ImGui::GetTextLineHeight();

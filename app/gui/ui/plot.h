@@ -26,7 +26,8 @@ enum AxisFlags : int {
 };
 
 // Starts a plot of the given size (width <= 0: the available width). Returns false when it is not
-// visible; call EndPlot only when it returned true.
+// visible; call EndPlot only when it returned true. The title is also the plot's ID; "Title###id" shows
+// Title and keeps the ID (and the plot's state) when the title changes with the language.
 bool BeginPlot(const char* title, ImVec2 size, int flags = kNone);
 void SetupAxes(const char* x_label, const char* y_label, int flags = kNone);
 void SetupXLimits(double x_min, double x_max);

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <thread>
 
+#include "app/gui/state/i18n.h"
 #include "app/gui/views/points/compute/lab_impl.h"
 #include "core/checkpoint.h"
 
@@ -116,9 +117,8 @@ void TrainingRun::set_chunk_hook(std::function<void()> hook) {
 void TrainingRun::publish_snapshot_locked() {
   if (!trainer_) return;
   try {
-    char description[160];
-    std::snprintf(description, sizeof description, "the MLP trained here: %lld steps, loss %.4f",
-                  static_cast<long long>(trainer_->step()), trainer_->last_loss());
+    const std::string description = format_text(tr("the MLP trained here: %lld steps, loss %.4f"),
+                                                static_cast<long long>(trainer_->step()), trainer_->last_loss());
     live_ = model_from_net(trainer_->ema_net(torch::kCPU), description);
     ++live_version_;
     status_.snapshots = live_version_;
@@ -216,7 +216,7 @@ std::vector<LossBin> TrainingRun::loss_by_noise_level() const {
 
 void TrainingRun::save(const std::string& path) {
   std::unique_lock<std::mutex> lock(mutex_);
-  if (!trainer_) throw std::runtime_error("nothing to save: start training first");
+  if (!trainer_) throw std::runtime_error(tr("nothing to save: start training first"));
   const bool was_running = want_running_;
   want_running_ = false;
   cancel_ = true;
@@ -260,7 +260,8 @@ void TrainingRun::run_load_unlocked(const PendingLoad& request) {
   try {
     const Checkpoint checkpoint = load_checkpoint(request.path);  // throws CheckpointError naming the file
     if (checkpoint.spec.kind != ModelKind::Mlp || checkpoint.spec.data_shape != std::vector<std::int64_t>{2})
-      throw std::runtime_error(request.path + ": not a 2D point model (this app trains and samples points)");
+      throw std::runtime_error(
+          format_text(tr("%s: not a 2D point model (this app trains and samples points)"), request.path.c_str()));
     TrainerConfig config = checkpoint.config;
     config.threads = training_threads();
     config.device = DeviceKind::Cpu;
@@ -284,7 +285,7 @@ void TrainingRun::run_load_unlocked(const PendingLoad& request) {
   if (latest) {
     load_status_.done = true;
     load_status_.ok = error.empty();
-    load_status_.message = error.empty() ? "loaded " + request.path : error;
+    load_status_.message = error.empty() ? format_text(tr("loaded %s"), request.path.c_str()) : error;
   }
 }
 

@@ -1,8 +1,9 @@
 // A view: one way of showing diffusion (2D points, small images, ...) on the shared timeline, schedule
 // and sampler controls. Each view lives in its own folder under views/ and registers itself in one line,
 //
-//   DLAB_REGISTER_VIEW(PointsView, "points", "2D points", "what it shows", 0);
+//   DLAB_REGISTER_VIEW(PointsView, "points", N_("2D points"), N_("what it shows"), 0);
 //
+// (label and tooltip marked N_ for the catalogue, i18n.h; the view switch translates them)
 // the way box2d's samples do: the app makes every registered view and shows the one the scene names, and
 // the `view` control (flags, scripts, scene files) accepts every registered name.
 #pragma once

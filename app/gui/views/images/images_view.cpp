@@ -1,6 +1,7 @@
 // The image view: a grid of small images x_t with the model's x0_hat and eps_hat beside it, and under the
 // timeline one image at ten timesteps and the pixel histogram against N(0, 1). Its computations are an
 // ImageLab (image_lab.h) of its own; it takes the plots column's width for the images.
+#include "app/gui/state/i18n.h"
 #include "app/gui/views/images/image_lab.h"
 #include "app/gui/views/images/image_panels.h"
 #include "app/gui/views/view.h"
@@ -17,10 +18,10 @@ class ImagesView : public ComputeView<ImageLab> {
 
   void controls(PanelContext& context) override {
     const ImGuiTreeNodeFlags open = ImGuiTreeNodeFlags_DefaultOpen;
-    if (ImGui::CollapsingHeader("Images", open)) panel_images_section(context, lab_);
-    if (ImGui::CollapsingHeader("Noise schedule", open)) schedule_section(context);
-    if (ImGui::CollapsingHeader("Forward process")) forward_section(context);
-    if (ImGui::CollapsingHeader("Sampler", open)) sampler_section(context);
+    if (ImGui::CollapsingHeader(ui_label(tr("Images"), "images").c_str(), open)) panel_images_section(context, lab_);
+    if (ImGui::CollapsingHeader(ui_label(tr("Noise schedule"), "schedule").c_str(), open)) schedule_section(context);
+    if (ImGui::CollapsingHeader(ui_label(tr("Forward process"), "forward").c_str())) forward_section(context);
+    if (ImGui::CollapsingHeader(ui_label(tr("Sampler"), "sampler").c_str(), open)) sampler_section(context);
   }
 
   void draw(PanelContext& context, Layout& layout) override {
@@ -61,9 +62,9 @@ class ImagesView : public ComputeView<ImageLab> {
 
 }  // namespace
 
-DLAB_REGISTER_VIEW(ImagesView, "images", "Images",
-                   "Small images (28\u00d728): each pixel is one dimension of x\u2080. The same forward process and "
-                   "samplers, with a U-Net predicting \u03b5\u0302; beside each image its x\u0302\u2080 and \u03b5\u0302.",
+DLAB_REGISTER_VIEW(ImagesView, "images", N_("Images"),
+                   N_("Small images (28\u00d728): each pixel is one dimension of x\u2080. The same forward process and "
+                      "samplers, with a U-Net predicting \u03b5\u0302; beside each image its x\u0302\u2080 and \u03b5\u0302."),
                    1);
 
 }  // namespace dlab::gui

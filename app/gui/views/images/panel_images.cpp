@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <string>
 
+#include "app/gui/state/i18n.h"
 #include "app/gui/views/images/image_lab.h"
 #include "core/point_statistics.h"
 #include "app/gui/views/images/image_panels.h"
@@ -92,10 +93,14 @@ namespace {
 
 
 
-std::string class_name(const ImageLab& images, int label) {
+// The built-in data sets' class names are in the catalogue (i18n_core_labels.cpp); a folder's are its
+// sub-folders' names, shown as they are.
+bool builtin_images(const ImageState& images) { return images.dataset == "shapes" || images.dataset == "fashion-mnist"; }
+
+std::string class_name(const ImageLab& images, int label, bool translate) {
   const auto& names = images.class_names();
-  if (label >= 0 && label < static_cast<int>(names.size())) return names[label];
-  return "class " + std::to_string(label);
+  if (label >= 0 && label < static_cast<int>(names.size())) return translate ? tr(names[label]) : names[label];
+  return format_text(tr("class %d"), label);
 }
 
 }  // namespace
@@ -110,56 +115,56 @@ void panel_images_section(PanelContext& context, ImageLab& image_lab) {
   ImageLab* lab = &image_lab;
 
   // Data set.
-  const bool builtin = images.dataset == "shapes" || images.dataset == "fashion-mnist";
-  const char* shown = images.dataset == "shapes" ? "Shapes (built-in)"
+  const bool builtin = builtin_images(images);
+  const char* shown = images.dataset == "shapes" ? tr("Shapes (built-in)")
                       : images.dataset == "fashion-mnist" ? "Fashion-MNIST"
-                                                          : "PNG folder";
-  row_label("Data set");
+                                                          : tr("PNG folder");
+  row_label(tr("Data set"));
   std::string& folder_edit = state.drafts.image_folder;
   if (ImGui::BeginCombo("##image_dataset", shown)) {
-    if (ImGui::Selectable("Shapes (built-in)", images.dataset == "shapes")) images.dataset = "shapes";
+    if (ImGui::Selectable(ui_label(tr("Shapes (built-in)"), "shapes").c_str(), images.dataset == "shapes")) images.dataset = "shapes";
     if (ImGui::Selectable("Fashion-MNIST", images.dataset == "fashion-mnist")) images.dataset = "fashion-mnist";
-    if (ImGui::Selectable("PNG folder", !builtin) && builtin) images.dataset = folder_edit.empty() ? "images/" : folder_edit;
+    if (ImGui::Selectable(ui_label(tr("PNG folder"), "folder").c_str(), !builtin) && builtin) images.dataset = folder_edit.empty() ? "images/" : folder_edit;
     ImGui::EndCombo();
   }
-  tooltip("q(x\u2080) for images: 28\u00d728 shapes drawn in code (ten classes), Fashion-MNIST's test set (the "
-          "dataset-fashion-mnist package), or a folder of your own PNG images, all scaled to [\u22121, 1].");
+  tooltip(tr("q(x\u2080) for images: 28\u00d728 shapes drawn in code (ten classes), Fashion-MNIST's test set (the "
+             "dataset-fashion-mnist package), or a folder of your own PNG images, all scaled to [\u22121, 1]."));
   if (!builtin) {
     if (folder_edit.empty()) folder_edit = images.dataset;
-    row_label("Folder");
+    row_label(tr("Folder"));
     ImGui::InputTextWithHint("##image_folder", "my_images/", &folder_edit);
-    tooltip("A folder of .png images (sub-folders are classes), centre-cropped and resized to 28\u00d728 grayscale. "
-            "Press Load; an error names the file that could not be read.");
-    if (ImGui::Button("Load##folder")) images.dataset = folder_edit;
+    tooltip(tr("A folder of .png images (sub-folders are classes), centre-cropped and resized to 28\u00d728 grayscale. "
+               "Press Load; an error names the file that could not be read."));
+    if (ImGui::Button(ui_label(tr("Load"), "load_folder").c_str())) images.dataset = folder_edit;
   }
-  row_label("Images");
+  row_label(tr("Images"));
   int count = images.count;
   for (int option : {16, 36, 64}) {
     char text[8];
     std::snprintf(text, sizeof text, "%d", option);
     if (ImGui::RadioButton(text, count == option)) images.count = option;
-    tooltip("How many images the grid shows: data images x\u2080 going forward, or samples from x_T ~ N(0, I) going "
-            "backward. More images cost proportionally more network time per step.");
+    tooltip(tr("How many images the grid shows: data images x\u2080 going forward, or samples from x_T ~ N(0, I) going "
+               "backward. More images cost proportionally more network time per step."));
     ImGui::SameLine();
   }
   ImGui::NewLine();
-  row_label("Data seed");
+  row_label(tr("Data seed"));
   int seed = static_cast<int>(state.data.seed);
   if (ImGui::InputInt("##image_seed", &seed)) state.data.seed = static_cast<std::uint64_t>(std::max(0, seed));
-  tooltip("Seed of the shapes drawn and of the forward noise \u03b5 in x\u209c = \u221a\u1fb1\u209c x\u2080 + "
-          "\u221a(1\u2212\u1fb1\u209c) \u03b5 (the sampler's x_T uses the Sample seed).");
+  tooltip(tr("Seed of the shapes drawn and of the forward noise \u03b5 in x\u209c = \u221a\u1fb1\u209c x\u2080 + "
+             "\u221a(1\u2212\u1fb1\u209c) \u03b5 (the sampler's x_T uses the Sample seed)."));
   if (lab) error_text(lab->data_error());
 
   // Model.
   std::string& model_edit = state.drafts.image_model;
-  row_label("Model");
+  row_label(tr("Model"));
   ImGui::InputTextWithHint("##image_model", lab ? lab->model_path().c_str() : "assets/models/shapes.pt", &model_edit);
-  tooltip("A U-Net checkpoint (dlab train --dataset ... --out FILE) that predicts \u03b5\u0302(x\u209c, t). Empty: the "
-          "shipped assets/models/<data set>.pt. Press Load to use the path.");
-  if (ImGui::Button("Load##model")) images.model_path = model_edit;
+  tooltip(tr("A U-Net checkpoint (dlab train --dataset ... --out FILE) that predicts \u03b5\u0302(x\u209c, t). Empty: the "
+             "shipped assets/models/<data set>.pt. Press Load to use the path."));
+  if (ImGui::Button(ui_label(tr("Load"), "load_model").c_str())) images.model_path = model_edit;
   ImGui::SameLine();
-  if (ImGui::Button("Shipped model")) images.model_path.clear(), model_edit.clear();
-  tooltip("Use the model shipped for this data set (assets/models/<data set>.pt, or $DLAB_MODELS_DIR).");
+  if (ImGui::Button(ui_label(tr("Shipped model"), "shipped_model").c_str())) images.model_path.clear(), model_edit.clear();
+  tooltip(tr("Use the model shipped for this data set (assets/models/<data set>.pt, or $DLAB_MODELS_DIR)."));
   if (lab) {
     if (lab->has_model())
       dim_text(lab->model_description());
@@ -170,48 +175,49 @@ void panel_images_section(PanelContext& context, ImageLab& image_lab) {
   // Class and guidance (class-conditional models).
   const int classes = lab ? lab->model_classes() : 0;
   ImGui::BeginDisabled(classes == 0);
-  row_label("Class");
-  std::string current = images.label < 0 ? "Each class in turn"
-                        : images.label >= classes ? "None (unconditional)"
-                                                  : class_name(*lab, images.label);
+  row_label(tr("Class"));
+  const bool translate = builtin_images(images);
+  std::string current = images.label < 0 ? tr("Each class in turn")
+                        : images.label >= classes ? tr("None (unconditional)")
+                                                  : class_name(*lab, images.label, translate);
   if (ImGui::BeginCombo("##class", current.c_str())) {
-    if (ImGui::Selectable("Each class in turn", images.label < 0)) images.label = -1;
+    if (ImGui::Selectable(ui_label(tr("Each class in turn"), "each").c_str(), images.label < 0)) images.label = -1;
     for (int c = 0; c < classes; ++c)
-      if (ImGui::Selectable(class_name(*lab, c).c_str(), images.label == c)) images.label = c;
-    if (ImGui::Selectable("None (unconditional)", classes > 0 && images.label == classes)) images.label = classes;
+      if (ImGui::Selectable(ui_label(class_name(*lab, c, translate).c_str(), std::to_string(c).c_str()).c_str(), images.label == c)) images.label = c;
+    if (ImGui::Selectable(ui_label(tr("None (unconditional)"), "none").c_str(), classes > 0 && images.label == classes)) images.label = classes;
     ImGui::EndCombo();
   }
-  tooltip("The label y the model is conditioned on: \u03b5\u0302(x\u209c, t, y). Each class in turn gives image i the "
-          "class i mod C; None uses the null label, the unconditional model learnt by dropping labels in training.");
-  row_label("Guidance w");
+  tooltip(tr("The label y the model is conditioned on: \u03b5\u0302(x\u209c, t, y). Each class in turn gives image i the "
+             "class i mod C; None uses the null label, the unconditional model learnt by dropping labels in training."));
+  row_label(tr("Guidance w"));
   float guidance = static_cast<float>(images.guidance);
   if (ImGui::SliderFloat("##guidance", &guidance, 0.0f, 10.0f, "%.1f")) images.guidance = guidance;
   ImGui::EndDisabled();
-  tooltip("Classifier-free guidance (Ho & Salimans 2022): \u03b5\u0302 = \u03b5\u0302(x\u209c) + w (\u03b5\u0302(x\u209c, y) "
-          "\u2212 \u03b5\u0302(x\u209c)). w = 0 ignores the class, 1 is the plain conditional model, larger w gives "
-          "more typical, less varied images. The starting noise stays the same, so only the guidance changes.");
+  tooltip(tr("Classifier-free guidance (Ho & Salimans 2022): \u03b5\u0302 = \u03b5\u0302(x\u209c) + w (\u03b5\u0302(x\u209c, y) "
+             "\u2212 \u03b5\u0302(x\u209c)). w = 0 ignores the class, 1 is the plain conditional model, larger w gives "
+             "more typical, less varied images. The starting noise stays the same, so only the guidance changes."));
 
-  ImGui::Checkbox("Clip x\u0302\u2080 to [\u22121, 1]", &images.clip_x0);
-  tooltip("At every step the sampler clamps the model's x\u0302\u2080 to the range of the data, [\u22121, 1], and "
-          "re-derives \u03b5\u0302 from it (the DDPM code, improved-diffusion): it keeps a weak model from "
-          "saturating. Off: the raw prediction, as in the 2D view.");
+  ImGui::Checkbox(ui_label(tr("Clip x\u0302\u2080 to [\u22121, 1]"), "clip_x0").c_str(), &images.clip_x0);
+  tooltip(tr("At every step the sampler clamps the model's x\u0302\u2080 to the range of the data, [\u22121, 1], and "
+             "re-derives \u03b5\u0302 from it (the DDPM code, improved-diffusion): it keeps a weak model from "
+             "saturating. Off: the raw prediction, as in the 2D view."));
 
   // Columns and filmstrip.
-  ImGui::Checkbox("x\u0302\u2080 column", &images.show_x0_hat);
-  tooltip("Beside each image, the model's guess of the clean image: x\u0302\u2080 = (x\u209c \u2212 "
-          "\u221a(1\u2212\u1fb1\u209c) \u03b5\u0302)/\u221a\u1fb1\u209c (Ho et al. 2020, Eq. 15). Blurry at large t, sharp near t = 0.");
+  ImGui::Checkbox(ui_label(tr("x\u0302\u2080 column"), "x0_hat").c_str(), &images.show_x0_hat);
+  tooltip(tr("Beside each image, the model's guess of the clean image: x\u0302\u2080 = (x\u209c \u2212 "
+             "\u221a(1\u2212\u1fb1\u209c) \u03b5\u0302)/\u221a\u1fb1\u209c (Ho et al. 2020, Eq. 15). Blurry at large t, sharp near t = 0."));
   ImGui::SameLine();
-  ImGui::Checkbox("\u03b5\u0302 column", &images.show_eps_hat);
-  tooltip("Beside each image, the noise the model sees in it, \u03b5\u0302(x\u209c, t), shown with \u00b12 as black and "
-          "white. Without a model, the forward closed form shows the true \u03b5 instead.");
-  ImGui::Checkbox("Filmstrip", &images.filmstrip);
-  tooltip("One image at ten timesteps from t = T to 0 under the timeline: the progressive generation figure of the "
-          "DDPM paper (Ho et al. 2020, Fig. 6), or the forward process of one data image.");
+  ImGui::Checkbox(ui_label(tr("\u03b5\u0302 column"), "eps_hat").c_str(), &images.show_eps_hat);
+  tooltip(tr("Beside each image, the noise the model sees in it, \u03b5\u0302(x\u209c, t), shown with \u00b12 as black and "
+             "white. Without a model, the forward closed form shows the true \u03b5 instead."));
+  ImGui::Checkbox(ui_label(tr("Filmstrip"), "filmstrip").c_str(), &images.filmstrip);
+  tooltip(tr("One image at ten timesteps from t = T to 0 under the timeline: the progressive generation figure of the "
+             "DDPM paper (Ho et al. 2020, Fig. 6), or the forward process of one data image."));
   if (images.filmstrip) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(-1);
-    ImGui::SliderInt("##film_image", &images.filmstrip_image, 0, std::max(0, images.count - 1), "image %d");
-    tooltip("Which image of the grid the filmstrip follows (counted row by row from the top left, from 0).");
+    ImGui::SliderInt("##film_image", &images.filmstrip_image, 0, std::max(0, images.count - 1), tr("image %d"));
+    tooltip(tr("Which image of the grid the filmstrip follows (counted row by row from the top left, from 0)."));
   }
 }
 
@@ -298,32 +304,32 @@ void panel_images(PanelContext& context, ImageLab& image_lab, ImageTextures& ima
   // Header: what is shown, and the pixel statistics of x_t (is x_T N(0, 1)?).
   ImGui::PushFont(context.fonts.heading);
   if (reverse)
-    ImGui::Text("Reverse: sampling x\u2080 from x_T ~ N(0, I)   t = %d", info.t);
+    ImGui::Text(tr("Reverse: sampling x\u2080 from x_T ~ N(0, I)   t = %d"), info.t);
   else
-    ImGui::Text("Forward: x\u209c = \u221a\u1fb1\u209c x\u2080 + \u221a(1\u2212\u1fb1\u209c) \u03b5   t = %d", info.t);
+    ImGui::Text(tr("Forward: x\u209c = \u221a\u1fb1\u209c x\u2080 + \u221a(1\u2212\u1fb1\u209c) \u03b5   t = %d"), info.t);
   ImGui::PopFont();
   const PixelStats stats = lab->pixel_stats();
   if (stats.n > 0) {
     ImGui::SameLine();
-    ImGui::TextDisabled("   pixels of x\u209c: mean %+.3f, std %.3f  (N(0, 1): 0, 1)", stats.mean, stats.std);
+    ImGui::TextDisabled(tr("   pixels of x\u209c: mean %+.3f, std %.3f  (N(0, 1): 0, 1)"), stats.mean, stats.std);
   }
   if (!lab->data_error().empty() && !reverse) error_text(lab->data_error());
   if (!lab->has_model()) {
     if (reverse) {
       ImGui::Spacing();
       error_text(lab->model_error());
-      dim_text("The reverse process needs a model that predicts \u03b5\u0302(x\u209c, t). Switch the timeline to "
-               "Forward to watch the data dissolve into noise without one.");
+      dim_text(tr("The reverse process needs a model that predicts \u03b5\u0302(x\u209c, t). Switch the timeline to "
+                  "Forward to watch the data dissolve into noise without one."));
       ImGui::End();
       return;
     }
-    dim_text("No model: forward diffusion only (x\u0302\u2080 needs a model; the \u03b5 column shows the true noise).");
+    dim_text(tr("No model: forward diffusion only (x\u0302\u2080 needs a model; the \u03b5 column shows the true noise)."));
   }
   if (reverse && !lab->sampling_error().empty()) error_text(lab->sampling_error());
 
   const int n = view.x ? view.x->count : 0;
   if (n == 0 || !tex.x.update(view.x)) {
-    if (reverse && lab->reverse_status().running) dim_text("Sampling...");
+    if (reverse && lab->reverse_status().running) dim_text(tr("Sampling..."));
     ImGui::End();
     return;
   }
@@ -334,7 +340,7 @@ void panel_images(PanelContext& context, ImageLab& image_lab, ImageTextures& ima
   const int columns = 1 + (want_x0 ? 1 : 0) + (want_eps ? 1 : 0);
 
   std::vector<std::string> labels;
-  for (int label : view.labels) labels.push_back(class_name(*lab, label));
+  for (int label : view.labels) labels.push_back(class_name(*lab, label, builtin_images(state.images)));
 
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 avail(rect.pos.x + rect.size.x - origin.x - font * 0.6f, rect.pos.y + rect.size.y - origin.y - font * 0.4f);
@@ -348,27 +354,27 @@ void panel_images(PanelContext& context, ImageLab& image_lab, ImageTextures& ima
   draw_grid(draw, tex.x, n, ImVec2(x, origin.y), g, title, colors::kPoints, labels);
   x += step;
   // A prediction made at another t (forward, while playing: the worker is a few steps behind) names its t.
-  char x0_title[96] = "x\u0302\u2080, the model's guess", eps_hat_title[96] = "\u03b5\u0302, the predicted noise";
+  std::string x0_title = tr("x\u0302\u2080, the model's guess"), eps_hat_title = tr("\u03b5\u0302, the predicted noise");
   if (view.prediction_t >= 0 && view.prediction_t != info.t) {
-    std::snprintf(x0_title, sizeof x0_title, "x\u0302\u2080 at t = %d", view.prediction_t);
-    std::snprintf(eps_hat_title, sizeof eps_hat_title, "\u03b5\u0302 at t = %d", view.prediction_t);
+    x0_title = format_text(tr("x\u0302\u2080 at t = %d"), view.prediction_t);
+    eps_hat_title = format_text(tr("\u03b5\u0302 at t = %d"), view.prediction_t);
   }
   if (want_x0) {
     if (has_x0)
-      draw_grid(draw, tex.x0_hat, std::min(n, view.x0_hat->count), ImVec2(x, origin.y), g, x0_title, colors::kX0Hat, labels);
+      draw_grid(draw, tex.x0_hat, std::min(n, view.x0_hat->count), ImVec2(x, origin.y), g, x0_title.c_str(), colors::kX0Hat, labels);
     else
       draw_math_text(draw, ImVec2(x, origin.y), colors::kTextDim,
-                     info.t == 0 ? "x\u0302\u2080: none at t = 0" : "x\u0302\u2080: computing...");
+                     info.t == 0 ? tr("x\u0302\u2080: none at t = 0") : tr("x\u0302\u2080: computing..."));
     x += step;
   }
   if (want_eps) {
-    const char* eps_title = view.eps_is_true_noise ? "\u03b5, the true noise" : eps_hat_title;
+    const char* eps_title = view.eps_is_true_noise ? tr("\u03b5, the true noise") : eps_hat_title.c_str();
     if (has_eps)
       draw_grid(draw, tex.eps_hat, std::min(n, view.eps_hat->count), ImVec2(x, origin.y), g, eps_title, colors::kEps, labels);
     else
       draw_math_text(draw, ImVec2(x, origin.y), colors::kTextDim,
-                     info.t == 0 ? "\u03b5\u0302: none at t = 0"
-                                 : (lab->has_model() ? "\u03b5\u0302: computing..." : "\u03b5: the chain has no single \u03b5"));
+                     info.t == 0 ? tr("\u03b5\u0302: none at t = 0")
+                                 : (lab->has_model() ? tr("\u03b5\u0302: computing...") : tr("\u03b5: the chain has no single \u03b5")));
   }
   ImGui::End();
 }
@@ -383,7 +389,7 @@ namespace {
 // schedule destroys the data (try T = 50).
 void draw_histogram(ImDrawList* draw, const PixelStats& stats, ImVec2 pos, ImVec2 size) {
   const float font = ImGui::GetFontSize();
-  draw_math_text(draw, pos, colors::kText, "pixels of x\u209c vs N(0, 1)");
+  draw_math_text(draw, pos, colors::kText, tr("pixels of x\u209c vs N(0, 1)"));
   const ImVec2 p0(pos.x, pos.y + font * 1.4f);
   const ImVec2 p1(pos.x + size.x, pos.y + size.y - font * 1.2f);
   draw->AddRectFilled(p0, p1, colors::kCanvas);
@@ -438,21 +444,21 @@ void panel_filmstrip(PanelContext& context, ImageLab& image_lab, ImageTextures& 
   draw_histogram(draw, lab->pixel_stats(), ImVec2(right - hist_w, start.y),
                  ImVec2(hist_w, rect.pos.y + rect.size.y - start.y - font * 0.3f));
   if (!state.images.filmstrip) {
-    ImGui::TextDisabled("Filmstrip off (Controls \u2192 Images \u2192 Filmstrip).");
+    ImGui::TextDisabled("%s", tr("Filmstrip off (Controls \u2192 Images \u2192 Filmstrip)."));
     ImGui::End();
     return;
   }
   ImageTextures::Impl& tex = *textures->impl_;
   const Filmstrip& strip = lab->filmstrip();
   const bool reverse = state.playback.mode == LabMode::Reverse;
-  char title[160];
-  std::snprintf(title, sizeof title,
-                reverse ? "Image %d as it is generated, t = T \u2192 0 (Ho et al. 2020, Fig. 6)"
-                        : "Image %d as it diffuses into noise, t = 0 \u2192 T",
-                state.images.filmstrip_image);
-  ImGui::TextUnformatted(title);
+  const std::string title =
+      format_text(reverse ? tr("Image %d as it is generated, t = T \u2192 0 (Ho et al. 2020, Fig. 6)")
+                          : tr("Image %d as it diffuses into noise, t = 0 \u2192 T"),
+                  state.images.filmstrip_image);
+  ImGui::TextUnformatted(title.c_str());
   if (!strip.images || !tex.filmstrip.update(strip.images)) {
-    ImGui::TextDisabled(reverse ? (lab->has_model() ? "(waiting for the sampler)" : "(needs a model)") : "(no data)");
+    ImGui::TextDisabled("%s", reverse ? (lab->has_model() ? tr("(waiting for the sampler)") : tr("(needs a model)"))
+                                      : tr("(no data)"));
     ImGui::End();
     return;
   }

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string>
 
+#include "app/gui/state/i18n.h"
 #include "app/gui/views/points/lab.h"
 #include "app/gui/ui/math_text.h"
 #include "app/gui/panels/panels.h"
@@ -37,7 +38,7 @@ void panel_formula(PanelContext& context, const PanelRect& rect) {
   if (!formula.point.empty())
     flowing_math_text(formula.point, colors::kPoints);
   else if (context.state.followed_point < 0 && !formula.numbers.empty())
-    math_text("Click a point on the canvas to see its numbers here.", colors::kTextDim);
+    math_text(tr("Click a point on the canvas to see its numbers here."), colors::kTextDim);
   if (!formula.terms.empty()) {
     std::string terms;
     char value[64];

@@ -1,6 +1,7 @@
 // The 2D view: a cloud of points x_t on the canvas, the formula of the step under the timeline and the
 // schedule, editor and training plots on the right. Its computations are the app's Lab (lab.h), which
 // live training and scene files share.
+#include "app/gui/state/i18n.h"
 #include "app/gui/views/points/lab.h"
 #include "app/gui/views/view.h"
 
@@ -16,13 +17,13 @@ class PointsView : public ComputeView<Lab> {
 
   void controls(PanelContext& context) override {
     const ImGuiTreeNodeFlags open = ImGuiTreeNodeFlags_DefaultOpen;
-    if (ImGui::CollapsingHeader("Data", open)) data_section(context);
-    if (ImGui::CollapsingHeader("Noise schedule", open)) schedule_section(context);
-    if (ImGui::CollapsingHeader("Forward process")) forward_section(context);
-    if (ImGui::CollapsingHeader("Sampler", open)) sampler_section(context);
-    if (ImGui::CollapsingHeader("Model", open)) model_section(context);
-    if (ImGui::CollapsingHeader("Training")) panel_training_section(context);
-    if (ImGui::CollapsingHeader("View")) view_section(context);
+    if (ImGui::CollapsingHeader(ui_label(tr("Data"), "data").c_str(), open)) data_section(context);
+    if (ImGui::CollapsingHeader(ui_label(tr("Noise schedule"), "schedule").c_str(), open)) schedule_section(context);
+    if (ImGui::CollapsingHeader(ui_label(tr("Forward process"), "forward").c_str())) forward_section(context);
+    if (ImGui::CollapsingHeader(ui_label(tr("Sampler"), "sampler").c_str(), open)) sampler_section(context);
+    if (ImGui::CollapsingHeader(ui_label(tr("Model"), "model").c_str(), open)) model_section(context);
+    if (ImGui::CollapsingHeader(ui_label(tr("Training"), "training").c_str())) panel_training_section(context);
+    if (ImGui::CollapsingHeader(ui_label(tr("View"), "view").c_str())) view_section(context);
   }
 
   void draw(PanelContext& context, Layout& layout) override {
@@ -57,9 +58,9 @@ class PointsView : public ComputeView<Lab> {
 
 }  // namespace
 
-DLAB_REGISTER_VIEW(PointsView, "points", "2D points",
-                   "The toy 2D data sets: each point is one sample x₀ in the plane, and you watch the whole cloud "
-                   "diffuse and come back.",
+DLAB_REGISTER_VIEW(PointsView, "points", N_("2D points"),
+                   N_("The toy 2D data sets: each point is one sample x\u2080 in the plane, and you watch the whole "
+                      "cloud diffuse and come back."),
                    0);
 
 }  // namespace dlab::gui

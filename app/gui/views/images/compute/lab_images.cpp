@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "app/gui/compute/async_value.h"
+#include "app/gui/state/i18n.h"
 #include "app/gui/views/images/image_lab.h"
 #include "app/gui/views/points/compute/lab_impl.h"
 #include "core/checkpoint.h"
@@ -425,20 +426,26 @@ struct ImageLab::Impl {
 
   static ImageModel load_image_model(const std::string& path, const std::string& dataset) {
     if (!std::ifstream(path).good())
-      throw std::runtime_error("No model: " + path + " does not exist. Forward diffusion needs only the data and the "
-                               "schedule; to sample, train one with `dlab train --dataset " + dataset +
-                               " --out FILE` and enter its path.");
+      throw std::runtime_error(format_text(tr("No model: %s does not exist. Forward diffusion needs only the data and "
+                                              "the schedule; to sample, train one with `dlab train --dataset %s --out "
+                                              "FILE` and enter its path."),
+                                           path.c_str(), dataset.c_str()));
     auto loaded = std::make_shared<LoadedDenoiser>(load_denoiser_for_sampling(path, torch::kCPU, ModelKind::UNet));
     const ModelSpec& spec = loaded->spec;
     std::string shape;
     for (std::size_t i = 0; i < spec.data_shape.size(); ++i)
       shape += (i ? "\u00d7" : "") + std::to_string(spec.data_shape[i]);
     ImageModel out;
-    out.description = "U-Net " + shape + ", " + std::to_string(spec.hidden) + " channels, " +
-                      std::to_string(spec.depth) + " levels, predicts " + to_name(spec.prediction) +
-                      (spec.num_classes > 0 ? ", " + std::to_string(spec.num_classes) + " classes" : ", unconditional") +
-                      "; trained on " + loaded->metadata.dataset + " for " +
-                      std::to_string(loaded->metadata.training_steps) + " steps";
+    const long long steps = static_cast<long long>(loaded->metadata.training_steps);
+    out.description =
+        spec.num_classes > 0
+            ? format_text(tr("U-Net %s, %d channels, %d levels, predicts %s, %d classes; trained on %s for %lld steps"),
+                          shape.c_str(), static_cast<int>(spec.hidden), static_cast<int>(spec.depth),
+                          to_name(spec.prediction), static_cast<int>(spec.num_classes), loaded->metadata.dataset.c_str(),
+                          steps)
+            : format_text(tr("U-Net %s, %d channels, %d levels, predicts %s, unconditional; trained on %s for %lld steps"),
+                          shape.c_str(), static_cast<int>(spec.hidden), static_cast<int>(spec.depth),
+                          to_name(spec.prediction), loaded->metadata.dataset.c_str(), steps);
     out.model = std::move(loaded);
     return out;
   }

@@ -2,6 +2,7 @@
 // [SECTION] sync: follow the state
 // [SECTION] The points at the cursor
 // [SECTION] Queries: trajectories, followed point, statistics
+#include "app/gui/state/i18n.h"
 #include "app/gui/views/points/compute/lab_impl.h"
 #include "core/point_statistics.h"
 
@@ -102,7 +103,7 @@ void Lab::Impl::load_data(const Scene& state) {
         break;
       case DataOrigin::Drawn:
         if (state.data.drawn_points.size() < 2)
-          throw std::invalid_argument("no points drawn yet: click on the canvas to place points");
+          throw std::invalid_argument(tr("no points drawn yet: click on the canvas to place points"));
         points = from_floats(state.data.drawn_points);
         data_name = "drawn";
         builtin = false;
@@ -144,7 +145,7 @@ void Lab::Impl::update_model(const Scene& state) {
     model_source = state.model;
     model = training->live_model();
     model_note.clear();
-    model_error = model ? "" : "no network has been trained here yet: press Start in the Training section";
+    model_error = model ? "" : tr("no network has been trained here yet: press Start in the Training section");
     ++model_version;
     return;
   }
@@ -161,7 +162,8 @@ void Lab::Impl::update_model(const Scene& state) {
     std::string why;
     model = make_model(in.mixture ? ModelSource::Exact : ModelSource::Empirical, in, &why);
     if (model) {
-      model_note = model_error + ": using the " + (in.mixture ? "exact oracle" : "empirical optimum") + " instead.";
+      model_note = format_text(in.mixture ? tr("%s: using the exact oracle instead.") : tr("%s: using the empirical optimum instead."),
+                               model_error.c_str());
       model_error.clear();
     }
   }
@@ -572,23 +574,23 @@ ModelInfo Lab::model_info(ModelSource source, const Scene& state) const {
   switch (source) {
     case ModelSource::Exact:
       info.available = m.mixture.has_value();
-      info.description = info.available ? "the exact eps* of the Gaussian mixture (REFERENCE section 9)"
-                                        : "only for the Gaussian mixtures gmm8 and gmm25";
+      info.description = info.available ? tr("the exact eps* of the Gaussian mixture (REFERENCE section 9)")
+                                        : tr("only for the Gaussian mixtures gmm8 and gmm25");
       break;
     case ModelSource::Empirical:
       info.available = true;
-      info.description = "the optimal denoiser of the data points: it memorises them";
+      info.description = tr("the optimal denoiser of the data points: it memorises them");
       break;
     case ModelSource::Pretrained: {
       info.available = m.builtin && std::ifstream(pretrained_path(m.data_name)).good();
-      info.description = info.available ? "the network shipped in assets/models/" + m.data_name + ".pt"
-                                        : "no pretrained network for this data set";
+      info.description = info.available ? format_text(tr("the network shipped in %s"), ("assets/models/" + m.data_name + ".pt").c_str())
+                                        : tr("no pretrained network for this data set");
       break;
     }
     case ModelSource::Live:
       info.available = m.training->live_model() != nullptr;
-      info.description = info.available ? "the network being trained here (its latest EMA snapshot)"
-                                        : "train a network in the Training section first";
+      info.description = info.available ? tr("the network being trained here (its latest EMA snapshot)")
+                                        : tr("train a network in the Training section first");
       break;
   }
   if (source == m.model_source && !m.model_error.empty()) {

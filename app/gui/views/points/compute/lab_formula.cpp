@@ -1,10 +1,12 @@
 // The formula panel's content: the update being applied at the cursor, with the numbers of this step
 // (and of the followed point) filled in. The coefficients are those of core's samplers
-// (REFERENCE.md sections 3 and 6); for respaced steps the effective alpha = abar_t/abar_t'.
+// (REFERENCE.md sections 3 and 6); for respaced steps the effective alpha = abar_t/abar_t'. Called on the UI
+// thread: the words are in the window's language (tr), the formulas' symbols stay.
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
 
+#include "app/gui/state/i18n.h"
 #include "app/gui/views/points/compute/lab_impl.h"
 #include "core/step_coefficients.h"
 
@@ -51,16 +53,16 @@ Formula Lab::formula(int followed) const {
     if (m.forward_mode == ForwardMode::ClosedForm) {
       // Ho et al. 2020, Eq. (4).
       const double a = m.schedule.sqrt_alpha_bar(t), b = m.schedule.sqrt_one_minus_alpha_bar(t);
-      f.title = "Forward, closed form q(x\u209c | x\u2080) (Ho et al. 2020, Eq. 4)";
+      f.title = tr("Forward, closed form q(x\u209c | x\u2080) (Ho et al. 2020, Eq. 4)");
       f.equation = "x\u209c = \u221a\u1fb1\u209c \u00b7 x\u2080 + \u221a(1 \u2212 \u1fb1\u209c) \u00b7 \u03b5,   \u03b5 ~ N(0, I)";
       f.numbers = format("%s = %.4f \u00b7 x\u2080 + %.4f \u00b7 \u03b5", x_at(t).c_str(), a, b);
       if (point.valid && point.has_eps)
         f.point = format("#%d:  %s = %.4f \u00b7 %s + %.4f \u00b7 %s", point.index, vec(point.position).c_str(), a,
                          vec(point.origin).c_str(), b, vec(point.eps).c_str());
-      f.note = t == 0 ? "t = 0: the clean data." : "";
+      f.note = t == 0 ? tr("t = 0: the clean data.") : "";
     } else {
       // Ho et al. 2020, Eq. (2): one step of the chain.
-      f.title = "Forward, one step of the chain q(x\u209c | x\u209c\u208b\u2081) (Ho et al. 2020, Eq. 2)";
+      f.title = tr("Forward, one step of the chain q(x\u209c | x\u209c\u208b\u2081) (Ho et al. 2020, Eq. 2)");
       f.equation = "x\u209c = \u221a(1 \u2212 \u03b2\u209c) \u00b7 x\u209c\u208b\u2081 + \u221a\u03b2\u209c \u00b7 \u03b5,   \u03b5 ~ N(0, I)";
       if (t >= 1) {
         const double a = std::sqrt(1 - m.schedule.beta(t)), b = std::sqrt(m.schedule.beta(t));
@@ -73,9 +75,9 @@ Formula Lab::formula(int followed) const {
           f.point = format("#%d:  %s = %.5f \u00b7 %s + %.5f \u00b7 %s", point.index, vec(point.position).c_str(), a,
                            vec(previous).c_str(), b, vec(eps).c_str());
         }
-        f.note = "After t steps the chain has the same distribution as the closed form: compare the statistics.";
+        f.note = tr("After t steps the chain has the same distribution as the closed form: compare the statistics.");
       } else {
-        f.note = "t = 0: the clean data.";
+        f.note = tr("t = 0: the clean data.");
       }
     }
     return f;
@@ -84,13 +86,11 @@ Formula Lab::formula(int followed) const {
   // Reverse: the step from the frame shown to the next one.
   const StepInfo info = step_info();
   const SamplerKind kind = m.sampler.kind;
-  f.title = std::string("Reverse: ") + to_label(kind) + ", step " + std::to_string(info.step + 1) + " of " +
-            std::to_string(info.num_steps);
+  f.title = format_text(tr("Reverse: %s, step %d of %d"), tr(to_label(kind)), info.step + 1, info.num_steps);
   if (!info.has_next) {
-    f.title = std::string("Reverse: ") + to_label(kind) + ", done";
-    f.equation = "x\u2080 reached after " + std::to_string(info.num_steps) + " steps and " + std::to_string(info.nfe) +
-                 " network evaluations.";
-    f.note = "Compare with the data x\u2080 (the dimmed layer): the points should lie on it, not only near it.";
+    f.title = format_text(tr("Reverse: %s, done"), tr(to_label(kind)));
+    f.equation = format_text(tr("x\u2080 reached after %d steps and %d network evaluations."), info.num_steps, info.nfe);
+    f.note = tr("Compare with the data x\u2080 (the dimmed layer): the points should lie on it, not only near it.");
     return f;
   }
   const int t = info.t, t_next = info.next_t;
@@ -112,8 +112,8 @@ Formula Lab::formula(int followed) const {
       switch (m.sampler.variance) {
         case VarianceKind::BetaTilde: variance = "\u03c3 = \u221a\u03b2\u0303"; break;
         case VarianceKind::Beta: variance = "\u03c3 = \u221a\u03b2"; break;
-        case VarianceKind::Zero: variance = "\u03c3 = 0 (no noise)"; break;
-        case VarianceKind::VarianceAsStd: variance = "\u03c3 = \u03b2\u0303 (mistake: should be \u221a\u03b2\u0303)"; break;
+        case VarianceKind::Zero: variance = tr("\u03c3 = 0 (no noise)"); break;
+        case VarianceKind::VarianceAsStd: variance = tr("\u03c3 = \u03b2\u0303 (mistake: should be \u221a\u03b2\u0303)"); break;
       }
       const double sigma = last ? 0.0 : step.sigma;
       const double c_x = 1 / std::sqrt(step.alpha), c_eps = step.c_eps;
@@ -123,15 +123,15 @@ Formula Lab::formula(int followed) const {
                          c_eps, sigma);
       if (has_point) f.point = format("#%d:  %s = %.4f \u00b7 (%s \u2212 %.4f \u00b7 %s) + %.4f \u00b7 z", point.index,
                                       p_next.c_str(), c_x, p_x.c_str(), c_eps, p_eps.c_str(), sigma);
-      f.terms.push_back({"\u03b2 (effective)", beta});
+      f.terms.push_back({tr("\u03b2 (effective)"), beta});
       f.terms.push_back({"\u03b2\u0303", beta_tilde});
       f.terms.push_back({"\u03c3", sigma});
-      if (last) f.note = "The last step adds no noise (z = 0).";
+      if (last) f.note = tr("The last step adds no noise (z = 0).");
       else if (m.sampler.variance == VarianceKind::VarianceAsStd)
-        f.note = "Teaching mistake: z is multiplied by the variance \u03b2\u0303 instead of its square root, so too little "
-                 "noise is added and the samples collapse towards the modes.";
+        f.note = tr("Teaching mistake: z is multiplied by the variance \u03b2\u0303 instead of its square root, so too "
+                    "little noise is added and the samples collapse towards the modes.");
       else if (m.sampler.variance == VarianceKind::Zero)
-        f.note = "Without noise every trajectory follows the mean: samples shrink onto a few points (seed 004).";
+        f.note = tr("Without noise every trajectory follows the mean: samples shrink onto a few points (seed 004).");
       break;
     }
     case SamplerKind::Ddim: {
@@ -147,8 +147,8 @@ Formula Lab::formula(int followed) const {
       if (has_point) f.point = format("#%d:  %s = %.4f \u00b7 %s + %.4f \u00b7 %s + %.4f \u00b7 z", point.index, p_next.c_str(),
                                       c_x0, p_x0.c_str(), c_eps, p_eps.c_str(), sigma);
       f.terms.push_back({"\u03c3", sigma});
-      f.note = eta == 0 ? "\u03b7 = 0: deterministic; the same x_T always gives the same x\u2080."
-                        : (eta == 1 ? "\u03b7 = 1: the same distribution of steps as DDPM with \u03b2\u0303." : "");
+      f.note = eta == 0 ? tr("\u03b7 = 0: deterministic; the same x_T always gives the same x\u2080.")
+                        : (eta == 1 ? tr("\u03b7 = 1: the same distribution of steps as DDPM with \u03b2\u0303.") : "");
       break;
     }
     case SamplerKind::Euler:
@@ -165,15 +165,16 @@ Formula Lab::formula(int followed) const {
         f.equation = "x\u0303\u2032 = x\u0303 + (\u03c3\u2032 \u2212 \u03c3) \u00b7 \u03b5\u0302,   " + scaled;
         f.numbers = format("x\u0303\u2032 = x\u0303 + (%.4f \u2212 %.4f) \u00b7 \u03b5\u0302", sigma_next, sigma);
         if (kind == SamplerKind::Heun)
-          f.note = last ? "Last step: plain Euler (one evaluation)."
-                        : "Heun: an Euler step predicts x\u0303\u2032, then \u03b5\u0302 is averaged over both ends (two evaluations).";
+          f.note = last ? tr("Last step: plain Euler (one evaluation).")
+                        : tr("Heun: an Euler step predicts x\u0303\u2032, then \u03b5\u0302 is averaged over both ends (two "
+                             "evaluations).");
         else
-          f.note = "Euler in \u03c3 form is the same update as DDIM with \u03b7 = 0.";
+          f.note = tr("Euler in \u03c3 form is the same update as DDIM with \u03b7 = 0.");
       } else if (kind == SamplerKind::EulerAncestral) {
         const double eta = m.sampler.effective_eta();
         const AncestralStep step = ancestral_step(sigma, sigma_next, last ? 0.0 : eta);  // the sampler's
         const double up = step.sigma_up, down = step.sigma_down;
-        f.title += "  (k-diffusion, ancestral)";
+        f.title += std::string("  ") + tr("(k-diffusion, ancestral)");
         f.equation = "x\u0303\u2032 = x\u0303 + (\u03c3_down \u2212 \u03c3) \u00b7 \u03b5\u0302 + \u03c3_up z,   " + scaled;
         f.numbers = format("x\u0303\u2032 = x\u0303 + (%.4f \u2212 %.4f) \u00b7 \u03b5\u0302 + %.4f \u00b7 z   (\u03b7 = %.2f)", down, sigma,
                            up, eta);
@@ -182,8 +183,8 @@ Formula Lab::formula(int followed) const {
       } else {
         const double h = sigma_next > 0 ? std::log(sigma / sigma_next) : INFINITY;
         f.title += "  (Lu et al. 2022, DPM-Solver++ 2M)";
-        f.equation = "x\u0303\u2032 = (\u03c3\u2032/\u03c3) \u00b7 x\u0303 + (1 \u2212 e\u207b\u02b0) \u00b7 D,   h = log(\u03c3/\u03c3\u2032),  D = x\u0302\u2080 with a 2nd-order "
-                     "correction from the previous step";
+        f.equation = tr("x\u0303\u2032 = (\u03c3\u2032/\u03c3) \u00b7 x\u0303 + (1 \u2212 e\u207b\u02b0) \u00b7 D,   h = "
+                        "log(\u03c3/\u03c3\u2032),  D = x\u0302\u2080 with a 2nd-order correction from the previous step");
         f.numbers = format("x\u0303\u2032 = %.4f \u00b7 x\u0303 + %.4f \u00b7 D   (h = %.4f)", sigma_next / sigma,
                            std::isfinite(h) ? 1 - std::exp(-h) : 1.0, h);
         f.terms.push_back({"h", h});

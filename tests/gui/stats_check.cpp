@@ -1,10 +1,10 @@
 // Checks the statistics diffusion-lab writes with --stats-out or the script command `stats`.
 //
 //   dlab_stats_check FILE [--mean X Y TOL] [--cov XX XY YX YY TOL] [--min KEY V] [--max KEY V] [--equals KEY V]
-//                         [--contains KEY TEXT] [--text KEY TEXT] [--empty KEY]
+//                         [--contains KEY TEXT] [--lacks KEY TEXT] [--text KEY TEXT] [--empty KEY]
 //
 // --mean/--cov: every entry within TOL of the given value. --min/--max/--equals: a numeric field.
-// --contains: a string field contains TEXT; --text: a string field equals TEXT; --empty: it is "".
+// --contains: a string field contains TEXT; --lacks: it does not; --text: a string field equals TEXT; --empty: it is "".
 // Exit 0 when every check passes; 1 with a message naming the failed check otherwise.
 #include <nlohmann/json.hpp>
 
@@ -72,9 +72,22 @@ int main(int argc, char** argv) {
         ok = false;
       }
       i += 2;
+    } else if (flag == "--lacks" && i + 2 < argc) {
+      const std::string key = argv[i + 1], text = argv[i + 2];
+      const std::string value = stats.contains(key) && stats[key].is_string() ? stats[key].get<std::string>() : "";
+      if (!stats.contains(key) || value.find(text) != std::string::npos) {
+        std::fprintf(stderr, "FAIL: %s = '%s', expected a string without '%s'\n", key.c_str(), value.c_str(), text.c_str());
+        ok = false;
+      }
+      i += 2;
     } else if (((flag == "--contains" || flag == "--text") && i + 2 < argc) || (flag == "--empty" && i + 1 < argc)) {
       const std::string key = argv[i + 1], text = flag == "--empty" ? "" : argv[i + 2];
-      if (!stats.contains(key) || !stats[key].is_string()) {
+      if (stats.contains(key) && stats[key].is_boolean()) {  // --text KEY true|false
+        if (flag != "--text" || (stats[key].get<bool>() ? "true" : "false") != text) {
+          std::fprintf(stderr, "FAIL: %s = %s, expected %s\n", key.c_str(), stats[key].dump().c_str(), text.c_str());
+          ok = false;
+        }
+      } else if (!stats.contains(key) || !stats[key].is_string()) {
         std::fprintf(stderr, "FAIL: %s has no string '%s'\n", argv[1], key.c_str());
         ok = false;
       } else {

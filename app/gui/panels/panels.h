@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "app/gui/state/lesson.h"
 #include "app/gui/state/scene.h"
 #include "app/gui/ui/theme.h"
 #include "core/schedule.h"
@@ -25,9 +26,14 @@ struct PanelRect {
 
 struct Layout {
   PanelRect controls, canvas, timeline, formula, plots;
+  PanelRect lesson;  // the slide's title and text, above the canvas (zero when no lesson is open)
 };
 
-Layout compute_layout(ImVec2 display_size, float ui_scale);
+// The window's layout under a menu bar `top` pixels high, with a lesson band `lesson_h` high over the canvas.
+Layout compute_layout(ImVec2 display_size, float ui_scale, float top = 0.0f, float lesson_h = 0.0f);
+// Presenter mode: the canvas fills the screen under the slide's band, the timeline a thin bar at the bottom,
+// the plots (when shown) a column on the right; no controls, no formula panel.
+Layout compute_presenter_layout(ImVec2 display_size, float ui_scale, float lesson_h, bool show_plots);
 
 // The per-t columns of the schedule, as doubles for the plots; rebuilt when the schedule changes.
 struct ScheduleTables {
@@ -49,6 +55,9 @@ struct PanelContext {
   std::vector<std::string>* messages = nullptr;  // transient messages (errors of actions)
   View* view = nullptr;                          // the view shown (views/view.h)
   float ui_scale = 1.0f;                         // the UI scale of this frame (text, widgets, points)
+  bool presenter = false;                        // presenter mode: controls hidden, large type
+  LessonSession* lesson = nullptr;               // the lesson open (lesson.h), for its band and editor
+  const LessonValues* lesson_values = nullptr;   // the live values its text shows
 };
 
 void panel_controls(PanelContext& context, const PanelRect& rect);
@@ -64,6 +73,12 @@ void panel_canvas(PanelContext& context, const PanelRect& rect);
 void panel_timeline(PanelContext& context, const PanelRect& rect);
 void panel_plots(PanelContext& context, const PanelRect& rect);
 void panel_formula(PanelContext& context, const PanelRect& rect);
+// The lesson (panel_lesson.cpp): the slide's title and text with live values over the canvas, the slide editor
+// in the controls column, and presenter mode's thin timeline.
+float lesson_band_height(const PanelContext& context, float width);
+void panel_lesson_band(PanelContext& context, const PanelRect& rect);
+void lesson_section(PanelContext& context);
+void panel_presenter_timeline(PanelContext& context, const PanelRect& rect);
 
 // Explains the previous widget in terms of the DDPM notes while it is hovered (math text, wrapped).
 void tooltip(const char* text);

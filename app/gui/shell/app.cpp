@@ -20,6 +20,7 @@
 #include "app/gui/views/view.h"
 #include "app/gui/views/points/lab.h"
 #include "app/gui/render/screenshot.h"
+#include "app/gui/state/i18n.h"
 #include "app/gui/state/scene_file.h"
 #include "app/gui/timeline/timeline.h"
 #include "core/atomic_file.h"
@@ -54,7 +55,18 @@ App::App(Options options) : options_(std::move(options)) {
       messages_.push_back(e.what());  // a person sees it in the window, over the default scene
     }
   }
+  if (!options_.lesson.empty()) {
+    try {
+      open_lesson(options_.lesson, options_.slide - 1);
+    } catch (const std::exception& e) {
+      if (options_.batch()) throw;  // main prints "error: FILE: FIELD: ..." and exits 1
+      messages_.push_back(e.what());
+    }
+  }
   for (const auto& [name, value] : options_.settings) set_control(state_, name, value);  // validated by parse_options
+  if (!state_.language) state_.language = language_from_environment();
+  set_language(*state_.language);
+  presenter_ = options_.presenter;
   if (options_.play) state_.playback.playing = true;
   if (options_.frames < 0) options_.frames = 5;
   if (!options_.script.empty()) script_ = load_script(options_.script);  // throws, naming file and line
@@ -162,6 +174,7 @@ int App::run() {
     frame();
   }
   shutdown();
+  if (!strict_translations_ok()) exit_code_ = 1;  // DLAB_I18N_STRICT=1: a string shown without its translation
   return exit_code_;
 }
 
@@ -179,13 +192,24 @@ void App::frame() {
   ImGui::NewFrame();
 
   handle_keyboard();
+  apply_lesson_requests();
+  if (state_.language) set_language(*state_.language);
   advance_playback(elapsed);
 
   const ImGuiIO& io = ImGui::GetIO();
-  Layout layout = compute_layout(io.DisplaySize, ui_scale_);
   update_schedule();
   PanelContext context{state_,    lab_.get(), schedule_, tables_, schedule_error_, fonts_, renderer_.get(), 0, {},
                        &messages_, &view(), ui_scale_};
+  context.presenter = presenter_;
+  context.lesson = &lesson_;
+  context.lesson_values = &lesson_values_;
+  const float menu_h = presenter_ ? 0.0f : draw_menu_bar();
+  const float plots_w = presenter_ && presenter_plots_ ? std::min(520.0f * ui_scale_, io.DisplaySize.x * 0.34f) : 0.0f;
+  const float band_w = presenter_ ? io.DisplaySize.x - plots_w
+                                  : compute_layout(io.DisplaySize, ui_scale_, menu_h).canvas.size.x;
+  const float band_h = lesson_band_height(context, band_w);
+  Layout layout = presenter_ ? compute_presenter_layout(io.DisplaySize, ui_scale_, band_h, presenter_plots_)
+                             : compute_layout(io.DisplaySize, ui_scale_, menu_h, band_h);
   // The controls first, so what they change is drawn in this same frame.
   panel_controls(context, layout.controls);
   update_schedule();
@@ -200,13 +224,18 @@ void App::frame() {
   finish_checkpoint_load();
   apply_training_request();
   apply_scene_request();
+  update_lesson_values();
+  panel_lesson_band(context, layout.lesson);
   // The view's windows, then the shared timeline; thin borders between the panels (they draw no background
   // of their own; a view may give the plots column's width to its other panels).
   shown.draw(context, layout);
-  panel_timeline(context, layout.timeline);
+  if (presenter_)
+    panel_presenter_timeline(context, layout.timeline);
+  else
+    panel_timeline(context, layout.timeline);
   ImDrawList* background = ImGui::GetBackgroundDrawList();
   for (const PanelRect* rect : {&layout.controls, &layout.canvas, &layout.timeline, &layout.formula, &layout.plots}) {
-    if (rect->size.x <= 0) continue;
+    if (rect->size.x <= 0 || rect->size.y <= 0) continue;
     background->AddRect(rect->pos, ImVec2(rect->pos.x + rect->size.x, rect->pos.y + rect->size.y),
                         ImGui::GetColorU32(ImGuiCol_Border));
   }
@@ -308,6 +337,20 @@ void App::write_stats(const std::string& path) {
   json["schedule_error"] = schedule_error_;
   json["timesteps"] = schedule_.timesteps();
   json["last_message"] = messages_.empty() ? "" : messages_.back();
+  json["lang"] = to_name(state_.language.value_or(Language::En));
+  json["presenter"] = presenter_;
+  if (lesson_.is_open()) {
+    // The slide shown and its text as the window shows it, live values filled in.
+    const Slide& slide = lesson_.lesson.slides[static_cast<std::size_t>(lesson_.slide)];
+    const Language language = state_.language.value_or(Language::En);
+    lesson_values_time_ = -1;  // the view's statistics of this frame
+    update_lesson_values();
+    json["lesson"] = lesson_.lesson.name;
+    json["slide"] = lesson_.slide + 1;
+    json["slides"] = lesson_.lesson.slides.size();
+    json["slide_title"] = slide.title.in(language);
+    json["slide_text"] = fill_lesson_values(slide.text.in(language), lesson_values_.text, lesson_values_.numbers);
+  }
   view().stats(state_, json);
   write_json(path, json.dump(2) + "\n");
 }
@@ -342,6 +385,7 @@ void App::open_scene(const std::string& path) {
   scene.drafts = state_.drafts;  // text being typed stays
   scene.drafts.scene_path = path;
   scene.requests.plots_tab = scene.plots_tab;
+  if (!scene.language) scene.language = state_.language;  // a file that does not say keeps the window's
   pending_checkpoint_ = scene.live_checkpoint;
   state_ = std::move(scene);
 }
@@ -367,10 +411,10 @@ void App::apply_scene_request() {
   try {
     if (request == SceneRequest::Save) {
       save_scene(path);
-      messages_.push_back("saved the scene to " + path);
+      messages_.push_back(format_text(tr("saved the scene to %s"), path.c_str()));
     } else if (request == SceneRequest::Open) {
       open_scene(path);
-      messages_.push_back("opened " + path);
+      messages_.push_back(format_text(tr("opened %s"), path.c_str()));
     }
   } catch (const std::exception& e) {
     messages_.push_back(e.what());  // the current scene stays as it was
@@ -389,7 +433,7 @@ void App::start_checkpoint_load(const std::string& path, LoadOrigin origin) {
   checkpoint_load_.path = path;
   if (origin == LoadOrigin::Button) {
     state_.drafts.checkpoint_ok = true;
-    state_.drafts.checkpoint_message = "loading " + path + " ...";
+    state_.drafts.checkpoint_message = format_text(tr("loading %s ..."), path.c_str());
   }
 }
 
@@ -433,9 +477,12 @@ void App::update_ui_scale() {
   float content_x = 1.0f, content_y = 1.0f;
   glfwGetWindowContentScale(window_, &content_x, &content_y);
   const float scale = std::max(ui_scale_for(width, height, options_.ui_scale), content_x * options_.ui_scale);
-  if (scale == ui_scale_ || width <= 0 || height <= 0) return;
+  FontNeeds needs = font_needs();
+  const bool same_fonts = needs.presenter == font_needs_.presenter && needs.cjk_text == font_needs_.cjk_text;
+  if ((scale == ui_scale_ && same_fonts) || width <= 0 || height <= 0) return;
   ui_scale_ = scale;
-  fonts_ = load_fonts(scale, options_.font, &font_warning_);
+  fonts_ = load_fonts(scale, options_.font, needs, &font_warning_);
+  font_needs_ = std::move(needs);
   apply_theme(scale);
   ImGui_ImplOpenGL3_DestroyFontsTexture();
   ImGui_ImplOpenGL3_CreateFontsTexture();
@@ -466,7 +513,16 @@ void App::handle_keyboard() {
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) apply_transport(playback, Transport::StepBack, end);
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home), false)) apply_transport(playback, Transport::Home, end);
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End), false)) apply_transport(playback, Transport::End, end);
-  if (ImGui::IsKeyPressed(GLFW_KEY_F, false)) {
+  if (ImGui::IsKeyPressed(GLFW_KEY_PAGE_DOWN) && lesson_.is_open()) lesson_.requests.go_to = lesson_.slide + 1;
+  if (ImGui::IsKeyPressed(GLFW_KEY_PAGE_UP) && lesson_.is_open()) lesson_.requests.go_to = std::max(0, lesson_.slide - 1);
+  if (ImGui::IsKeyPressed(GLFW_KEY_F5, false)) set_presenter(!presenter_);
+  if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false) && presenter_) set_presenter(false);
+  if (ImGui::IsKeyPressed(GLFW_KEY_P, false) && presenter_) presenter_plots_ = !presenter_plots_;
+  if (ImGui::IsKeyPressed(GLFW_KEY_F, false)) toggle_fullscreen();
+}
+
+void App::toggle_fullscreen() {
+  {
     GLFWmonitor* monitor = glfwGetPrimaryMonitor();
     if (fullscreen_) {
       glfwSetWindowMonitor(window_, nullptr, windowed_pos_[0], windowed_pos_[1], windowed_size_[0], windowed_size_[1], 0);

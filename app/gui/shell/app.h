@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "app/gui/state/lesson.h"
 #include "app/gui/state/scene.h"
 #include "app/gui/timeline/timeline.h"
 #include "app/gui/shell/options.h"
@@ -38,6 +39,7 @@ class App {
   void shutdown();
   void frame();
   void update_ui_scale();
+  FontNeeds font_needs() const;  // the glyphs and sizes this frame needs (language, lesson, presenter)
   void update_schedule();
   void handle_keyboard();
   void advance_playback(double seconds);
@@ -67,6 +69,13 @@ class App {
   void apply_injected_input();
   void finish_script_frame(int framebuffer_width, int framebuffer_height);
   void fail_script(const ScriptCommand& command, const std::string& message);
+  // app_lesson.cpp: the lesson open, its slide's live values, presenter mode and the menu bar.
+  void open_lesson(const std::string& name_or_path, int slide);  // throws LessonFileError
+  void apply_lesson_requests();
+  void update_lesson_values();
+  void set_presenter(bool on);
+  float draw_menu_bar();  // returns its height
+  void toggle_fullscreen();
   // app_bench.cpp
   void bench_frame_start();
   void bench_frame_end();
@@ -76,6 +85,7 @@ class App {
   GLFWwindow* window_ = nullptr;
   bool imgui_ready_ = false;
   Fonts fonts_;
+  FontNeeds font_needs_;  // what fonts_ was built for
   float ui_scale_ = 0.0f;
   std::string font_warning_;
 
@@ -128,6 +138,11 @@ class App {
   bool quit_ = false;
   int exit_code_ = 0;
   bool fullscreen_ = false;
+  LessonSession lesson_;
+  LessonValues lesson_values_;
+  double lesson_values_time_ = -1;  // when the view's statistics in lesson_values_ were last taken
+  bool presenter_ = false;
+  bool presenter_plots_ = false;    // P in presenter mode: the plots column beside the canvas
   int windowed_pos_[2] = {0, 0}, windowed_size_[2] = {0, 0};
 };
 

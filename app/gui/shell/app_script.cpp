@@ -25,6 +25,11 @@ int glfw_key(const std::string& name) {
   if (name == "home") return GLFW_KEY_HOME;
   if (name == "end") return GLFW_KEY_END;
   if (name == "f") return GLFW_KEY_F;
+  if (name == "pagedown") return GLFW_KEY_PAGE_DOWN;
+  if (name == "pageup") return GLFW_KEY_PAGE_UP;
+  if (name == "f5") return GLFW_KEY_F5;
+  if (name == "escape") return GLFW_KEY_ESCAPE;
+  if (name == "p") return GLFW_KEY_P;
   return -1;
 }
 
@@ -85,7 +90,7 @@ void App::run_script() {
     } else if (name == "key") {
       input_.key = glfw_key(command.args[0]);
       if (input_.key < 0) {
-        fail_script(command, "unknown key '" + command.args[0] + "'; keys: space, left, right, home, end, f");
+        fail_script(command, "unknown key '" + command.args[0] + "'; keys: space, left, right, home, end, f, pagedown, pageup, f5, escape, p");
         return;
       }
       input_.key_phase = 0;
@@ -119,6 +124,13 @@ void App::run_script() {
         messages_.push_back(e.what());
         std::fprintf(stderr, "error: %s:%d: %s\n", options_.script.c_str(), command.line, e.what());
         exit_code_ = 1;
+      }
+    } else if (name == "open-lesson") {
+      try {
+        open_lesson(command.args[0], 0);
+      } catch (const std::exception& e) {
+        fail_script(command, e.what());
+        return;
       }
     } else if (name == "save-scene") {
       try {

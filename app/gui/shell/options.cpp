@@ -7,8 +7,34 @@
 
 #include "app/gui/state/scene.h"
 #include "app/gui/state/controls.h"
+#include "app/gui/state/lesson.h"
 
 namespace dlab::gui {
+
+namespace {
+
+// --list-lessons: "NAME<TAB>SLIDES<TAB>TITLE" per built-in lesson; a broken file is an error line and exit 1.
+int list_builtin_lessons() {
+  int status = 0;
+  const std::vector<std::string> paths = builtin_lesson_paths();
+  if (paths.empty()) {
+    std::fprintf(stderr, "error: no lessons in %s (set DLAB_LESSONS_DIR to the folder of lesson files)\n",
+                 builtin_lessons_dir().c_str());
+    return 1;
+  }
+  for (const std::string& path : paths) {
+    try {
+      const Lesson lesson = load_lesson(path);
+      std::printf("%s\t%zu\t%s\n", lesson.name.c_str(), lesson.slides.size(), lesson.title.en.c_str());
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "error: %s\n", e.what());
+      status = 1;
+    }
+  }
+  return status;
+}
+
+}  // namespace
 
 int parse_options(int argc, char** argv, Options* options) {
   CLI::App cli{"diffusion-lab: watch 2D data diffuse into noise and a model bring it back, step by step, "
@@ -39,6 +65,14 @@ int parse_options(int argc, char** argv, Options* options) {
       ->check(CLI::Range(0.25, 4.0));
   cli.add_option("--font", options->font, "A TTF font file to use instead of DejaVu Sans");
   cli.add_flag("--fullscreen", options->fullscreen, "Start in full screen (F toggles)");
+  cli.add_option("--lesson", options->lesson,
+                 "Open a lesson: a built-in one's name (see --list-lessons) or a lesson file; Page Down / Page Up "
+                 "go from slide to slide");
+  cli.add_option("--slide", options->slide, "The lesson's slide to start on, from 1")->check(CLI::Range(1, 1000));
+  bool list_lessons = false;
+  cli.add_flag("--list-lessons", list_lessons, "Print the built-in lessons, one per line: name, slides, title; exit");
+  cli.add_flag("--presenter", options->presenter,
+               "Start in presenter mode: the canvas and the slide fill the screen in large type (F5 toggles, Esc leaves)");
   bool no_vsync = false;
   cli.add_flag("--no-vsync", no_vsync, "Do not wait for the display's refresh (frame-time measurements)");
 
@@ -55,6 +89,7 @@ int parse_options(int argc, char** argv, Options* options) {
     const int code = cli.exit(e);
     return code == 0 ? 0 : 2;
   }
+  if (list_lessons) return list_builtin_lessons();
   if (!size_text.empty()) {
     int w = 0, h = 0;
     char extra = 0;

@@ -23,6 +23,9 @@ struct Options {
   std::string save_scene;   // write the scene after `frames` frames, then exit
   float ui_scale = 1.0f;    // multiplies the automatic scale
   std::string font;         // a TTF to use instead of DejaVu Sans
+  std::string lesson;       // open this lesson (a built-in name or a file) at --slide
+  int slide = 1;            // the slide to start on, from 1
+  bool presenter = false;   // start in presenter mode (F5 toggles, Esc leaves)
   bool fullscreen = false;
   bool vsync = true;
 

@@ -205,7 +205,7 @@ std::string apply_lesson_requests(LessonSession& session, Scene& window_scene) {
     session.lesson = std::move(lesson);
     session.save_path = session.lesson.path;
     show_slide(session, 0, window_scene);
-    return "opened the lesson " + session.lesson.path;
+    return "";  // the lesson's band says it is open
   }
   if (requests.close) {
     session = LessonSession();
@@ -279,6 +279,8 @@ const std::vector<LessonValueName> kLessonValueNames = {
     {"sqrt_beta_t", "sqrt(beta_t)"},
     {"sqrt_beta_tilde_t", "sqrt(beta~_t)"},
     {"snr_t", "SNR(t) = abar_t / (1 - abar_t)"},
+    {"mu_coef_x0", "the posterior mean's coefficient of x_0: beta_t sqrt(abar_{t-1}) / (1 - abar_t)"},
+    {"mu_coef_xt", "the posterior mean's coefficient of x_t: sqrt(alpha_t) (1 - abar_{t-1}) / (1 - abar_t)"},
     {"log_snr_t", "log SNR(t)"},
     {"abar_T", "alpha-bar_T at the end of the schedule"},
     {"n", "points (or images) shown"},

@@ -7,7 +7,7 @@
 //   step 5 | step -1          steps forward or back (default 1), as the arrow keys (timeline.h)
 //   home | end                jump to the start or the end
 //   click 640 360             a left click at window pixel (x, y)
-//   key space                 a key press: space, left, right, home, end, f
+//   key space                 a key press: space, left, right, home, end, f, pagedown, pageup, f5, escape, p
 //   wait-sampling             wait until the reverse run is fully recorded
 //   wait-training 500         wait until live training has taken 500 steps (or stopped)
 //   screenshot out/a.png      save a PNG of the window
@@ -17,6 +17,7 @@
 //   open lecture.json         replace the scene by a scene file (scene_file.h); a file that cannot be
 //                             used keeps the scene, shows why, and makes the script exit 1 at its end
 //   save-scene lecture.json   write the scene (and a network trained here, beside it)
+//   open-lesson NAME|FILE     open a lesson (lesson.h) at its first slide
 //   quit                      exit (also at the end of the script)
 #pragma once
 

@@ -31,9 +31,40 @@ const ImWchar* glyph_ranges() {
   return ranges;
 }
 
+// The CJK characters (and full-width punctuation) of text, as glyph ranges: DejaVu has the rest.
+ImVector<ImWchar> cjk_ranges(const std::string& text) {
+  ImFontGlyphRangesBuilder builder;
+  for (std::size_t i = 0; i < text.size();) {
+    // UTF-8: a lead byte 1110xxxx starts the three-byte characters of the Basic Multilingual Plane.
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const std::size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    if (length != 3 || i + 2 >= text.size()) {
+      i += length;
+      continue;
+    }
+    const unsigned int c = ((lead & 0x0Fu) << 12) | ((static_cast<unsigned char>(text[i + 1]) & 0x3Fu) << 6) |
+                           (static_cast<unsigned char>(text[i + 2]) & 0x3Fu);
+    i += 3;
+    if (c >= 0x2E80 && c <= 0xFFFF && !(c >= 0xFE00 && c <= 0xFE0F)) builder.AddChar(static_cast<ImWchar>(c));
+  }
+  ImVector<ImWchar> ranges;
+  builder.BuildRanges(&ranges);
+  return ranges;
+}
+
 }  // namespace
 
-Fonts load_fonts(float ui_scale, const std::string& font_path, std::string* warning) {
+std::string cjk_font_path() {
+  const char* env_font = std::getenv("DLAB_CJK_FONT");
+  return find_font({
+      env_font ? env_font : "",
+      "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+      "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+      "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+  });
+}
+
+Fonts load_fonts(float ui_scale, const std::string& font_path, const FontNeeds& needs, std::string* warning) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   const char* env_font = std::getenv("DLAB_FONT");
@@ -54,13 +85,37 @@ Fonts load_fonts(float ui_scale, const std::string& font_path, std::string* warn
   ImFontConfig config;
   config.OversampleH = 2;
   config.OversampleV = 1;
+  // The ranges must outlive the atlas build: kept in a static, rebuilt with the fonts.
+  static ImVector<ImWchar> chinese;
+  chinese = cjk_ranges(needs.cjk_text);
+  const std::string cjk_path = chinese.size() > 1 ? cjk_font_path() : std::string();
+  if (chinese.size() > 1 && cjk_path.empty() && warning)
+    *warning = "Noto Sans CJK not found (apt-get install fonts-noto-cjk): Chinese text shows as boxes";
+  // Noto Sans CJK SC (face 2 of the collection), merged into the font just added, for Chinese characters only.
+  const auto merge_chinese = [&](float pixels) {
+    if (cjk_path.empty()) return;
+    ImFontConfig merge;
+    merge.MergeMode = true;
+    merge.FontNo = 2;
+    merge.OversampleH = 1;  // ideographs are wide: no horizontal oversampling needed, a quarter of the atlas
+    merge.OversampleV = 1;
+    merge.PixelSnapH = true;
+    io.Fonts->AddFontFromFileTTF(cjk_path.c_str(), pixels, &merge, chinese.Data);
+  };
+  const auto add = [&](const std::string& path, float pixels, bool with_chinese) {
+    ImFont* font = io.Fonts->AddFontFromFileTTF(path.c_str(), pixels, &config, glyph_ranges());
+    if (font && with_chinese) merge_chinese(pixels);
+    return font;
+  };
   if (!regular_path.empty()) {
-    fonts.regular = io.Fonts->AddFontFromFileTTF(regular_path.c_str(), size, &config, glyph_ranges());
-    fonts.heading = io.Fonts->AddFontFromFileTTF(regular_path.c_str(), std::round(size * 1.25f), &config,
-                                                 glyph_ranges());
+    fonts.regular = add(regular_path, size, true);
+    fonts.heading = add(regular_path, std::round(size * 1.25f), true);
+    if (needs.presenter) {
+      fonts.presenter_body = add(regular_path, std::round(size * 1.5f), true);
+      fonts.presenter_title = add(regular_path, std::round(size * 2.25f), true);
+    }
   }
-  if (!mono_path.empty())
-    fonts.mono = io.Fonts->AddFontFromFileTTF(mono_path.c_str(), size, &config, glyph_ranges());
+  if (!mono_path.empty()) fonts.mono = add(mono_path, size, true);
   if (!fonts.regular) {
     if (warning)
       *warning = "DejaVu Sans not found (apt-get install fonts-dejavu-core, or --font PATH): "
@@ -71,6 +126,8 @@ Fonts load_fonts(float ui_scale, const std::string& font_path, std::string* warn
     fonts.heading = fonts.regular;
   }
   if (!fonts.mono) fonts.mono = fonts.regular;
+  if (!fonts.presenter_body && needs.presenter) fonts.presenter_body = fonts.heading;
+  if (!fonts.presenter_title && needs.presenter) fonts.presenter_title = fonts.heading;
   io.FontDefault = fonts.regular;
   io.Fonts->Build();
   return fonts;

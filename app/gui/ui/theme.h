@@ -12,15 +12,29 @@ struct Fonts {
   ImFont* regular = nullptr;  // body text and widgets
   ImFont* mono = nullptr;     // numbers in the formula panel and tables
   ImFont* heading = nullptr;  // panel headings and the big formula line
+  // Presenter mode (F5): slide text and titles, readable from the back of a lecture hall (36 px and 54 px on a
+  // 1920x1080 projector). Only built while presenting; nullptr otherwise.
+  ImFont* presenter_body = nullptr;
+  ImFont* presenter_title = nullptr;
+};
+
+// What the atlas must hold beyond the Latin, Greek and math glyphs.
+struct FontNeeds {
+  std::string cjk_text;   // every Chinese character of this text gets a glyph (Noto Sans CJK SC), none else
+  bool presenter = false; // build the presenter fonts
 };
 
 // Base font size in pixels at UI scale 1 (1280x720 window).
 constexpr float kBaseFontPx = 16.0f;
 
-// (Re)builds the font atlas for a UI scale. Looks for DejaVu Sans (override: font_path, then the
+// (Re)builds the font atlas for a UI scale. Chinese glyphs come from Noto Sans CJK SC, merged into each font,
+// for the characters of needs.cjk_text only (a few hundred, not 20,000: start-up stays fast and the atlas
+// small). Looks for DejaVu Sans (override: font_path, then the
 // DLAB_FONT environment variable, then the usual system paths) and falls back to ImGui's built-in font,
 // setting *warning. The GL font texture must be re-created by the caller when this is called again.
-Fonts load_fonts(float ui_scale, const std::string& font_path, std::string* warning);
+Fonts load_fonts(float ui_scale, const std::string& font_path, const FontNeeds& needs, std::string* warning);
+// The Noto Sans CJK file (fonts-noto-cjk; $DLAB_CJK_FONT overrides), or "" when it is not installed.
+std::string cjk_font_path();
 
 // The dark theme, sized for ui_scale (resets the style first, so it can be called again).
 void apply_theme(float ui_scale);

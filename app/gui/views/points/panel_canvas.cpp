@@ -17,6 +17,7 @@
 
 #include "app/gui/render/canvas_renderer.h"
 #include "app/gui/state/controls.h"
+#include "app/gui/state/i18n.h"
 #include "app/gui/views/points/lab.h"
 #include "app/gui/panels/panels.h"
 
@@ -215,7 +216,7 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
         const ImVec2 o = px(follow.origin[0], follow.origin[1]);
         draw->AddCircle(o, 6 * s, colors::kData, 0, 2 * s);
         draw->AddText(ImVec2(o.x + 8 * s, o.y - 8 * s), colors::kData,
-                      state.playback.mode == LabMode::Forward ? "x\u2080" : "x\u2080 (end)");
+                      state.playback.mode == LabMode::Forward ? "x\u2080" : tr("x\u2080 (end)"));
       }
       if (follow.has_prediction) {
         // eps_hat drawn at its own scale from x_t; x0_hat where the model thinks x_t came from.
@@ -260,16 +261,16 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
                            static_cast<int>(!lab.comparison_points().empty());
   draw->AddRectFilled(ImVec2(cursor.x - 6 * s, cursor.y - 4 * s),
                       ImVec2(cursor.x + 250 * s, cursor.y + line * legend_lines + 2 * s), IM_COL32(14, 16, 21, 170), 4 * s);
-  if (state.layers.data) legend(with_alpha(colors::kData, 0.6f), "x\u2080  data");
+  if (state.layers.data) legend(with_alpha(colors::kData, 0.6f), tr("x\u2080  data"));
   if (state.layers.points) {
-    char label[64];
-    std::snprintf(label, sizeof label, "x\u209c  at t = %d%s", context.shown_t,
-                  lab.point_colors().empty() ? "" : "  (colour: origin)");
-    legend(colors::kPoints, label);
+    std::string label = format_text(tr("x\u209c  at t = %d"), context.shown_t);
+    if (!lab.point_colors().empty()) label += std::string("  ") + tr("(colour: origin)");
+    legend(colors::kPoints, label.c_str());
   }
   const bool comparing = !lab.comparison_points().empty();
   if (comparing)
-    legend(IM_COL32(235, 240, 255, 160), (state.playback.forward_mode == ForwardMode::Chain) ? "x\u209c by the closed form" : "x\u209c by the chain");
+    legend(IM_COL32(235, 240, 255, 160), (state.playback.forward_mode == ForwardMode::Chain) ? tr("x\u209c by the closed form")
+                                                                                     : tr("x\u209c by the chain"));
 
   // Colour bars of the heat maps, bottom left above the axis labels.
   {
@@ -279,31 +280,34 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
     if (state.layers.score_error && lab.data_is_mixture() && lab.has_model()) {
       char high[32];
       std::snprintf(high, sizeof high, "\u2265 %.1f", kScoreErrorScale);
-      color_bar(draw, ImVec2(left.x, bottom - 10 * s), width, s, 1, "|\u03b5_\u03b8 \u2212 \u03b5*|  model error", "0", high);
+      color_bar(draw, ImVec2(left.x, bottom - 10 * s), width, s, 1, tr("|\u03b5_\u03b8 \u2212 \u03b5*|  model error"), "0", high);
       bottom -= 2 * ImGui::GetTextLineHeight() + 24 * s;
     }
     if (state.layers.density)
       color_bar(draw, ImVec2(left.x, bottom - 10 * s), width, s, 0,
-                lab.data_is_mixture() ? "q(x\u209c), exact" : "q(x\u209c), histogram", "0", "max (\u221a scale)");
+                lab.data_is_mixture() ? tr("q(x\u209c), exact") : tr("q(x\u209c), histogram"), "0",
+                tr("max (\u221a scale)"));
   }
 
   // Statistics of x_t, bottom right above the axis labels: is it N(0, I) yet? With the comparison on,
   // one line per method.
   std::vector<std::pair<std::string, PointStats>> rows;
   const PointStats stats = lab.stats();
-  if (stats.n > 0) rows.emplace_back(comparing ? ((state.playback.forward_mode == ForwardMode::Chain) ? "chain" : "closed form") : "", stats);
-  if (comparing) rows.emplace_back((state.playback.forward_mode == ForwardMode::Chain) ? "closed form" : "chain", lab.comparison_stats());
+  const bool chain = state.playback.forward_mode == ForwardMode::Chain;
+  if (stats.n > 0) rows.emplace_back(comparing ? (chain ? tr("chain") : tr("closed form")) : "", stats);
+  if (comparing) rows.emplace_back(chain ? tr("closed form") : tr("chain"), lab.comparison_stats());
   float bottom = origin.y + view.height_px - ImGui::GetTextLineHeight() - 10 * s;
   for (auto row = rows.rbegin(); row != rows.rend(); ++row) {
     const PointStats& st = row->second;
-    char line_text[200];
-    std::snprintf(line_text, sizeof line_text, "%s%smean (%.2f, %.2f)   cov [[%.2f, %.2f], [%.2f, %.2f]]", row->first.c_str(),
-                  row->first.empty() ? "" : ":  ", st.mean[0], st.mean[1], st.cov[0][0], st.cov[0][1], st.cov[1][0], st.cov[1][1]);
-    const ImVec2 size = ImGui::CalcTextSize(line_text);
+    const std::string line_text =
+        (row->first.empty() ? std::string() : row->first + ":  ") +
+        format_text(tr("mean (%.2f, %.2f)   cov [[%.2f, %.2f], [%.2f, %.2f]]"), st.mean[0], st.mean[1], st.cov[0][0],
+                    st.cov[0][1], st.cov[1][0], st.cov[1][1]);
+    const ImVec2 size = ImGui::CalcTextSize(line_text.c_str());
     const ImVec2 at(origin.x + view.width_px - size.x - 10 * s, bottom - size.y);
     draw->AddRectFilled(ImVec2(at.x - 6 * s, at.y - 3 * s), ImVec2(at.x + size.x + 6 * s, at.y + size.y + 3 * s),
                         IM_COL32(14, 16, 21, 190), 4 * s);
-    draw->AddText(at, colors::kTextDim, line_text);
+    draw->AddText(at, colors::kTextDim, line_text.c_str());
     bottom -= size.y + 6 * s;
   }
 }
@@ -380,33 +384,35 @@ void panel_canvas(PanelContext& context, const PanelRect& rect) {
   Scene& state = context.state;
   Layers& layers = state.layers;
 
-  // Layer toggles, GAN Lab style, in one row above the canvas.
-  ImGui::SetCursorPos(ImVec2(ImGui::GetStyle().ItemSpacing.x, ImGui::GetStyle().ItemSpacing.y));
-  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetFontSize() * 0.7f, ImGui::GetStyle().ItemSpacing.y));
-  ImGui::Checkbox("Data", &layers.data);
-  tooltip("x\u2080: the clean data points, dimmed, under everything.");
-  ImGui::SameLine();
-  ImGui::Checkbox("Points", &layers.points);
-  tooltip("x\u209c: the points at the current timestep, coloured by where they start (forward) or end (reverse).");
-  ImGui::SameLine();
-  ImGui::Checkbox("Paths", &layers.trajectories);
-  tooltip("The path of 150 points from the start to the current step: straight-ish curves for the closed form, "
-          "random walks for the chain and for DDPM sampling, smooth curves for DDIM with \u03b7 = 0.");
-  ImGui::SameLine();
-  ImGui::Checkbox("Field", &layers.field);
-  tooltip("Arrows along \u2212\u03b5\u0302(x, t) on a grid: the direction the model pushes a point at this t. "
-          "\u2212\u03b5\u0302/\u221a(1\u2212\u1fb1\u209c) is the score \u2207 log q(x\u209c): it points towards the data.");
-  ImGui::SameLine();
-  ImGui::Checkbox("Density", &layers.density);
-  tooltip("A heat map of q(x\u209c): exact for the Gaussian mixtures (each component widens to "
-          "\u1fb1\u209c s\u00b2 + 1 \u2212 \u1fb1\u209c), a smoothed histogram of the points otherwise. Square-root colour scale.");
-  ImGui::SameLine();
-  ImGui::BeginDisabled(!context.lab->data_is_mixture());
-  ImGui::Checkbox("Error", &layers.score_error);
-  ImGui::EndDisabled();
-  ImGui::PopStyleVar();
-  tooltip("Mixtures only: |\u03b5\u0302 \u2212 \u03b5*| on a grid, the model against the exact optimal predictor. "
-          "A trained network is accurate where the data's noisy versions lie and wrong elsewhere.");
+  // Layer toggles, GAN Lab style, in one row above the canvas (not in presenter mode: the canvas is the slide).
+  if (!context.presenter) {
+    ImGui::SetCursorPos(ImVec2(ImGui::GetStyle().ItemSpacing.x, ImGui::GetStyle().ItemSpacing.y));
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetFontSize() * 0.7f, ImGui::GetStyle().ItemSpacing.y));
+    ImGui::Checkbox(ui_label(tr("Data"), "layer_data").c_str(), &layers.data);
+    tooltip(tr("x\u2080: the clean data points, dimmed, under everything."));
+    ImGui::SameLine();
+    ImGui::Checkbox(ui_label(tr("Points"), "layer_points").c_str(), &layers.points);
+    tooltip(tr("x\u209c: the points at the current timestep, coloured by where they start (forward) or end (reverse)."));
+    ImGui::SameLine();
+    ImGui::Checkbox(ui_label(tr("Paths"), "layer_paths").c_str(), &layers.trajectories);
+    tooltip(tr("The path of 150 points from the start to the current step: straight-ish curves for the closed form, "
+               "random walks for the chain and for DDPM sampling, smooth curves for DDIM with \u03b7 = 0."));
+    ImGui::SameLine();
+    ImGui::Checkbox(ui_label(tr("Field"), "layer_field").c_str(), &layers.field);
+    tooltip(tr("Arrows along \u2212\u03b5\u0302(x, t) on a grid: the direction the model pushes a point at this t. "
+               "\u2212\u03b5\u0302/\u221a(1\u2212\u1fb1\u209c) is the score \u2207 log q(x\u209c): it points towards the data."));
+    ImGui::SameLine();
+    ImGui::Checkbox(ui_label(tr("Density"), "layer_density").c_str(), &layers.density);
+    tooltip(tr("A heat map of q(x\u209c): exact for the Gaussian mixtures (each component widens to "
+               "\u1fb1\u209c s\u00b2 + 1 \u2212 \u1fb1\u209c), a smoothed histogram of the points otherwise. Square-root colour scale."));
+    ImGui::SameLine();
+    ImGui::BeginDisabled(!context.lab->data_is_mixture());
+    ImGui::Checkbox(ui_label(tr("Error"), "layer_error").c_str(), &layers.score_error);
+    ImGui::EndDisabled();
+    ImGui::PopStyleVar();
+    tooltip(tr("Mixtures only: |\u03b5\u0302 \u2212 \u03b5*| on a grid, the model against the exact optimal predictor. "
+               "A trained network is accurate where the data's noisy versions lie and wrong elsewhere."));
+  }
 
   const ImVec2 top_left = ImGui::GetCursorScreenPos();
   const ImVec2 available = ImGui::GetContentRegionAvail();

@@ -35,6 +35,7 @@ PACKAGES=(
   dataset-fashion-mnist                       # Fashion-MNIST IDX files (REFERENCE section 10)
   python3-torch                               # only for the PyTorch speed baseline
   imagemagick                                 # screenshots and image checks
+  gettext                                     # the translation catalogue's test (xgettext, msgcmp, msgfmt)
   clang libclang-rt-14-dev                    # libFuzzer targets of the file parsers (tests/fuzz)
 )
 

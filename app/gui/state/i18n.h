@@ -1,6 +1,7 @@
 // The window's language: every string the app shows goes through tr(), which looks it up in a gettext
 // catalogue (assets/i18n/zh_CN.po: msgid is the English text, msgstr the Simplified Chinese). Translators edit
-// the .po file with any PO editor; xgettext --keyword=tr --keyword=N_ extracts the strings (tests/i18n).
+// the .po file with any PO editor; xgettext --keyword=tr --keyword=N_ extracts the strings (cmake/I18n.cmake,
+// README.md "Translations").
 // Torch-free and GL-free.
 #pragma once
 

@@ -6,13 +6,20 @@
 //   ChainStep + s       the noise of step s of the one-step chain (so any x_t is reproducible by itself)
 //   StartingNoise       x_T ~ N(0, I) of the reverse process
 //   SamplerNoise        the noise z of stochastic samplers (never equal to x_T)
+//   ElboNoise           the noise of x_t in the app's ELBO of the data (core/elbo_points.h)
 #pragma once
 
 #include <cstdint>
 
 namespace dlab {
 
-enum class SeedStream : std::uint64_t { ForwardNoise = 1, StartingNoise = 2, SamplerNoise = 3, ChainStep = 16 };
+enum class SeedStream : std::uint64_t {
+  ForwardNoise = 1,
+  StartingNoise = 2,
+  SamplerNoise = 3,
+  ElboNoise = 4,
+  ChainStep = 16
+};
 
 // splitmix64 (Steele et al. 2014) of seed + stream * golden-ratio increment.
 constexpr std::uint64_t derived_seed(std::uint64_t seed, std::uint64_t stream) {

@@ -2,8 +2,10 @@
 //
 //   dlab_stats_check FILE [--mean X Y TOL] [--cov XX XY YX YY TOL] [--min KEY V] [--max KEY V] [--equals KEY V]
 //                         [--contains KEY TEXT] [--lacks KEY TEXT] [--text KEY TEXT] [--empty KEY]
+//                         [--sum KEY A B C TOL] [--max-ratio KEY OTHER R]
 //
 // --mean/--cov: every entry within TOL of the given value. --min/--max/--equals: a numeric field.
+// --sum: KEY = A + B + C within TOL (numbers). --max-ratio: KEY <= R * OTHER (numbers).
 // --contains: a string field contains TEXT; --lacks: it does not; --text: a string field equals TEXT; --empty: it is "".
 // Exit 0 when every check passes; 1 with a message naming the failed check otherwise.
 #include <nlohmann/json.hpp>
@@ -100,6 +102,19 @@ int main(int argc, char** argv) {
         }
       }
       i += flag == "--empty" ? 1 : 2;
+    } else if (flag == "--sum" && i + 5 < argc) {
+      const double total = number(argv[i + 1]);
+      const double parts = number(argv[i + 2]) + number(argv[i + 3]) + number(argv[i + 4]);
+      ok &= near(total, parts, arg(5), std::string(argv[i + 1]) + " (the sum of its parts)");
+      i += 5;
+    } else if (flag == "--max-ratio" && i + 3 < argc) {
+      const double value = number(argv[i + 1]), other = number(argv[i + 2]), ratio = arg(3);
+      if (!(value <= ratio * other)) {
+        std::fprintf(stderr, "FAIL: %s = %.5g, expected <= %.5g x %s = %.5g\n", argv[i + 1], value, ratio, argv[i + 2],
+                     ratio * other);
+        ok = false;
+      }
+      i += 3;
     } else {
       std::fprintf(stderr, "unknown or incomplete argument %s\n", argv[i]);
       return 2;

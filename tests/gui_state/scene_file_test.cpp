@@ -103,6 +103,17 @@ TEST(SceneFile, EverySettingRoundTrips) {
   EXPECT_EQ(back.images.guidance, 3.5);
 }
 
+TEST(SceneFile, TheElboTabIsSavedByName) {
+  // The plots column's fourth tab (the ELBO and the quality of the samples) is the control value "elbo".
+  Scene scene;
+  set_control(scene, "plots", "elbo");
+  EXPECT_EQ(scene.plots_tab, kPlotsTabElbo);
+  const std::string text = scene_to_json(scene, "scene.json");
+  EXPECT_NE(text.find("\"plots\": \"elbo\""), std::string::npos);
+  EXPECT_EQ(scene_from_json(text, "scene.json").plots_tab, kPlotsTabElbo);
+  EXPECT_THROW(set_control(scene, "plots", "bound"), std::invalid_argument);
+}
+
 TEST(SceneFile, EtaFollowsTheSamplerUntilSet) {
   Scene scene;
   set_control(scene, "sampler", "ddim");

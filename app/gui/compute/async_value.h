@@ -1,8 +1,11 @@
 // A value computed on its own thread from the latest request (an image data set, a checkpoint): the UI
 // thread posts a request and polls for the result, and never waits for a file or the network (issue 9).
-// A newer request replaces one not yet started; the result of an older one is never returned.
+// A newer request replaces one not yet started; the result of an older one is never returned. A job that
+// takes a cancel flag (a long computation: the ELBO, a thousand samples) sees it set when a newer request
+// arrives, when cancel() is called and when the AsyncValue is destroyed, so nobody waits for stale work.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
@@ -19,6 +22,7 @@ template <class T>
 class AsyncValue {
  public:
   using Job = std::function<T()>;  // may throw: the message becomes the result's error
+  using CancellableJob = std::function<T(const std::atomic<bool>& cancel)>;
 
   struct Result {
     std::uint64_t id = 0;  // the request it answers
@@ -34,6 +38,7 @@ class AsyncValue {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       quit_ = true;
+      cancel_->store(true);
     }
     signal_.notify_all();
     thread_.join();
@@ -41,11 +46,22 @@ class AsyncValue {
 
   // Returns the request's id at once.
   std::uint64_t request(Job job) {
+    return request([job = std::move(job)](const std::atomic<bool>&) { return job(); });
+  }
+  std::uint64_t request(CancellableJob job) {
     std::lock_guard<std::mutex> lock(mutex_);
-    pending_ = std::move(job);
+    cancel_->store(true);  // the job in progress, if any, is stale now
+    cancel_ = std::make_shared<std::atomic<bool>>(false);
+    pending_ = [job = std::move(job), flag = cancel_] { return job(*flag); };
     result_.reset();
     signal_.notify_all();
     return ++requested_;
+  }
+
+  // Sets the cancel flag of the latest request (its job decides what a cancelled result is).
+  void cancel() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    cancel_->store(true);
   }
 
   // The result of the latest request, once (then nullopt until the next request is answered).
@@ -91,6 +107,7 @@ class AsyncValue {
   mutable std::mutex mutex_;
   std::condition_variable signal_;
   Job pending_;                   // under mutex_
+  std::shared_ptr<std::atomic<bool>> cancel_ = std::make_shared<std::atomic<bool>>(false);  // under mutex_
   std::optional<Result> result_;  // under mutex_
   std::uint64_t requested_ = 0, answered_ = 0;  // under mutex_
   bool quit_ = false;             // under mutex_

@@ -1,5 +1,6 @@
 // The plots column: the schedule (beta_t and beta~_t, abar_t, the signal and noise coefficients, SNR),
-// the custom schedule editor, and the training curves. Every plot marks the current t.
+// the custom schedule editor, the training curves, and the ELBO with the quality of the samples
+// (panel_quality.cpp). Every plot marks the current t.
 //
 // [SECTION] Schedule plots
 // [SECTION] Custom curve editor
@@ -11,6 +12,7 @@
 
 #include "app/gui/state/i18n.h"
 #include "app/gui/views/points/lab.h"
+#include "app/gui/panels/panel_quality.h"
 #include "app/gui/panels/panels.h"
 #include "app/gui/ui/plot.h"
 
@@ -245,6 +247,15 @@ void panel_plots(PanelContext& context, const PanelRect& rect) {
     if (ImGui::BeginTabItem(ui_label(tr("Training"), "training").c_str(), nullptr, flags(2))) {
       shown = 2;
       training_plots(context);
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem(ui_label(tr("ELBO"), "elbo").c_str(), nullptr, flags(kPlotsTabElbo))) {
+      shown = kPlotsTabElbo;
+      if (context.lab) {
+        context.lab->request_quality();  // computed on the Lab's workers while this tab is shown
+        elbo_section(context, context.lab->elbo(), false);
+        point_quality_section(context.lab->quality(), context.state.playback.mode == LabMode::Reverse);
+      }
       ImGui::EndTabItem();
     }
     ImGui::EndTabBar();

@@ -132,6 +132,19 @@ void App::update_lesson_values() {
     numbers["mu_coef_x0"] = schedule_.posterior_mean_coef1(t);
     numbers["mu_coef_xt"] = schedule_.posterior_mean_coef2(t);
   }
+  // The values the view computes on its workers only when asked for (the ELBO, the quality of the samples,
+  // view.h): asked for every frame while the slide's text shows one of them.
+  static const std::set<std::string> kOnRequest = {"elbo_total", "elbo_prior", "elbo_diffusion", "elbo_decoder",
+                                                   "precision", "recall", "energy_distance", "energy_floor",
+                                                   "frechet_distance", "frechet_samples"};
+  if (lesson_.slide >= 0 && lesson_.slide < static_cast<int>(lesson_.lesson.slides.size())) {
+    const Slide& slide = lesson_.lesson.slides[lesson_.slide];
+    for (const std::string& name : lesson_value_names_in(slide.text.in(state_.language.value_or(Language::En))))
+      if (kOnRequest.count(name)) {
+        view().stats_pending(true);
+        break;
+      }
+  }
   // The view's statistics cost a pass over the points: a few times a second is enough for text.
   const double now = glfwGetTime();
   if (lesson_values_time_ >= 0 && now - lesson_values_time_ < 0.25) return;

@@ -13,6 +13,7 @@
 #include "app/gui/views/points/lab.h"
 #include "app/gui/render/screenshot.h"
 #include "app/gui/state/scene_file.h"
+#include "app/gui/views/view.h"
 
 namespace dlab::gui {
 
@@ -49,6 +50,7 @@ void App::run_script() {
     return;
   }
   if (input_.click_phase >= 0 || input_.key_phase >= 0 || script_wait_sampling_) return;
+  if (!script_stats_.empty() || !script_screenshot_.empty()) return;  // waiting for statistics (view.h)
   if (checkpoint_load_.id != 0) return;  // `load` waits for its result (the frames go on)
   if (script_wait_training_ >= 0) {
     const TrainingStatus training = lab_->training_status();
@@ -165,11 +167,13 @@ void App::apply_injected_input() {
 // After rendering: the screenshot or statistics a command asked for, and waiting for sampling.
 void App::finish_script_frame(int fb_width, int fb_height) {
   if (options_.script.empty()) return;
-  if (!script_stats_.empty()) {
+  // `stats` waits for the statistics computed on request (view.h: stats_pending), a screenshot for the ELBO
+  // tab when it is shown; the script waits with them.
+  if (!script_stats_.empty() && !view().stats_pending(true)) {
     write_stats(script_stats_);
     script_stats_.clear();
   }
-  if (!script_screenshot_.empty()) {
+  if (!script_screenshot_.empty() && !view().stats_pending(false)) {
     try {
       save_screenshot(script_screenshot_, fb_width, fb_height);
       std::printf("saved %s (%dx%d)\n", script_screenshot_.c_str(), fb_width, fb_height);

@@ -50,7 +50,7 @@ double parse_double(const std::string& name, const std::string& value) {
   return parsed;
 }
 
-constexpr const char* kPlotTabs[] = {"schedule", "editor", "training"};
+constexpr const char* kPlotTabs[kPlotsTabCount] = {"schedule", "editor", "training", "elbo"};
 
 // The shortest decimal text that reads back as the same float, as a JSON number (0.001, not
 // 0.0010000000474974513): scene files stay readable and save the same bytes twice.
@@ -197,16 +197,16 @@ const std::vector<Control>& controls() {
       {"data-origin", "where the 2D data come from: " + allowed_names<DataOrigin>(", "),
        [](Scene& s, const std::string& v) { s.data.origin = parse_name<DataOrigin>(v, "data-origin"); },
        [](const Scene& s) -> Value { return to_name(s.data.origin); }},
-      {"plots", "the tab of the plots column: schedule, editor, training",
+      {"plots", "the tab of the plots column: schedule, editor, training, elbo (the image view shows only elbo)",
        [](Scene& s, const std::string& v) {
-         for (int i = 0; i < 3; ++i)
+         for (int i = 0; i < kPlotsTabCount; ++i)
            if (v == kPlotTabs[i]) {
              s.requests.plots_tab = s.plots_tab = i;
              return;
            }
-         throw std::invalid_argument("plots: unknown value '" + v + "'; allowed: schedule, editor, training");
+         throw std::invalid_argument("plots: unknown value '" + v + "'; allowed: schedule, editor, training, elbo");
        },
-       [](const Scene& s) -> Value { return kPlotTabs[std::clamp(s.plots_tab, 0, 2)]; }},
+       [](const Scene& s) -> Value { return kPlotTabs[std::clamp(s.plots_tab, 0, kPlotsTabCount - 1)]; }},
       {"point-size", "radius of the points in pixels (before the UI scale), 0.5..10",
        [](Scene& s, const std::string& v) {
          const double r = parse_double("point-size", v);

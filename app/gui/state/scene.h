@@ -137,6 +137,10 @@ struct ImageState {
   int filmstrip_image = 0;         // which image of the grid the filmstrip follows
 };
 
+// The plots column's tabs, in the order of the `plots` control's names (schedule, editor, training, elbo).
+constexpr int kPlotsTabElbo = 3;  // the ELBO and the quality of the samples (both views)
+constexpr int kPlotsTabCount = 4;
+
 enum class SceneRequest { None, Save, Open };
 
 // Requests of one frame, carried out by the app and then cleared: never saved.
@@ -144,7 +148,7 @@ struct Requests {
   TrainingRequest training = TrainingRequest::None;  // start / pause / reset live training
   SceneRequest scene = SceneRequest::None;           // save to / open drafts.scene_path
   bool load_checkpoint = false;  // load training.checkpoint_path into live training (on the training thread)
-  int plots_tab = -1;  // select a tab of the plots column: 0 schedule, 1 editor, 2 training
+  int plots_tab = -1;  // select a tab of the plots column: 0 schedule, 1 editor, 2 training, 3 ELBO
 };
 
 // Text being typed into a path field, applied when the user presses its button: never saved.
@@ -170,7 +174,7 @@ struct Scene {
   TrainingSettings training;
   int followed_point = -1;  // index of the point whose path and arrows are shown, -1 for none
   bool drawing = false;     // clicks on the canvas add data points
-  int plots_tab = 0;        // the tab of the plots column shown: 0 schedule, 1 editor, 2 training
+  int plots_tab = 0;        // the tab of the plots column shown: 0 schedule, 1 editor, 2 training, 3 ELBO
   // A network trained here and saved with the scene (scene_file.h): loaded into live training on open.
   std::string live_checkpoint;
   // The language of the window; unset in a scene file that does not say, which then keeps the window's (the app

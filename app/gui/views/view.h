@@ -18,6 +18,7 @@
 #include "app/gui/panels/panels.h"
 #include "app/gui/state/view_names.h"
 #include "app/gui/timeline/timeline.h"
+#include "app/gui/views/quality.h"
 
 namespace dlab::gui {
 
@@ -47,6 +48,13 @@ class View {
   virtual void draw(PanelContext& context, Layout& layout) = 0;
   // Its statistics for --stats-out and the script's `stats`, added to the app's common fields.
   virtual void stats(const Scene& scene, nlohmann::ordered_json& out) const = 0;
+  // The statistics computed on a worker only when asked for (the ELBO, the quality read-out): `ask` asks for
+  // them (--stats-out, a script's `stats`; the ELBO tab asks while it is shown). True while something asked
+  // for is still being computed: --stats-out, `stats` and screenshots wait, so the values are deterministic.
+  virtual bool stats_pending(bool ask) {
+    (void)ask;
+    return false;
+  }
 };
 
 // A view whose timeline answers come from one compute object (the Lab, an ImageLab, ...) with the usual
@@ -59,6 +67,10 @@ class ComputeView : public View {
   std::vector<int> sampling_timesteps() const override { return compute().sampling_timesteps(); }
   bool busy() const override { return compute().busy(); }
   bool wait_for_reverse(double timeout_seconds) override { return compute().wait_for_reverse(timeout_seconds); }
+  bool stats_pending(bool ask) override {
+    if (ask) compute().request_quality();
+    return compute().quality_pending();
+  }
 
  protected:
   virtual Compute& compute() const = 0;
@@ -67,6 +79,18 @@ class ComputeView : public View {
 // A statistic for View::stats: the number, or null where it is not finite (JSON has no NaN).
 inline nlohmann::ordered_json finite_or_null(double value) {
   return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
+}
+
+// The ELBO's statistics, the same in both views: elbo_total = elbo_prior + elbo_diffusion + elbo_decoder in
+// elbo_unit, null until computed for the current data, schedule and model.
+inline void elbo_stats(const ElboReadout& elbo, nlohmann::ordered_json& out) {
+  const bool ready = elbo.state == ReadoutState::Ready;
+  out["elbo_unit"] = elbo.unit();
+  out["elbo_total"] = ready ? finite_or_null(elbo.total) : nullptr;
+  out["elbo_prior"] = ready ? finite_or_null(elbo.prior) : nullptr;
+  out["elbo_diffusion"] = ready ? finite_or_null(elbo.diffusion) : nullptr;
+  out["elbo_decoder"] = ready ? finite_or_null(elbo.decoder) : nullptr;
+  out["elbo_examples"] = ready ? elbo.examples : 0;
 }
 
 using ViewFactory = std::unique_ptr<View> (*)(const ViewServices& services);

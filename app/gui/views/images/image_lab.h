@@ -14,6 +14,7 @@
 
 #include "app/gui/state/scene.h"
 #include "app/gui/views/points/lab.h"
+#include "app/gui/views/quality.h"
 #include "core/schedule.h"
 
 namespace dlab::gui {
@@ -91,6 +92,16 @@ class ImageLab {
 
   bool wait_for_reverse(double timeout_seconds);
   double last_reverse_ms_per_step() const;
+
+  // ---- the ELBO tab and the quality read-out (compute/image_quality.h), on workers when asked for ----
+  void request_quality() const;   // asks for the bound and the grid's distance until the next sync
+  bool quality_pending() const;   // asked for since the last sync and not ready yet
+  ElboReadout elbo() const;       // bits/dim, an estimate from some terms on a few data images
+  ImageQualityReadout quality() const;
+  // The Frechet distance of kFrechetEstimateSamples images sampled in the background with the current model
+  // and sampler (progress in quality().estimate), or cancels it.
+  void start_frechet_estimate();
+  void cancel_frechet_estimate();
 
  private:
   struct Impl;

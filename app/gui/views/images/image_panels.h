@@ -33,5 +33,8 @@ void panel_images_section(PanelContext& context, ImageLab& lab);
 void panel_images(PanelContext& context, ImageLab& lab, ImageTextures& textures, const PanelRect& rect);
 // Under the timeline in the image view (where the 2D view has its formula panel).
 void panel_filmstrip(PanelContext& context, ImageLab& lab, ImageTextures& textures, const PanelRect& rect);
+// The plots column of the image view, shown only on the ELBO tab (panel_image_quality.cpp): the bound in
+// bits/dim and the Frechet distances of the samples.
+void panel_image_quality(PanelContext& context, ImageLab& lab, const PanelRect& rect);
 
 }  // namespace dlab::gui

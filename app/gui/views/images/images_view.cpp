@@ -1,6 +1,7 @@
 // The image view: a grid of small images x_t with the model's x0_hat and eps_hat beside it, and under the
 // timeline one image at ten timesteps and the pixel histogram against N(0, 1). Its computations are an
-// ImageLab (image_lab.h) of its own; it takes the plots column's width for the images.
+// ImageLab (image_lab.h) of its own; it takes the plots column's width for the images, except on the ELBO
+// tab (the bound in bits/dim and the Frechet distances, panel_image_quality.cpp).
 #include "app/gui/state/i18n.h"
 #include "app/gui/views/images/image_lab.h"
 #include "app/gui/views/images/image_panels.h"
@@ -22,12 +23,25 @@ class ImagesView : public ComputeView<ImageLab> {
     if (ImGui::CollapsingHeader(ui_label(tr("Noise schedule"), "schedule").c_str(), open)) schedule_section(context);
     if (ImGui::CollapsingHeader(ui_label(tr("Forward process"), "forward").c_str())) forward_section(context);
     if (ImGui::CollapsingHeader(ui_label(tr("Sampler"), "sampler").c_str(), open)) sampler_section(context);
+    if (ImGui::CollapsingHeader(ui_label(tr("Quality"), "quality").c_str(), open)) {
+      Scene& state = context.state;
+      bool shown = state.plots_tab == kPlotsTabElbo;
+      if (ImGui::Checkbox(ui_label(tr("ELBO and sample quality"), "show_elbo").c_str(), &shown))
+        state.requests.plots_tab = state.plots_tab = shown ? kPlotsTabElbo : 0;
+      tooltip(tr("A column beside the images with the variational bound of the model in bits per dimension "
+                 "(L_T, the terms L\u209c\u208b\u2081 over t, L\u2080) and the Fr\u00e9chet distance of the samples, "
+                 "on the grid and on 1,000 samples. The same as the plots column's ELBO tab (--plots elbo)."));
+    }
   }
 
   void draw(PanelContext& context, Layout& layout) override {
-    // The images take the plots column's width too.
-    for (PanelRect* rect : {&layout.canvas, &layout.timeline, &layout.formula}) rect->size.x += layout.plots.size.x;
-    layout.plots.size.x = 0;
+    if (context.state.plots_tab == kPlotsTabElbo && layout.plots.size.x > 0) {
+      panel_image_quality(context, lab_, layout.plots);  // the ELBO tab keeps the plots column
+    } else {
+      // The images take the plots column's width too.
+      for (PanelRect* rect : {&layout.canvas, &layout.timeline, &layout.formula}) rect->size.x += layout.plots.size.x;
+      layout.plots.size.x = 0;
+    }
     panel_images(context, lab_, textures_, layout.canvas);
     panel_filmstrip(context, lab_, textures_, layout.formula);
   }
@@ -51,6 +65,17 @@ class ImagesView : public ComputeView<ImageLab> {
     out["pixel_mean"] = pixels.n > 0 ? finite_or_null(pixels.mean) : nullptr;
     out["pixel_std"] = pixels.n > 0 ? finite_or_null(pixels.std) : nullptr;
     out["ms_per_step"] = finite_or_null(lab_.last_reverse_ms_per_step());
+    // The ELBO tab (bits/dim, an estimate) and the Frechet distance of the finished run's grid, null until
+    // computed; the 1,000-sample estimate once it has been asked for and is done.
+    elbo_stats(lab_.elbo(), out);
+    const ImageQualityReadout quality = lab_.quality();
+    const bool grid = quality.grid.state == ReadoutState::Ready;
+    out["frechet_distance"] = grid ? finite_or_null(quality.grid.distance) : nullptr;
+    out["frechet_samples"] = grid ? nlohmann::ordered_json(quality.grid.samples) : nullptr;
+    out["frechet_floor"] = grid ? finite_or_null(quality.grid.floor) : nullptr;
+    const bool estimate = quality.estimate.state == ReadoutState::Ready;
+    out["frechet_estimate"] = estimate ? finite_or_null(quality.estimate.distance) : nullptr;
+    out["frechet_estimate_samples"] = estimate ? nlohmann::ordered_json(quality.estimate.samples) : nullptr;
   }
 
  private:

@@ -455,7 +455,8 @@ void panel_filmstrip(PanelContext& context, ImageLab& image_lab, ImageTextures& 
       format_text(reverse ? tr("Image %d as it is generated, t = T \u2192 0 (Ho et al. 2020, Fig. 6)")
                           : tr("Image %d as it diffuses into noise, t = 0 \u2192 T"),
                   state.images.filmstrip_image);
-  ImGui::TextUnformatted(title.c_str());
+  // Wrapped short of the histogram (the strip is narrower when the ELBO tab keeps the plots column).
+  math_text_wrapped(title.c_str(), 0, " ", strip_right - ImGui::GetCursorScreenPos().x);
   if (!strip.images || !tex.filmstrip.update(strip.images)) {
     ImGui::TextDisabled("%s", reverse ? (lab->has_model() ? tr("(waiting for the sampler)") : tr("(needs a model)"))
                                       : tr("(no data)"));

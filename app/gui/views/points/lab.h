@@ -16,6 +16,7 @@
 
 #include "app/gui/state/scene.h"
 #include "app/gui/timeline/timeline.h"
+#include "app/gui/views/quality.h"
 #include "core/schedule.h"
 
 namespace dlab::gui {
@@ -198,6 +199,18 @@ class Lab {
   // Work still going on that changes what is shown without any input (a checkpoint load, a long chain
   // being computed a slice per frame): --screenshot and --stats-out wait for it, as for a reverse run.
   bool busy() const;
+
+  // ---- the ELBO tab and the quality read-out (lab_quality.cpp): computed on a worker when asked for ----
+  // Asks for them until the next sync: the ELBO of the current data, schedule and model (recomputed when
+  // one changes), and the quality of the finished reverse run. Nothing is computed while nobody asks.
+  void request_quality() const;
+  // The variational bound in nats per dimension (core/elbo_points.h) on up to kElboPoints data points,
+  // every term, with the model variance of the sampler's DDPM setting (beta, else beta-tilde).
+  ElboReadout elbo() const;
+  // Precision, recall and energy distance of the finished reverse run against fresh data.
+  PointQualityReadout quality() const;
+  // Asked for since the last sync and not ready yet (--stats-out and a screenshot of the ELBO tab wait for it).
+  bool quality_pending() const;
 
   // Model evaluations made on the UI thread so far (the followed point, grid layers): tests check that
   // a frame repeated without a change makes none.

@@ -49,6 +49,14 @@ class PointsView : public ComputeView<Lab> {
     out["training_step"] = training.step;
     out["training_loss"] = training.exists ? finite_or_null(training.loss) : nullptr;
     out["prior_kl"] = finite_or_null(lab_.prior_kl());
+    // The ELBO tab (nats/dim) and the quality of a finished reverse run, null until computed.
+    elbo_stats(lab_.elbo(), out);
+    const PointQualityReadout quality = lab_.quality();
+    const bool measured = quality.state == ReadoutState::Ready;
+    out["precision"] = measured ? finite_or_null(quality.precision) : nullptr;
+    out["recall"] = measured ? finite_or_null(quality.recall) : nullptr;
+    out["energy_distance"] = measured ? finite_or_null(quality.energy) : nullptr;
+    out["energy_floor"] = measured ? finite_or_null(quality.energy_floor) : nullptr;
   }
 
  private:

@@ -21,6 +21,7 @@
 
 #include "app/gui/compute/async_value.h"
 #include "app/gui/state/i18n.h"
+#include "app/gui/views/images/compute/image_quality.h"
 #include "app/gui/views/images/image_lab.h"
 #include "app/gui/views/points/compute/lab_impl.h"
 #include "core/checkpoint.h"
@@ -335,6 +336,12 @@ struct ImageLab::Impl {
   ImageReverseRun reverse;
   double last_ms_per_step = 0;
   PixelStats reverse_stats;
+  ImageSampleRequest reverse_request;  // what the run samples (the Frechet estimate samples more of the same)
+
+  // The ELBO tab and the quality read-out (compute/image_quality.h).
+  ImageQualityWork quality;
+  torch::Tensor run_samples;  // the last images of a finished run, as floats
+  std::uint64_t run_samples_of = 0;
 
   // Shown.
   ImageView view;
@@ -474,6 +481,7 @@ struct ImageLab::Impl {
   void update_forward(Scene& state);
   void update_reverse(Scene& state);
   void update_filmstrip(const Scene& state);
+  void update_quality(const Scene& state);
 };
 
 // ============================================================================================
@@ -596,6 +604,7 @@ void ImageLab::Impl::update_reverse(Scene& state) {
       request.sampler.clip_x0 = images.clip_x0;
       request.seed = state.sampler.seed;
       request.batch = count;  // one run, so the observer sees every image at every step
+      reverse_request = request;
       try {
         reverse.start(model, schedule, request);
       } catch (const std::exception& e) {
@@ -688,6 +697,44 @@ void ImageLab::Impl::update_filmstrip(const Scene& state) {
   filmstrip = std::move(out);
 }
 
+// What the ELBO tab and the quality read-out depend on (compute/image_quality.h): the model, the data, the
+// schedule and the images of the finished reverse run.
+void ImageLab::Impl::update_quality(const Scene& state) {
+  ImageQualityInputs in;
+  in.model = model;
+  in.model_error = model_error;
+  in.data_version = data_version;
+  in.schedule_version = schedule_version;
+  in.model_version = model_version;
+  in.schedule = schedule;
+  in.x0 = x0;
+  in.dataset = data_name;
+  in.seed = data_seed;
+  in.variance = state.sampler.variance == VarianceKind::Beta ? VarianceKind::Beta : VarianceKind::BetaTilde;
+  in.clip_x0 = state.images.clip_x0;
+  in.run = reverse_runs;
+  in.request = reverse_request;
+  if (mode == LabMode::Reverse && model) {
+    if (const auto& recording = reverse.recording()) {
+      std::lock_guard<std::mutex> lock(recording->mutex);
+      in.run_finished = recording->done && recording->error.empty() &&
+                        static_cast<int>(recording->x.size()) == plan.size() + 1 && plan.size() > 0;
+      if (in.run_finished && run_samples_of != reverse_runs) {
+        // The display bytes of the last frame back to [-1, 1]: the pixel grid of the data (v = b/127.5 - 1).
+        const ImageBytes& last = *recording->x.back();
+        run_samples = torch::from_blob(const_cast<std::uint8_t*>(last.pixels.data()),
+                                       {last.count, last.channels, last.height, last.width}, torch::kUInt8)
+                          .to(torch::kFloat)
+                          .div(127.5)
+                          .sub(1.0);
+        run_samples_of = reverse_runs;
+      }
+    }
+  }
+  if (in.run_finished) in.samples = run_samples;
+  quality.update(in);
+}
+
 // ============================================================================================
 // [SECTION] ImageLab
 // ============================================================================================
@@ -715,6 +762,7 @@ void ImageLab::sync(Scene& state, const NoiseSchedule& schedule) {
     m.update_reverse(state);
   }
   if (state.images.filmstrip) m.update_filmstrip(state);
+  m.update_quality(state);
 }
 
 const ImageView& ImageLab::view() const { return impl_->view; }
@@ -762,5 +810,11 @@ const std::string& ImageLab::sampling_error() const { return impl_->sampling_err
 bool ImageLab::busy() const { return impl_->busy(); }
 bool ImageLab::wait_for_reverse(double timeout_seconds) { return impl_->reverse.wait(timeout_seconds); }
 double ImageLab::last_reverse_ms_per_step() const { return impl_->last_ms_per_step; }
+void ImageLab::request_quality() const { impl_->quality.request(); }
+bool ImageLab::quality_pending() const { return impl_->quality.pending(); }
+ElboReadout ImageLab::elbo() const { return impl_->quality.elbo(); }
+ImageQualityReadout ImageLab::quality() const { return impl_->quality.quality(); }
+void ImageLab::start_frechet_estimate() { impl_->quality.start_estimate(); }
+void ImageLab::cancel_frechet_estimate() { impl_->quality.cancel_estimate(); }
 
 }  // namespace dlab::gui

@@ -216,6 +216,7 @@ void Lab::sync(Scene& state) {
     m.forward_key.reset();  // `current` now holds a reverse frame
     m.chain_busy = false;
   }
+  m.update_quality(state);  // the ELBO tab and the quality read-out, when asked for (lab_quality.cpp)
 }
 
 void Lab::set_schedule(const NoiseSchedule& schedule) {

@@ -238,6 +238,10 @@ struct PredictionKey {
   bool operator!=(const PredictionKey& o) const { return !(*this == o); }
 };
 
+// The ELBO tab and the quality read-out (lab_quality.cpp): their workers and results.
+struct QualityState;
+std::shared_ptr<QualityState> make_quality_state();
+
 struct StatsKey {
   std::uint64_t shown_version = 0, data_version = 0;
   bool operator==(const StatsKey& o) const {
@@ -326,6 +330,9 @@ struct Lab::Impl {
   double prior_kl = 0;
   std::optional<detail::VersionKey> prior_kl_key;
   std::uint64_t ui_predictions = 0;  // model evaluations made on the UI thread (tests)
+  // The ELBO tab and the quality read-out (lab_quality.cpp).
+  mutable bool quality_wanted = false;  // asked for since the last sync
+  std::shared_ptr<detail::QualityState> quality = detail::make_quality_state();
   // The followed point's eps_hat and x0_hat (follow()).
   std::optional<detail::PredictionKey> prediction_key;
   bool prediction_ok = false;
@@ -347,6 +354,8 @@ struct Lab::Impl {
   // True when a grid layer of the model at the shown t must be recomputed (then remembers the new key).
   bool model_layer_stale(detail::GridKey& cached, const DataBox& box, int resolution) const;
   void update_shown_reverse(Scene& state);
+  // Starts the ELBO and the quality of a finished run on their workers when asked for, and takes their results.
+  void update_quality(const Scene& state);
 };
 
 }  // namespace dlab::gui

@@ -155,6 +155,10 @@ TEST(SceneFile, RequestsAndDraftsAreNotSaved) {
   EXPECT_EQ(saved + 3, control_names().size());
   set_control(scene, "lang", "zh");
   EXPECT_EQ(saved_controls(scene).size(), saved + 1);
+  // A file with the language opens in it; one without keeps the window's (the app's open_scene).
+  const Scene back = scene_from_json(scene_to_json(scene, "scene.json"), "scene.json");
+  EXPECT_EQ(back.language, Language::Zh);
+  EXPECT_FALSE(scene_from_json(scene_to_json(Scene{}, "scene.json"), "scene.json").language.has_value());
 }
 
 TEST(SceneFile, PathsAreRelativeToTheSceneFile) {

@@ -35,11 +35,12 @@ void data_section(PanelContext& context) {
   int origin = static_cast<int>(data.origin);
   ImGui::RadioButton(ui_label(tr("Built-in"), "builtin").c_str(), &origin, static_cast<int>(DataOrigin::Builtin));
   tooltip(tr("The toy 2D distributions of the notes: mixtures of Gaussians (with an exact model), moons, spirals, ..."));
-  ImGui::SameLine();
-  ImGui::RadioButton(ui_label(tr("CSV"), "csv").c_str(), &origin, static_cast<int>(DataOrigin::Csv));
+  const std::string csv = ui_label(tr("CSV"), "csv"), draw = ui_label(tr("Draw"), "draw");
+  same_line_if_fits(checkbox_width(csv.c_str()), -1.0f, csv.c_str());
+  ImGui::RadioButton(csv.c_str(), &origin, static_cast<int>(DataOrigin::Csv));
   tooltip(tr("Your own points: a CSV file with two numeric columns x, y (a header line is allowed)."));
-  ImGui::SameLine();
-  ImGui::RadioButton(ui_label(tr("Draw"), "draw").c_str(), &origin, static_cast<int>(DataOrigin::Drawn));
+  same_line_if_fits(checkbox_width(draw.c_str()), -1.0f, draw.c_str());
+  ImGui::RadioButton(draw.c_str(), &origin, static_cast<int>(DataOrigin::Drawn));
   tooltip(tr("Draw your own data: click or drag on the canvas to place points."));
   if (origin != static_cast<int>(data.origin)) {
     data.origin = static_cast<DataOrigin>(origin);
@@ -61,14 +62,17 @@ void data_section(PanelContext& context) {
       if (ImGui::Button(ui_label(tr("Load"), "csv_load").c_str())) data.csv_path = path_edit;
       break;
     }
-    case DataOrigin::Drawn:
+    case DataOrigin::Drawn: {
       ImGui::Checkbox(ui_label(tr("Drawing"), "drawing").c_str(), &state.drawing);
       tooltip(tr("While on, clicks and drags on the canvas add data points (panning needs the right mouse button)."));
-      ImGui::SameLine();
-      if (ImGui::Button(ui_label(tr("Clear"), "clear_drawn").c_str())) data.drawn_points.clear();
-      ImGui::SameLine();
-      ImGui::TextDisabled(tr("%zu points"), data.drawn_points.size() / 2);
+      const std::string clear = ui_label(tr("Clear"), "clear_drawn");
+      same_line_if_fits(button_width(clear.c_str()), -1.0f, clear.c_str());
+      if (ImGui::Button(clear.c_str())) data.drawn_points.clear();
+      const std::string count = format_text(tr("%zu points"), data.drawn_points.size() / 2);
+      same_line_if_fits(ImGui::CalcTextSize(count.c_str()).x, -1.0f, count.c_str());
+      ImGui::TextDisabled("%s", count.c_str());
       break;
+    }
   }
   row_label(tr("Points n"));
   ImGui::SliderInt("##n", &data.n, 100, 20000, "%d", ImGuiSliderFlags_Logarithmic);
@@ -177,7 +181,7 @@ void sampler_section(PanelContext& context) {
 void model_section(PanelContext& context) {
   Scene& state = context.state;
   row_label(tr("Model"));
-  if (ImGui::BeginCombo("##model", tr(to_label(state.model)))) {
+  if (begin_combo("##model", tr(to_label(state.model)))) {
     for (const auto& entry : EnumNames<ModelSource>::entries) {
       const ModelInfo info = context.lab ? context.lab->model_info(entry.value, state) : ModelInfo();
       const bool selected = entry.value == state.model;
@@ -216,8 +220,8 @@ void view_section(PanelContext& context) {
              "of the noise becomes which part of the data."));
   if (ImGui::Button(ui_label(tr("Reset view"), "reset_view").c_str())) state.view = ViewState{};
   tooltip(tr("Centre the canvas on (0, 0) at the default zoom (also: double-click the canvas)."));
-  ImGui::TextDisabled("%s", tr("Space play/pause, \u2190 \u2192 step, Home/End,"));
-  ImGui::TextDisabled("%s", tr("F full screen; drag to pan, wheel to zoom."));
+  dim_text(tr("Space play/pause, \u2190 \u2192 step, Home/End,"));
+  dim_text(tr("F full screen; drag to pan, wheel to zoom."));
 }
 
 // ============================================================================================
@@ -235,8 +239,9 @@ void scene_section(PanelContext& context) {
              "diffusion-lab --open FILE starts on it."));
   if (ImGui::Button(ui_label(tr("Save scene"), "save_scene").c_str())) state.requests.scene = SceneRequest::Save;
   tooltip(tr("Write the scene to the file (a network trained here goes to FILE.model.pt beside it)."));
-  ImGui::SameLine();
-  if (ImGui::Button(ui_label(tr("Open scene"), "open_scene").c_str())) state.requests.scene = SceneRequest::Open;
+  const std::string open = ui_label(tr("Open scene"), "open_scene");
+  same_line_if_fits(button_width(open.c_str()), -1.0f, open.c_str());
+  if (ImGui::Button(open.c_str())) state.requests.scene = SceneRequest::Open;
   tooltip(tr("Replace everything in this window by the scene in the file. A file that cannot be used leaves the "
              "current scene as it is and says which field to fix."));
 }
@@ -266,13 +271,18 @@ void panel_controls(PanelContext& context, const PanelRect& rect) {
   Scene& state = context.state;
   bool first = true;
   for (const ViewName& view : view_names()) {
-    if (!first) ImGui::SameLine();
+    const std::string label = ui_label(tr(view.label.c_str()), view.name.c_str());
+    if (!first) same_line_if_fits(checkbox_width(label.c_str()), -1.0f, label.c_str());
     first = false;
-    if (ImGui::RadioButton(ui_label(tr(view.label.c_str()), view.name.c_str()).c_str(), state.main_view == view.name)) state.main_view = view.name;
+    if (ImGui::RadioButton(label.c_str(), state.main_view == view.name)) state.main_view = view.name;
     tooltip(tr(view.tooltip.c_str()));
   }
   if (context.view) context.view->controls(context);
   if (ImGui::CollapsingHeader(ui_label(tr("Scene file"), "scene_file").c_str())) scene_section(context);
+  // Lessons (panel_lesson.cpp): open one, make one from what the window shows. Open while a lesson is.
+  if (ImGui::CollapsingHeader(ui_label(tr("Lesson"), "lesson").c_str(),
+                              context.lesson && context.lesson->is_open() ? ImGuiTreeNodeFlags_DefaultOpen : 0))
+    lesson_section(context);
   ImGui::End();
 }
 

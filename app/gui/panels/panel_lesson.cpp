@@ -35,11 +35,17 @@ std::string slide_text(const PanelContext& context, const Slide& slide) {
 
 float padding(const PanelContext& context) { return std::round(body_font(context)->FontSize * 0.6f); }
 
-// Height of text in `font`, wrapped at `width` (ImGui's own word wrap; Chinese breaks between characters).
-float wrapped_height(ImFont* font, const std::string& text, float width) {
-  if (text.empty()) return 0.0f;
-  return font->CalcTextSizeA(font->FontSize, FLT_MAX, width, text.c_str()).y;
+// The slide text's lines in `font` at `width` (math_text.h: breaks at spaces and between Chinese characters,
+// never inside a number; draws the accents of beta~ and eps_hat).
+std::vector<std::string> text_lines(ImFont* font, const std::string& text, float width) {
+  if (text.empty()) return {};
+  ImGui::PushFont(font);
+  std::vector<std::string> lines = math_text_lines(text.c_str(), width);
+  ImGui::PopFont();
+  return lines;
 }
+
+float line_height(ImFont* font) { return std::round(font->FontSize * 1.2f); }
 
 }  // namespace
 
@@ -51,7 +57,8 @@ float lesson_band_height(const PanelContext& context, float width) {
   const float text_width = width - 2 * pad;
   ImFont* title = title_font(context);
   const float title_h = title->FontSize;
-  const float body_h = wrapped_height(body_font(context), slide_text(context, slide), text_width);
+  ImFont* body = body_font(context);
+  const float body_h = text_lines(body, slide_text(context, slide), text_width).size() * line_height(body);
   return std::ceil(pad + title_h + (body_h > 0 ? pad * 0.5f + body_h : 0.0f) + pad);
 }
 
@@ -102,9 +109,13 @@ void panel_lesson_band(PanelContext& context, const PanelRect& rect) {
   draw->PopClipRect();
 
   const std::string text = slide_text(context, slide);
-  if (!text.empty())
-    draw->AddText(body, body->FontSize, ImVec2(min.x + pad, min.y + pad + title->FontSize + pad * 0.5f), colors::kText,
-                  text.c_str(), nullptr, width);
+  float y = min.y + pad + title->FontSize + pad * 0.5f;
+  ImGui::PushFont(body);
+  for (const std::string& line : text_lines(body, text, width)) {
+    draw_math_text(draw, ImVec2(min.x + pad, y), colors::kText, line.c_str());
+    y += line_height(body);
+  }
+  ImGui::PopFont();
   ImGui::End();
 }
 
@@ -154,28 +165,28 @@ void lesson_section(PanelContext& context) {
   tooltip(tr("A built-in lesson: slides that follow the DDPM notes. Page Down / Page Up go from slide to slide; "
              "F5 presents (Esc leaves)."));
   if (session.is_open()) {
-    ImGui::Checkbox(tr("Edit slides"), &session.editing);
+    ImGui::Checkbox(ui_label(tr("Edit slides"), "edit_slides").c_str(), &session.editing);
     ImGui::SameLine();
-    if (ImGui::SmallButton(tr("Close lesson"))) session.requests.close = true;
+    if (ImGui::SmallButton(ui_label(tr("Close lesson"), "close_lesson").c_str())) session.requests.close = true;
   }
-  if (ImGui::Button(tr("Add slide"))) session.requests.add_slide = true;
+  if (ImGui::Button(ui_label(tr("Add slide"), "add_slide").c_str())) session.requests.add_slide = true;
   tooltip(tr("Append what the window shows now (every setting, the timeline position) as a new slide after this "
              "one; then give it a title and a text."));
   if (!session.is_open() || !session.editing) return;
 
   Slide& slide = session.lesson.slides[static_cast<std::size_t>(session.slide)];
   ImGui::SameLine();
-  if (ImGui::Button(tr("Update scene"))) session.requests.update_scene = true;
+  if (ImGui::Button(ui_label(tr("Update scene"), "update_scene").c_str())) session.requests.update_scene = true;
   tooltip(tr("This slide takes what the window shows now."));
   ImGui::BeginDisabled(session.slide <= 0);
-  if (ImGui::Button(tr("Move up"))) session.requests.move = -1;
+  if (ImGui::Button(ui_label(tr("Move up"), "move_up").c_str())) session.requests.move = -1;
   ImGui::EndDisabled();
   ImGui::SameLine();
   ImGui::BeginDisabled(session.slide + 1 >= static_cast<int>(session.lesson.slides.size()));
-  if (ImGui::Button(tr("Move down"))) session.requests.move = 1;
+  if (ImGui::Button(ui_label(tr("Move down"), "move_down").c_str())) session.requests.move = 1;
   ImGui::EndDisabled();
   ImGui::SameLine();
-  if (ImGui::Button(tr("Delete"))) session.requests.remove = true;
+  if (ImGui::Button(ui_label(tr("Delete"), "delete_slide").c_str())) session.requests.remove = true;
 
   const auto edit = [&](const char* label, const char* id, std::string* text, bool multiline) {
     ImGui::TextUnformatted(label);
@@ -191,11 +202,11 @@ void lesson_section(PanelContext& context) {
   tooltip(tr("Live values in braces show the numbers on screen: {abar_t}, {beta_tilde_t}, {snr_t}, {nfe}, {t} ... "
              "({abar_t:.3f} for three decimals)."));
   edit(tr("Text (Chinese)"), "text_zh", &slide.text.zh, true);
-  if (ImGui::Checkbox(tr("Plays when shown"), &slide.play)) session.modified = true;
+  if (ImGui::Checkbox(ui_label(tr("Plays when shown"), "slide_plays").c_str(), &slide.play)) session.modified = true;
   ImGui::SetNextItemWidth(-ImGui::GetFrameHeight() * 3.5f);
   ImGui::InputText("##lesson_path", &session.save_path);
   ImGui::SameLine();
-  if (ImGui::Button(tr("Save lesson"))) session.requests.save = true;
+  if (ImGui::Button(ui_label(tr("Save lesson"), "save_lesson").c_str())) session.requests.save = true;
   tooltip(tr("Write the lesson as a JSON file (the scene files' format, a list of slides): open it again with "
              "diffusion-lab --lesson FILE."));
   if (session.modified) ImGui::TextDisabled("%s", tr("(not saved)"));

@@ -111,7 +111,9 @@ bool App::init_window() {
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // a fixed layout: nothing to remember between runs
-  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  // No keyboard navigation of the widgets: Space, the arrows, Home and End (and a clicker's Page Up / Page
+  // Down) are the timeline's and the lesson's keys; with navigation on, End would also move the focus to the
+  // last widget and the next Space press it (the scrubber), pausing what Space had just started.
   ImGui_ImplGlfw_InitForOpenGL(window_, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
   imgui_ready_ = true;
@@ -355,6 +357,7 @@ void App::write_stats(const std::string& path) {
     json["slide_text"] = fill_lesson_values(slide.text.in(language), lesson_values_.text, lesson_values_.numbers);
   }
   view().stats(state_, json);
+  write_layout_stats(json);  // canvas_share, clipped_widgets (ui/widgets.h)
   write_json(path, json.dump(2) + "\n");
 }
 

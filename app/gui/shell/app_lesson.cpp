@@ -72,6 +72,7 @@ void App::open_lesson(const std::string& name_or_path, int slide) {
     throw LessonFileError(lesson_.lesson.path + ": --slide " + std::to_string(slide + 1) + ": the lesson has " +
                           std::to_string(lesson_.lesson.slides.size()) + " slides");
   if (slide > 0) show_slide(lesson_, slide, state_);
+  presenter_plots_ = lesson_.lesson.slides[static_cast<std::size_t>(lesson_.slide)].presenter_plots;
 }
 
 void App::apply_lesson_requests() {
@@ -93,6 +94,7 @@ void App::apply_lesson_requests() {
     // A slide is a scene: what the window shows starts over from it.
     waited_for_sampling_ = false;
     lesson_values_time_ = -1;
+    if (lesson_.is_open()) presenter_plots_ = lesson_.lesson.slides[static_cast<std::size_t>(lesson_.slide)].presenter_plots;
   }
 }
 

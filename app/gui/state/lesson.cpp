@@ -57,6 +57,8 @@ std::string lesson_to_json(const Lesson& lesson, const std::string& lesson_path)
     item["title"] = write_text(slide.title);
     if (!slide.text.en.empty() || !slide.text.zh.empty()) item["text"] = write_text(slide.text);
     item["play"] = slide.play;
+    if (slide.train) item["train"] = true;
+    if (slide.presenter_plots) item["presenter_plots"] = true;
     Scene scene = slide.scene;
     scene.language.reset();  // a slide shows in the language of the window
     Json scene_json = scene_to_json_value(scene, lesson_path);
@@ -97,21 +99,24 @@ Lesson lesson_from_json(const std::string& text, const std::string& file) {
     fail(file, "slides", "expected a list of at least one slide");
   if (json["slides"].size() > static_cast<std::size_t>(kMaxSlides))
     fail(file, "slides", std::to_string(json["slides"].size()) + " slides; at most " + std::to_string(kMaxSlides));
-  static const std::set<std::string> kSlideFields = {"title", "text", "play", "scene"};
+  static const std::set<std::string> kSlideFields = {"title", "text", "play", "train", "presenter_plots", "scene"};
   for (std::size_t i = 0; i < json["slides"].size(); ++i) {
     const Json& item = json["slides"][i];
     const std::string where = "slides[" + std::to_string(i) + "]";
     if (!item.is_object()) fail(file, where, "expected an object with title, text, play and scene");
     for (const auto& field : item.items())
       if (!kSlideFields.count(field.key()))
-        fail(file, where + ".'" + text_excerpt(field.key(), 40) + "'", "unknown field; fields: title, text, play, scene");
+        fail(file, where + ".'" + text_excerpt(field.key(), 40) + "'",
+             "unknown field; fields: title, text, play, train, presenter_plots, scene");
     Slide slide;
     if (!item.contains("title")) fail(file, where + ".title", "missing");
     slide.title = read_text(item["title"], file, where + ".title");
     if (item.contains("text")) slide.text = read_text(item["text"], file, where + ".text");
-    if (item.contains("play")) {
-      if (!item["play"].is_boolean()) fail(file, where + ".play", "expected true or false");
-      slide.play = item["play"].get<bool>();
+    for (auto [name, flag] : {std::pair<const char*, bool*>{"play", &slide.play}, {"train", &slide.train},
+                              {"presenter_plots", &slide.presenter_plots}}) {
+      if (!item.contains(name)) continue;
+      if (!item[name].is_boolean()) fail(file, where + "." + name, "expected true or false");
+      *flag = item[name].get<bool>();
     }
     if (item.contains("scene")) {
       try {
@@ -179,6 +184,7 @@ Slide slide_from_scene(const Scene& window_scene, const LocalizedText& title, co
   slide.scene.drafts = Drafts();
   slide.scene.language.reset();
   slide.play = window_scene.playback.playing;
+  slide.train = window_scene.model == ModelSource::Live;
   return slide;
 }
 
@@ -189,7 +195,10 @@ void show_slide(LessonSession& session, int k, Scene& window_scene) {
   Scene scene = slide.scene;
   scene.language = window_scene.language;
   scene.drafts = window_scene.drafts;
-  scene.requests.training = slide.scene.requests.training;  // a slide may start live training
+  if (slide.train) {  // live training on the slide's data, sampled with as it improves
+    scene.requests.training = TrainingRequest::Start;
+    scene.model = ModelSource::Live;
+  }
   scene.requests.plots_tab = scene.plots_tab;
   scene.playback.playing = slide.play;
   window_scene = std::move(scene);

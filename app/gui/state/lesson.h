@@ -10,6 +10,8 @@
 //         "title": { "en": "...", "zh": "..." },
 //         "text":  { "en": "... abar_t = {abar_t} ...", "zh": "..." },
 //         "play": false,                  optional: the slide starts playing when it is shown
+//         "train": false,                 optional: the slide starts live training (Training section)
+//         "presenter_plots": false,       optional: presenter mode shows the plots beside the canvas
 //         "scene": { "settings": {...}, "cursor": 0, ... }   a scene file's fields; "format" and
 //       },                                                     "version" may be left out, as may any
 //       ...                                                    setting (it keeps its default)
@@ -43,6 +45,8 @@ struct LocalizedText {
 struct Slide {
   LocalizedText title, text;
   bool play = false;  // start playback when the slide is shown
+  bool train = false;  // start live training on the slide's data when it is shown (and sample with it)
+  bool presenter_plots = false;  // presenter mode shows the plots column beside the canvas on this slide
   Scene scene;
 };
 

@@ -200,7 +200,9 @@ Scene read_scene(const Json& json, const std::string& file, bool require_format)
     if (!settings.is_object()) fail(file, "settings", "expected an object of control names and values");
     // Every name must be a control that is saved; values are applied in the registry's order (the order
     // flags follow), whatever the order in the file.
-    const auto controls = saved_controls(scene);  // the registry's saved controls, in its order
+    Scene every_setting = scene;  // the language is saved only once set: the probe sets it
+    every_setting.language = Language::En;
+    const auto controls = saved_controls(every_setting);  // the registry's saved controls, in its order
     std::set<std::string> saved;
     for (const auto& [name, unused] : controls) saved.insert(name);
     for (const auto& item : settings.items()) {

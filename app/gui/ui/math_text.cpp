@@ -175,4 +175,36 @@ void math_text_wrapped(const char* text_c, ImU32 color, const char* separator, f
   }
 }
 
+std::vector<std::string> math_text_lines(const char* text_c, float wrap_width) {
+  std::vector<std::string> lines;
+  const std::string text(text_c);
+  std::size_t paragraph_start = 0;
+  while (paragraph_start <= text.size()) {
+    const std::size_t paragraph_end = std::min(text.find('\n', paragraph_start), text.size());
+    const std::string paragraph = text.substr(paragraph_start, paragraph_end - paragraph_start);
+    std::string line;
+    std::size_t start = 0;
+    while (start < paragraph.size()) {
+      std::size_t end = paragraph.find(' ', start);
+      if (end == std::string::npos) end = paragraph.size();
+      const std::string word = paragraph.substr(start, end - start);
+      start = end + 1;
+      if (word.empty()) continue;
+      const std::vector<std::string> pieces = break_pieces(word);
+      for (std::size_t k = 0; k < pieces.size(); ++k) {
+        const std::string joined = line.empty() ? pieces[k] : line + (k == 0 ? " " : "") + pieces[k];
+        if (!line.empty() && math_text_size(joined.c_str()).x > wrap_width) {
+          lines.push_back(line);
+          line = pieces[k];
+        } else {
+          line = joined;
+        }
+      }
+    }
+    lines.push_back(line);
+    paragraph_start = paragraph_end + 1;
+  }
+  return lines;
+}
+
 }  // namespace dlab::gui

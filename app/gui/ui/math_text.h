@@ -6,6 +6,9 @@
 
 #include <imgui.h>
 
+#include <string>
+#include <vector>
+
 namespace dlab::gui {
 
 ImVec2 math_text_size(const char* text);
@@ -16,5 +19,9 @@ void math_text(const char* text, ImU32 color = 0);
 // `separator`: one space breaks between words (and between the characters of Chinese text, which has no
 // spaces), three spaces between the parts of a formula.
 void math_text_wrapped(const char* text, ImU32 color = 0, const char* separator = " ", float wrap_width = 0);
+
+// The lines of text wrapped at wrap_width pixels in the current font, breaking as math_text_wrapped does (at
+// spaces, between Chinese characters, never inside a number) and at '\n'. Draw each with draw_math_text.
+std::vector<std::string> math_text_lines(const char* text, float wrap_width);
 
 }  // namespace dlab::gui

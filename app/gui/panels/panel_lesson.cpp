@@ -105,7 +105,9 @@ void panel_lesson_band(PanelContext& context, const PanelRect& rect) {
   // The lesson's title, small, before the slide's, in presenter mode only the slide's.
   std::string heading = slide.title.in(language);
   draw->PushClipRect(ImVec2(min.x + pad, min.y), ImVec2(right - counter_size.x - pad, max.y), true);
-  draw->AddText(title, title->FontSize, ImVec2(min.x + pad, min.y + pad), colors::kMarker, heading.c_str());
+  ImGui::PushFont(title);
+  draw_math_text(draw, ImVec2(min.x + pad, min.y + pad), colors::kMarker, heading.c_str());
+  ImGui::PopFont();
   draw->PopClipRect();
 
   const std::string text = slide_text(context, slide);

@@ -101,7 +101,7 @@ void elbo_section(PanelContext& context, const ElboReadout& e, bool images) {
 
   // The terms L_{t-1} over t, on a log axis: the bound is spent at small t, where x_t is nearly clean.
   const float font = ImGui::GetFontSize();
-  const float height = std::max(font * 8.0f, ImGui::GetContentRegionAvail().y * 0.34f);
+  const float height = std::max(font * 8.0f, ImGui::GetContentRegionAvail().y * 0.28f);
   if (plot::BeginPlot(ui_label(tr("Terms L\u209c\u208b\u2081 of the bound over t"), "elbo_terms").c_str(),
                       ImVec2(0, height), plot::kIntegerX | plot::kNoLegend)) {
     plot::SetupAxes("t", unit, plot::kLogY);
@@ -208,8 +208,17 @@ FrechetAction image_quality_section(const ImageQualityReadout& q, bool reverse_m
     return action;
   }
   // The two Frechet distances side by side, each with its sample count and what real images score at that count.
+  // The first column is as wide as its longest label, so no label is cut; the numbers share the rest.
+  const std::string grid_label =
+      q.grid.samples > 0 ? format_text(tr("%lld (the grid)"), static_cast<long long>(q.grid.samples)) : tr("the grid");
+  const std::string estimate_label =
+      format_text(tr("%lld (estimate)"), static_cast<long long>(kFrechetEstimateSamples));
+  const char* samples_header = tr("samples");
+  float label_width = 0;
+  for (const char* text : {grid_label.c_str(), estimate_label.c_str(), samples_header})
+    label_width = std::max(label_width, ImGui::CalcTextSize(text).x);
   if (ImGui::BeginTable("frechet", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX)) {
-    ImGui::TableSetupColumn(tr("samples"), ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn(samples_header, ImGuiTableColumnFlags_WidthFixed, label_width);
     ImGui::TableSetupColumn(tr("Fr\u00e9chet d\u00b2"), ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableSetupColumn(tr("real images"), ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
@@ -228,10 +237,8 @@ FrechetAction image_quality_section(const ImageQualityReadout& q, bool reverse_m
       else
         ImGui::TextDisabled("\u2013");
     };
-    const std::string grid_label =
-        q.grid.samples > 0 ? format_text(tr("%lld (the grid)"), static_cast<long long>(q.grid.samples)) : tr("the grid");
     row(q.grid, grid_label.c_str());
-    row(q.estimate, format_text(tr("%lld (estimate)"), static_cast<long long>(kFrechetEstimateSamples)).c_str());
+    row(q.estimate, estimate_label.c_str());
     ImGui::EndTable();
   }
   if (!reverse_mode)

@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "app/gui/compute/async_value.h"
+#include "app/gui/compute/elbo_readout.h"
 #include "app/gui/compute/lab_models.h"
 #include "app/gui/state/i18n.h"
 #include "core/bits_per_dim.h"
@@ -130,27 +131,6 @@ struct Progress {
   std::atomic<std::int64_t> done{0}, work{0};
 };
 
-ElboReadout to_readout(const ElboResult& result, const ImageQualityInputs& in, const ElboKey& key) {
-  const BitsPerDimResult& b = result.bound;
-  ElboReadout e;
-  e.state = ReadoutState::Ready;
-  e.bits = true;
-  e.prior = b.prior;
-  e.diffusion = b.diffusion;
-  e.decoder = b.decoder;
-  e.total = b.total();
-  e.total_error = b.total_standard_error;
-  e.t.assign(b.timesteps.begin(), b.timesteps.end());
-  e.terms = b.term_means;
-  e.examples = b.examples;
-  e.dimensions = b.dimensions;
-  e.timesteps = in.schedule.timesteps();
-  e.estimated = b.estimated;
-  e.variance = to_name(key.variance);
-  e.seconds = result.seconds;
-  return e;
-}
-
 FrechetReadout frechet_readout(FeatureReference& reference, const std::string& dataset, const torch::Tensor& images,
                                std::uint64_t seed, std::chrono::steady_clock::time_point start) {
   const auto [distance, floor] = reference.frechet(dataset, images, seed);
@@ -206,7 +186,8 @@ void ImageQualityWork::update(const ImageQualityInputs& in) {
   if (auto result = m.elbo_job.take()) {
     m.elbo_held = m.elbo_requested;
     if (result->value && m.elbo_held) {
-      m.elbo = to_readout(*result->value, in, *m.elbo_held);
+      m.elbo = elbo_readout(result->value->bound, true, in.schedule.timesteps(), m.elbo_held->variance,
+                            result->value->seconds);
     } else {
       m.elbo = ElboReadout();
       m.elbo.bits = true;

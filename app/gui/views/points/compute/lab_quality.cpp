@@ -14,6 +14,7 @@
 #include <cmath>
 
 #include "app/gui/compute/async_value.h"
+#include "app/gui/compute/elbo_readout.h"
 #include "app/gui/state/i18n.h"
 #include "app/gui/views/points/compute/lab_impl.h"
 #include "core/elbo_points.h"
@@ -139,29 +140,13 @@ void Lab::Impl::update_quality(const Scene& state) {
   }
   if (auto result = q.elbo_job.take()) {
     q.elbo_held = q.elbo_requested;
-    ElboReadout& e = q.elbo;
-    e = ElboReadout();
-    if (result->value) {
-      const VariationalBound& b = result->value->bound;
-      e.state = ReadoutState::Ready;
-      e.prior = b.prior;
-      e.diffusion = b.diffusion;
-      e.decoder = b.decoder;
-      e.total = b.total();
-      e.total_error = b.total_standard_error;
-      e.t.assign(b.timesteps.begin(), b.timesteps.end());
-      e.terms = b.term_means;
-      e.examples = b.examples;
-      e.dimensions = b.dimensions;
-      e.estimated = b.estimated;
-      e.seconds = result->value->seconds;
+    if (result->value && q.elbo_held) {
+      q.elbo = elbo_readout(result->value->bound, false, schedule.timesteps(), q.elbo_held->variance,
+                            result->value->seconds);
     } else {
-      e.state = ReadoutState::Failed;
-      e.error = result->error;
-    }
-    if (q.elbo_held) {
-      e.variance = to_name(q.elbo_held->variance);
-      e.timesteps = schedule.timesteps();
+      q.elbo = ElboReadout();
+      q.elbo.state = ReadoutState::Failed;
+      q.elbo.error = result->error;
     }
   }
   const bool elbo_running = q.elbo_job.busy();

@@ -25,7 +25,7 @@
 namespace dlab::gui {
 
 // The ELBO averages over the first kElboPoints data points, every term t = 2..T: about as much network work
-// as sampling as many points with DDPM (a few seconds with the shipped MLP on two cores); its standard
+// as sampling as many points with DDPM (5-10 s with the shipped MLP on the 2-core machine); its standard
 // error is shown beside the total.
 constexpr std::int64_t kElboPoints = 1000;
 // Precision, recall and the energy distance use at most this many samples (and as many fresh data points).

@@ -251,7 +251,12 @@ PointQualityReadout Lab::quality() const {
 bool Lab::quality_pending() const {
   if (!impl_->quality_wanted) return false;
   const QualityState& q = *impl_->quality;
-  const bool elbo_pending = q.elbo_now && q.elbo_held != q.elbo_now;
+  // While a network trains here its snapshots replace the model every few seconds, faster than its bound is
+  // computed: once the bound of an earlier snapshot is in, nothing more is waited for (it would never end; the
+  // statistics give null for a bound not of the model shown).
+  const bool chasing_snapshots = q.elbo_now && q.elbo_held && q.elbo_now->same_but_snapshot(*q.elbo_held) &&
+                                 training_status().running;
+  const bool elbo_pending = q.elbo_now && q.elbo_held != q.elbo_now && !chasing_snapshots;
   const bool run_pending = q.run_now && !(q.run_held == q.run_now);
   return elbo_pending || run_pending;
 }

@@ -273,9 +273,10 @@ void App::capture(int fb_width, int fb_height) {
     waited_for_sampling_ = true;
     return;  // draw the finished run first
   }
-  // Statistics computed on request (the ELBO, the quality of the run: view.h) and the ELBO tab when it is
-  // shown: draw more frames until they are in, so the numbers and the picture do not depend on timing.
-  if (view().stats_pending(!options_.stats_out.empty())) return;
+  // Statistics computed on request (the ELBO, the quality of the run: view.h) when the ELBO tab is shown:
+  // draw more frames until they are in, so the numbers and the picture do not depend on timing.
+  // --stats-out asks for them with the ELBO tab shown (each costs seconds: the other runs do not wait for them).
+  if (view().stats_pending(!options_.stats_out.empty() && state_.plots_tab == kPlotsTabElbo)) return;
   if (!options_.stats_out.empty()) write_stats(options_.stats_out);
   if (!options_.save_scene.empty()) {
     try {

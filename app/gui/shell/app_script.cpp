@@ -167,9 +167,9 @@ void App::apply_injected_input() {
 // After rendering: the screenshot or statistics a command asked for, and waiting for sampling.
 void App::finish_script_frame(int fb_width, int fb_height) {
   if (options_.script.empty()) return;
-  // `stats` waits for the statistics computed on request (view.h: stats_pending), a screenshot for the ELBO
-  // tab when it is shown; the script waits with them.
-  if (!script_stats_.empty() && !view().stats_pending(true)) {
+  // With the ELBO tab shown, `stats` and screenshots wait for the statistics computed on request (view.h:
+  // stats_pending; seconds each, so only there); the script waits with them.
+  if (!script_stats_.empty() && !view().stats_pending(state_.plots_tab == kPlotsTabElbo)) {
     write_stats(script_stats_);
     script_stats_.clear();
   }

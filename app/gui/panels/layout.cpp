@@ -1,5 +1,8 @@
+#include <imgui_internal.h>
+
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "app/gui/ui/math_text.h"
 #include "app/gui/panels/panels.h"
@@ -7,25 +10,31 @@
 namespace dlab::gui {
 
 Layout compute_layout(ImVec2 display, float s, float top, float lesson_h) {
-  // Widths and heights in pixels at UI scale 1, for 1280x720; everything grows with the scale, but the side
-  // columns never take more than their share, so the canvas keeps most of the window at any scale.
-  const float controls_w = std::min(310.0f * s, display.x * 0.26f);
-  const float plots_w = std::min(420.0f * s, display.x * 0.33f);
+  // Widths in pixels at UI scale 1, for 1280x720; they grow with the scale, but the side columns never take
+  // more than their share (they scroll), so the canvas keeps at least 47% of the width at any scale.
+  const float controls_w = std::min(310.0f * s, display.x * 0.25f);
+  const float plots_w = std::min(420.0f * s, display.x * 0.28f);
   const float height = std::max(100.0f, display.y - top);
-  const float timeline_h = std::min(80.0f * s, height * 0.16f);
-  const float formula_h = std::min(170.0f * s, height * 0.26f);
   const float center_x = controls_w;
   const float center_w = std::max(100.0f, display.x - controls_w - plots_w);
-  const float band_h = std::min(lesson_h, height * 0.3f);
-  const float canvas_h = std::max(100.0f, height - timeline_h - formula_h - band_h);
+  // The timeline is a bar across the whole window at the bottom, as tall as its rows at that width (one
+  // at UI scale 1; its widgets flow onto a second row at large scales).
+  const float timeline_h = std::min(timeline_height(display.x), height * 0.3f);
+  const float column_h = std::max(100.0f, height - timeline_h);
+  const float band_h = std::min(lesson_h, column_h * 0.3f);
+  // Under the canvas, the formula panel (it scrolls): 170 px at scale 1, but the canvas keeps 65% of the
+  // column under the lesson band, and the formula at least two lines.
+  const float formula_floor = ImGui::GetTextLineHeightWithSpacing() * 2.0f + ImGui::GetStyle().WindowPadding.y * 2.0f;
+  const float formula_h = std::max(formula_floor, std::min(std::min(170.0f * s, column_h * 0.26f), (column_h - band_h) * 0.35f));
+  const float canvas_h = std::max(100.0f, column_h - band_h - formula_h);
   Layout layout;
-  layout.controls = {ImVec2(0, top), ImVec2(controls_w, height)};
+  layout.controls = {ImVec2(0, top), ImVec2(controls_w, column_h)};
   layout.lesson = {ImVec2(center_x, top), ImVec2(center_w, band_h)};
   layout.canvas = {ImVec2(center_x, top + band_h), ImVec2(center_w, canvas_h)};
   const float below = top + band_h + canvas_h;
-  layout.timeline = {ImVec2(center_x, below), ImVec2(center_w, timeline_h)};
-  layout.formula = {ImVec2(center_x, below + timeline_h), ImVec2(center_w, display.y - below - timeline_h)};
-  layout.plots = {ImVec2(center_x + center_w, top), ImVec2(display.x - center_x - center_w, height)};
+  layout.formula = {ImVec2(center_x, below), ImVec2(center_w, top + column_h - below)};
+  layout.timeline = {ImVec2(0, top + column_h), ImVec2(display.x, display.y - top - column_h)};
+  layout.plots = {ImVec2(center_x + center_w, top), ImVec2(display.x - center_x - center_w, column_h)};
   return layout;
 }
 
@@ -61,6 +70,16 @@ ScheduleTables make_schedule_tables(const NoiseSchedule& schedule) {
 }
 
 void tooltip(const char* text) {
+  // Every widget with a tooltip is measured here too: one reaching past its window's right edge is cut there
+  // (named by its tooltip's first words in --stats-out).
+  const ImGuiWindow* window = ImGui::GetCurrentWindow();
+  if (text && text[0] && ImGui::GetItemRectMax().x > window->WorkRect.Max.x + 1.0f) {
+    std::string name(text);
+    std::size_t end = std::min<std::size_t>(name.size(), 40);
+    while (end < name.size() && (static_cast<unsigned char>(name[end]) & 0xC0) == 0x80) --end;  // whole UTF-8 characters
+    check_fits(ImGui::GetItemRectMax().x - ImGui::GetItemRectMin().x, window->WorkRect.Max.x - ImGui::GetItemRectMin().x,
+               name.substr(0, end).c_str());
+  }
   if (text && text[0] && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
     ImGui::BeginTooltip();
     math_text_wrapped(text, 0, " ", ImGui::GetFontSize() * 26.0f);

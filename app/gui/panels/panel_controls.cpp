@@ -115,7 +115,7 @@ void schedule_section(PanelContext& context) {
     ImGui::InputDouble("##cosine_s", &schedule.cosine_s, 0, 0, "%.4g");
     tooltip(tr("s of the cosine schedule (Nichol & Dhariwal 2021, Eq. 17): keeps \u03b2 from being tiny near t = 0. Default 0.008."));
   }
-  ImGui::Checkbox(ui_label(tr("Zero terminal SNR"), "zero_terminal_snr").c_str(), &schedule.zero_terminal_snr);
+  ImGui::Checkbox(checkbox_label(ui_label(tr("Zero terminal SNR"), "zero_terminal_snr")).c_str(), &schedule.zero_terminal_snr);
   tooltip(tr("Rescale so that \u1fb1_T = 0 exactly (Lin et al. 2023, Alg. 1): x_T is pure noise, with no trace of the "
              "data. Samplers clamp \u1fb1_T to 2\u207b\u00b2\u2074 to avoid dividing by zero."));
   error_text(context.schedule_error);
@@ -131,7 +131,8 @@ void forward_section(PanelContext& context) {
   tooltip(tr("Closed form: sample x\u209c from q(x\u209c | x\u2080) in one go, each point moving along a fixed \u03b5. "
              "Chain: apply q(x\u209c | x\u209c\u208b\u2081) t times with fresh noise each step. Both give the same "
              "distribution at every t (compare the statistics)."));
-  ImGui::Checkbox(ui_label(tr("Show the other method too"), "compare_forward").c_str(), &context.state.layers.compare_forward);
+  ImGui::Checkbox(checkbox_label(ui_label(tr("Show the other method too"), "compare_forward")).c_str(),
+                  &context.state.layers.compare_forward);
   tooltip(tr("Draws the points of the other method at the same t in white, with their mean and covariance: the "
              "closed form and the chain are different random draws of the same distribution q(x\u209c | x\u2080)."));
 }
@@ -215,10 +216,10 @@ void view_section(PanelContext& context) {
   row_label(tr("Point size"));
   ImGui::SliderFloat("##radius", &state.view.point_radius, 1.0f, 8.0f, tr("%.1f px"));
   tooltip(tr("Radius of the points on the canvas (before the UI scale)."));
-  ImGui::Checkbox(ui_label(tr("Colour by origin"), "color_by_origin").c_str(), &state.layers.color_by_origin);
+  ImGui::Checkbox(checkbox_label(ui_label(tr("Colour by origin"), "color_by_origin")).c_str(), &state.layers.color_by_origin);
   tooltip(tr("Colour each point by where it starts (forward) or where it ends (reverse), so you can see which part "
              "of the noise becomes which part of the data."));
-  if (ImGui::Button(ui_label(tr("Reset view"), "reset_view").c_str())) state.view = ViewState{};
+  if (ImGui::Button(button_label(ui_label(tr("Reset view"), "reset_view")).c_str())) state.view = ViewState{};
   tooltip(tr("Centre the canvas on (0, 0) at the default zoom (also: double-click the canvas)."));
   dim_text(tr("Space play/pause, \u2190 \u2192 step, Home/End,"));
   dim_text(tr("F full screen; drag to pan, wheel to zoom."));
@@ -237,11 +238,11 @@ void scene_section(PanelContext& context) {
   tooltip(tr("A scene file holds every setting of this window (data, schedule, sampler, model, layers, the "
              "timeline's position) as readable JSON; a network trained here is saved beside it. "
              "diffusion-lab --open FILE starts on it."));
-  if (ImGui::Button(ui_label(tr("Save scene"), "save_scene").c_str())) state.requests.scene = SceneRequest::Save;
+  if (ImGui::Button(button_label(ui_label(tr("Save scene"), "save_scene")).c_str())) state.requests.scene = SceneRequest::Save;
   tooltip(tr("Write the scene to the file (a network trained here goes to FILE.model.pt beside it)."));
   const std::string open = ui_label(tr("Open scene"), "open_scene");
   same_line_if_fits(button_width(open.c_str()), -1.0f, open.c_str());
-  if (ImGui::Button(open.c_str())) state.requests.scene = SceneRequest::Open;
+  if (ImGui::Button(button_label(open).c_str())) state.requests.scene = SceneRequest::Open;
   tooltip(tr("Replace everything in this window by the scene in the file. A file that cannot be used leaves the "
              "current scene as it is and says which field to fix."));
 }

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "app/gui/state/i18n.h"
 #include "app/gui/views/points/lab.h"
@@ -119,7 +121,7 @@ void curve_editor(PanelContext& context) {
                                        "removes one. Every plot and the sampler follow at once.")
                                   : tr("The current schedule's log-SNR. Start a custom curve from it to edit it by hand."));
   if (!custom) {
-    if (ImGui::Button(ui_label(tr("Edit a custom curve from this schedule"), "edit_curve").c_str())) {
+    if (ImGui::Button(button_label(ui_label(tr("Edit a custom curve from this schedule"), "edit_curve")).c_str())) {
       config.custom_curve = curve_from_schedule(context.schedule);
       config.kind = ScheduleKind::Custom;
       config.zero_terminal_snr = false;
@@ -127,7 +129,7 @@ void curve_editor(PanelContext& context) {
     tooltip(tr("Copies six points of the current log-SNR curve into a custom schedule, "
                "abar_t = sigmoid(log-SNR(t/T)), interpolated by a monotone cubic."));
   } else {
-    if (ImGui::Button(ui_label(tr("Reset points"), "reset_points").c_str())) config.custom_curve = default_custom_curve();
+    if (ImGui::Button(button_label(ui_label(tr("Reset points"), "reset_points")).c_str())) config.custom_curve = default_custom_curve();
     tooltip(tr("Back to the default control points, close to the cosine schedule."));
   }
 
@@ -165,7 +167,7 @@ void curve_editor(PanelContext& context) {
 
   // The "is x_T Gaussian?" read-out.
   const double abar_T = context.schedule.alpha_bar(T);
-  ImGui::Text("\u1fb1_T = %.3g,  log-SNR_T = %.2f", abar_T, context.schedule.log_snr(T));
+  ImGui::TextWrapped("\u1fb1_T = %.3g,  log-SNR_T = %.2f", abar_T, context.schedule.log_snr(T));
   if (context.lab) {
     const double kl = context.lab->prior_kl();
     const bool gaussian = kl < 1e-3;
@@ -232,33 +234,28 @@ void panel_plots(PanelContext& context, const PanelRect& rect) {
   }
   int& request = context.state.requests.plots_tab;
   int& shown = context.state.plots_tab;
-  const auto flags = [&](int tab) { return request == tab ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None; };
-  if (ImGui::BeginTabBar("plots")) {
-    if (ImGui::BeginTabItem(ui_label(tr("Schedule"), "schedule").c_str(), nullptr, flags(0))) {
-      shown = 0;
+  // Tabs whose names are never cut: in a narrow column they wrap onto a second row (ui/widgets.h).
+  if (request >= 0) shown = request;
+  const std::vector<std::string> tabs = {ui_label(tr("Schedule"), "schedule"), ui_label(tr("Schedule editor"), "editor"),
+                                         ui_label(tr("Training"), "training"), ui_label(tr("ELBO"), "elbo")};
+  shown = tab_rows("plots", tabs, std::clamp(shown, 0, static_cast<int>(tabs.size()) - 1));
+  switch (shown) {
+    case 0:
       schedule_plots(context);
-      ImGui::EndTabItem();
-    }
-    if (ImGui::BeginTabItem(ui_label(tr("Schedule editor"), "editor").c_str(), nullptr, flags(1))) {
-      shown = 1;
+      break;
+    case 1:
       curve_editor(context);
-      ImGui::EndTabItem();
-    }
-    if (ImGui::BeginTabItem(ui_label(tr("Training"), "training").c_str(), nullptr, flags(2))) {
-      shown = 2;
+      break;
+    case 2:
       training_plots(context);
-      ImGui::EndTabItem();
-    }
-    if (ImGui::BeginTabItem(ui_label(tr("ELBO"), "elbo").c_str(), nullptr, flags(kPlotsTabElbo))) {
-      shown = kPlotsTabElbo;
+      break;
+    case kPlotsTabElbo:
       if (context.lab) {
         context.lab->request_quality();  // computed on the Lab's workers while this tab is shown
         elbo_section(context, context.lab->elbo(), false);
         point_quality_section(context.lab->quality(), context.state.playback.mode == LabMode::Reverse);
       }
-      ImGui::EndTabItem();
-    }
-    ImGui::EndTabBar();
+      break;
   }
   request = -1;
   ImGui::End();

@@ -20,11 +20,11 @@ void panel_training_section(PanelContext& context) {
   const TrainingStatus status = lab.training_status();
 
   if (!status.exists)
-    ImGui::TextDisabled("%s", tr("No network yet: Start trains a small MLP on the data shown."));
+    dim_text(tr("No network yet: Start trains a small MLP on the data shown."));
   else
-    ImGui::Text(tr("step %lld   loss %.4f   %.0f steps/s"), static_cast<long long>(status.step), status.loss,
-                status.steps_per_second);
-  if (status.exists) ImGui::TextDisabled("%s", status.device.c_str());
+    ImGui::TextWrapped("%s", format_text(tr("step %lld   loss %.4f   %.0f steps/s"), static_cast<long long>(status.step),
+                                         status.loss, status.steps_per_second).c_str());
+  if (status.exists) dim_text(status.device);
 
   if (!status.running) {
     if (ImGui::Button(ui_label(status.exists ? tr("Resume") : tr("Start"), "start").c_str())) {
@@ -37,34 +37,26 @@ void panel_training_section(PanelContext& context) {
     if (ImGui::Button(ui_label(tr("Pause"), "pause").c_str())) state.requests.training = TrainingRequest::Pause;
     tooltip(tr("Stop after the current step; Resume continues with the same weights and optimiser state."));
   }
-  ImGui::SameLine();
+  const std::string reset = ui_label(tr("Reset"), "reset"), sample_now = ui_label(tr("Sample now"), "sample_now");
+  same_line_if_fits(button_width(reset.c_str()), -1.0f, reset.c_str());
   ImGui::BeginDisabled(!status.exists);
-  if (ImGui::Button(ui_label(tr("Reset"), "reset").c_str())) state.requests.training = TrainingRequest::Reset;
+  if (ImGui::Button(reset.c_str())) state.requests.training = TrainingRequest::Reset;
   tooltip(tr("Discard the network and its optimiser: the next Start begins from random weights."));
-  ImGui::SameLine();
-  if (ImGui::Button(ui_label(tr("Sample now"), "sample_now").c_str())) lab.training_snapshot();
+  same_line_if_fits(button_width(sample_now.c_str()), -1.0f, sample_now.c_str());
+  if (ImGui::Button(button_label(sample_now).c_str())) lab.training_snapshot();
   tooltip(tr("Take the current (EMA) weights for sampling now, without waiting for the next snapshot."));
   ImGui::EndDisabled();
 
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted(tr("Learning rate"));
-  ImGui::SameLine(ImGui::GetFontSize() * 6.2f);
-  ImGui::SetNextItemWidth(-1);
+  row_label(tr("Learning rate"));
   bool changed = ImGui::SliderFloat("##lr", &state.training.learning_rate, 1e-5f, 1e-1f, "%.1e", ImGuiSliderFlags_Logarithmic);
   tooltip(tr("Adam's step size, applied from the next step while training runs. Too large and the loss jumps or "
              "diverges (the trainer then restores the last good weights and stops)."));
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted(tr("Batch size"));
-  ImGui::SameLine(ImGui::GetFontSize() * 6.2f);
-  ImGui::SetNextItemWidth(-1);
+  row_label(tr("Batch size"));
   changed |= ImGui::SliderInt("##batch", &state.training.batch_size, 16, 4096, "%d", ImGuiSliderFlags_Logarithmic);
   tooltip(tr("Examples (x\u2080, t, \u03b5) per step. Larger batches give a smoother loss and cost more per step."));
   if (changed) lab.training_set(state.training.learning_rate, state.training.batch_size);
 
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted(tr("Checkpoint"));
-  ImGui::SameLine(ImGui::GetFontSize() * 6.2f);
-  ImGui::SetNextItemWidth(-1);
+  row_label(tr("Checkpoint"));
   ImGui::InputText("##checkpoint", &state.training.checkpoint_path);
   tooltip(tr("A file for the network, its EMA weights, the optimiser state and the loss history (dlab's checkpoint "
              "format, also read by the command line: dlab sample --model PATH)."));
@@ -77,9 +69,10 @@ void panel_training_section(PanelContext& context) {
     file_message = file_ok ? format_text(tr("saved %s"), state.training.checkpoint_path.c_str()) : error;
   }
   ImGui::EndDisabled();
-  ImGui::SameLine();
+  const std::string load = ui_label(tr("Load"), "checkpoint_load");
+  same_line_if_fits(button_width(load.c_str()), -1.0f, load.c_str());
   // Loads on the training thread: the app reports the result here when it is done.
-  if (ImGui::Button(ui_label(tr("Load"), "checkpoint_load").c_str())) state.requests.load_checkpoint = true;
+  if (ImGui::Button(load.c_str())) state.requests.load_checkpoint = true;
   tooltip(tr("Load a checkpoint to continue training it here, or to sample with it (model 'trained here')."));
   if (!file_message.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, file_ok ? ImVec4(0.5f, 0.9f, 0.6f, 1) : ImGui::ColorConvertU32ToFloat4(colors::kError));

@@ -12,6 +12,7 @@
 #include "app/gui/state/lesson.h"
 #include "app/gui/state/scene.h"
 #include "app/gui/ui/theme.h"
+#include "app/gui/ui/widgets.h"
 #include "core/schedule.h"
 
 namespace dlab::gui {
@@ -29,7 +30,9 @@ struct Layout {
   PanelRect lesson;  // the slide's title and text, above the canvas (zero when no lesson is open)
 };
 
-// The window's layout under a menu bar `top` pixels high, with a lesson band `lesson_h` high over the canvas.
+// The window's layout under a menu bar `top` pixels high, with a lesson band `lesson_h` high over the canvas:
+// the controls, the canvas over the formula, the plots, and the timeline across the bottom. The side columns
+// are capped (they scroll) and the formula panel too, so the canvas keeps most of the window at any UI scale.
 Layout compute_layout(ImVec2 display_size, float ui_scale, float top = 0.0f, float lesson_h = 0.0f);
 // Presenter mode: the canvas fills the screen under the slide's band, the timeline a thin bar at the bottom,
 // the plots (when shown) a column on the right; no controls, no formula panel.
@@ -71,6 +74,8 @@ void view_section(PanelContext& context);
 void panel_training_section(PanelContext& context);
 void panel_canvas(PanelContext& context, const PanelRect& rect);
 void panel_timeline(PanelContext& context, const PanelRect& rect);
+// The height the timeline's rows need in a panel `width` pixels wide (they flow onto more rows when narrow).
+float timeline_height(float width);
 void panel_plots(PanelContext& context, const PanelRect& rect);
 void panel_formula(PanelContext& context, const PanelRect& rect);
 // The lesson (panel_lesson.cpp): the slide's title and text with live values over the canvas, the slide editor

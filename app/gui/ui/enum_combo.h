@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include "app/gui/state/i18n.h"
+#include "app/gui/ui/widgets.h"
 #include "core/names.h"
 
 namespace dlab::gui {
@@ -14,7 +15,7 @@ namespace dlab::gui {
 template <class E>
 bool enum_combo(const char* id, E* value) {
   bool changed = false;
-  if (ImGui::BeginCombo(id, tr(to_label(*value)))) {
+  if (begin_combo(id, tr(to_label(*value)))) {
     for (const auto& entry : EnumNames<E>::entries) {
       const bool selected = entry.value == *value;
       if (ImGui::Selectable(ui_label(tr(entry.label), entry.name).c_str(), selected) && !selected) {

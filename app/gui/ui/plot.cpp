@@ -17,6 +17,7 @@
 
 #include "app/gui/ui/math_text.h"
 #include "app/gui/ui/theme.h"
+#include "app/gui/ui/widgets.h"
 
 namespace dlab::gui::plot {
 
@@ -66,6 +67,7 @@ struct Context {
   bool open = false;
   ImGuiID id = 0;
   std::string title;
+  std::vector<std::string> title_lines;  // the title broken at spaces to fit the plot's width
   int flags = 0;
   std::string x_label, y_label;
   bool x_fixed = false, y_fixed = false;
@@ -367,8 +369,21 @@ bool BeginPlot(const char* title, ImVec2 size, int flags) {
   g_plot.flags = flags;
   g_plot.frame = frame;
   const float line_height = ImGui::GetTextLineHeight();
+  // A title wider than the plot (a narrow column, a large UI scale) takes more lines, broken at its spaces.
+  g_plot.title_lines.assign(1, std::string());
+  for (std::size_t i = 0; i <= g_plot.title.size();) {
+    const std::size_t space = std::min(g_plot.title.find(' ', i), g_plot.title.size());
+    const std::string word = g_plot.title.substr(i, space - i);
+    std::string& line = g_plot.title_lines.back();
+    if (line.empty() || math_text_size((line + " " + word).c_str()).x <= size.x)
+      line += (line.empty() ? "" : " ") + word;
+    else
+      g_plot.title_lines.push_back(word);
+    i = space + 1;
+  }
+  const float title_h = line_height * static_cast<float>(g_plot.title_lines.size());
   const float left_margin = ImGui::CalcTextSize("-0.000").x + 10;
-  g_plot.area = ImRect(ImVec2(frame.Min.x + left_margin, frame.Min.y + line_height + 8),
+  g_plot.area = ImRect(ImVec2(frame.Min.x + left_margin, frame.Min.y + title_h + 8),
                        ImVec2(frame.Max.x - 8, frame.Max.y - line_height - 6));
   g_plot.hovered = hovered && g_plot.area.Contains(ImGui::GetIO().MousePos);
   const Memory& memory = g_memory[id];
@@ -504,28 +519,46 @@ void EndPlot() {
   const ImRect& a = g_plot.area;
   const float line_height = ImGui::GetTextLineHeight();
 
-  // Title, then the legend on the same row.
-  draw_math_text(draw, g_plot.frame.Min, colors::kText, g_plot.title.c_str());
+  // Title, then the legend on the same row; when the row is too narrow for the whole legend (a narrow
+  // column, a large UI scale), the legend goes in a box inside the plot, in the corner its lines cross least.
+  for (std::size_t i = 0; i < g_plot.title_lines.size(); ++i) {
+    const char* line = g_plot.title_lines[i].c_str();
+    draw_math_text(draw, ImVec2(g_plot.frame.Min.x, g_plot.frame.Min.y + line_height * i), colors::kText, line);
+    check_fits(math_text_size(line).x, g_plot.frame.GetWidth(), line);
+  }
+  std::vector<const Series*> legend;
   if (!(g_plot.flags & kNoLegend)) {
-    float x = g_plot.frame.Min.x + math_text_size(g_plot.title.c_str()).x + line_height * 1.2f;
-    const float mid = g_plot.frame.Min.y + line_height * 0.5f;
     // Lines first: they are what the plot is about; shaded regions after.
-    for (int pass = 0; pass < 2; ++pass) {
+    for (int pass = 0; pass < 2; ++pass)
       for (const Series& s : g_plot.series) {
-        if (!s.in_legend()) continue;
         const bool is_line = s.kind == SeriesKind::Line || s.kind == SeriesKind::LineY;
-        if (is_line != (pass == 0)) continue;
-        const float label_width = math_text_size(s.label.c_str()).x;
-        if (x + line_height * 1.4f + label_width > g_plot.frame.Max.x) break;
-        if (is_line)
-          draw->AddLine(ImVec2(x, mid), ImVec2(x + line_height, mid), s.color, 3.0f * ui_scale());
-        else
-          draw->AddRectFilled(ImVec2(x, mid - line_height * 0.3f), ImVec2(x + line_height, mid + line_height * 0.3f),
-                              s.color | 0xFF000000u);
-        x += line_height * 1.3f;
-        draw_math_text(draw, ImVec2(x, g_plot.frame.Min.y), colors::kTextDim, s.label.c_str());
-        x += label_width + line_height;
+        if (s.in_legend() && is_line == (pass == 0)) legend.push_back(&s);
       }
+  }
+  const auto legend_key = [&](const Series& s, float x, float mid) {
+    if (s.kind == SeriesKind::Line || s.kind == SeriesKind::LineY)
+      draw->AddLine(ImVec2(x, mid), ImVec2(x + line_height, mid), s.color, 3.0f * ui_scale());
+    else
+      draw->AddRectFilled(ImVec2(x, mid - line_height * 0.3f), ImVec2(x + line_height, mid + line_height * 0.3f),
+                          s.color | 0xFF000000u);
+  };
+  const float legend_x = g_plot.frame.Min.x + math_text_size(g_plot.title.c_str()).x + line_height * 1.2f;
+  float row_end = legend_x;
+  float widest = 0;
+  for (const Series* s : legend) {
+    const float label_width = math_text_size(s->label.c_str()).x;
+    row_end += line_height * 1.3f + label_width + line_height;
+    widest = std::max(widest, label_width);
+  }
+  const bool beside_title = g_plot.title_lines.size() == 1 && row_end - line_height * 0.9f <= g_plot.frame.Max.x;
+  if (beside_title) {
+    float x = legend_x;
+    const float mid = g_plot.frame.Min.y + line_height * 0.5f;
+    for (const Series* s : legend) {
+      legend_key(*s, x, mid);
+      x += line_height * 1.3f;
+      draw_math_text(draw, ImVec2(x, g_plot.frame.Min.y), colors::kTextDim, s->label.c_str());
+      x += math_text_size(s->label.c_str()).x + line_height;
     }
   }
 
@@ -575,7 +608,10 @@ void EndPlot() {
     draw->AddLine(ImVec2(x, a.Min.y), ImVec2(x, a.Max.y), colors::kMarker, 2.0f * ui_scale());
     float left = 0, right = 0;
     if (marker_label_span(m, a, &left, &right)) {  // the tick labels under it were left out (draw_axes)
-      draw->PushClipRectFullScreen();  // the tick row lies outside the plot area's clip rectangle
+      // The tick row lies outside the plot area's clip rectangle, not outside the window's (a panel under
+      // a scrolled plots column must not show it).
+      const ImRect& window_clip = ImGui::GetCurrentWindow()->ClipRect;
+      draw->PushClipRect(window_clip.Min, window_clip.Max, false);
       draw->AddText(ImVec2(left, a.Max.y + 3), colors::kMarker, m.label.c_str());
       draw->PopClipRect();
     }
@@ -586,6 +622,48 @@ void EndPlot() {
     const float radius = d.radius * ui_scale() * (d.active ? 1.3f : 1.0f);
     draw->AddCircleFilled(at, radius, d.color);
     draw->AddCircle(at, radius, colors::kText, 0, 1.5f * ui_scale());
+  }
+
+  // The legend in a box, when it did not fit beside the title: in the corner of the plot that the fewest
+  // points of its lines fall in, in smaller type (down to 70%) if the plot is narrower than the box.
+  if (!beside_title && !legend.empty()) {
+    const float pad = line_height * 0.3f;
+    const ImVec2 full(widest + line_height * 1.3f + pad * 2, legend.size() * line_height + pad * 2);
+    const float fit = std::min(1.0f, std::min(a.GetWidth() / full.x, a.GetHeight() / full.y));
+    if (check_fits(full.x * 0.7f, a.GetWidth(), g_plot.title.c_str()) && fit >= 0.7f) {
+      const ImVec2 box(full.x * fit, full.y * fit);
+      ImVec2 best = a.Min;
+      int fewest = -1;
+      for (const ImVec2 corner : {ImVec2(a.Max.x - box.x, a.Min.y), ImVec2(a.Min.x, a.Min.y), ImVec2(a.Max.x - box.x, a.Max.y - box.y),
+                                  ImVec2(a.Min.x, a.Max.y - box.y)}) {
+        int count = 0;
+        for (const Series& s : g_plot.series) {
+          if (s.kind != SeriesKind::Line) continue;
+          for (std::size_t i = 0; i < s.xs.size() && i < s.ys.size(); ++i) {
+            const float x = px_x(s.xs[i]), y = px_y(s.ys[i]);
+            count += x >= corner.x && x <= corner.x + box.x && y >= corner.y && y <= corner.y + box.y;
+          }
+        }
+        if (fewest < 0 || count < fewest) {
+          fewest = count;
+          best = corner;
+        }
+      }
+      draw->AddRectFilled(best, ImVec2(best.x + box.x, best.y + box.y), IM_COL32(14, 16, 21, 215), 3.0f * ui_scale());
+      ImGui::SetWindowFontScale(fit);
+      const float line = line_height * fit;
+      float y = best.y + pad * fit;
+      for (const Series* s : legend) {
+        const float x = best.x + pad * fit, mid = y + line * 0.5f;
+        if (s->kind == SeriesKind::Line || s->kind == SeriesKind::LineY)
+          draw->AddLine(ImVec2(x, mid), ImVec2(x + line, mid), s->color, 3.0f * ui_scale());
+        else
+          draw->AddRectFilled(ImVec2(x, mid - line * 0.3f), ImVec2(x + line, mid + line * 0.3f), s->color | 0xFF000000u);
+        draw_math_text(draw, ImVec2(x + line * 1.3f, y), colors::kTextDim, s->label.c_str());
+        y += line;
+      }
+      ImGui::SetWindowFontScale(1.0f);
+    }
   }
 
   // Hover read-out: a crosshair, a dot on each line, and a tooltip with the values.

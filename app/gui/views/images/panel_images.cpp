@@ -121,7 +121,7 @@ void panel_images_section(PanelContext& context, ImageLab& image_lab) {
                                                           : tr("PNG folder");
   row_label(tr("Data set"));
   std::string& folder_edit = state.drafts.image_folder;
-  if (ImGui::BeginCombo("##image_dataset", shown)) {
+  if (begin_combo("##image_dataset", shown)) {
     if (ImGui::Selectable(ui_label(tr("Shapes (built-in)"), "shapes").c_str(), images.dataset == "shapes")) images.dataset = "shapes";
     if (ImGui::Selectable("Fashion-MNIST", images.dataset == "fashion-mnist")) images.dataset = "fashion-mnist";
     if (ImGui::Selectable(ui_label(tr("PNG folder"), "folder").c_str(), !builtin) && builtin) images.dataset = folder_edit.empty() ? "images/" : folder_edit;
@@ -137,17 +137,17 @@ void panel_images_section(PanelContext& context, ImageLab& image_lab) {
                "Press Load; an error names the file that could not be read."));
     if (ImGui::Button(ui_label(tr("Load"), "load_folder").c_str())) images.dataset = folder_edit;
   }
-  row_label(tr("Images"));
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  row_label(tr("Images"), 3 * checkbox_width("64") + 2 * spacing);
   int count = images.count;
   for (int option : {16, 36, 64}) {
     char text[8];
     std::snprintf(text, sizeof text, "%d", option);
+    if (option != 16) same_line_if_fits(checkbox_width(text), spacing, text);
     if (ImGui::RadioButton(text, count == option)) images.count = option;
     tooltip(tr("How many images the grid shows: data images x\u2080 going forward, or samples from x_T ~ N(0, I) going "
                "backward. More images cost proportionally more network time per step."));
-    ImGui::SameLine();
   }
-  ImGui::NewLine();
   row_label(tr("Data seed"));
   int seed = static_cast<int>(state.data.seed);
   if (ImGui::InputInt("##image_seed", &seed)) state.data.seed = static_cast<std::uint64_t>(std::max(0, seed));
@@ -162,8 +162,9 @@ void panel_images_section(PanelContext& context, ImageLab& image_lab) {
   tooltip(tr("A U-Net checkpoint (dlab train --dataset ... --out FILE) that predicts \u03b5\u0302(x\u209c, t). Empty: the "
              "shipped assets/models/<data set>.pt. Press Load to use the path."));
   if (ImGui::Button(ui_label(tr("Load"), "load_model").c_str())) images.model_path = model_edit;
-  ImGui::SameLine();
-  if (ImGui::Button(ui_label(tr("Shipped model"), "shipped_model").c_str())) images.model_path.clear(), model_edit.clear();
+  const std::string shipped = ui_label(tr("Shipped model"), "shipped_model");
+  same_line_if_fits(button_width(shipped.c_str()), -1.0f, shipped.c_str());
+  if (ImGui::Button(button_label(shipped).c_str())) images.model_path.clear(), model_edit.clear();
   tooltip(tr("Use the model shipped for this data set (assets/models/<data set>.pt, or $DLAB_MODELS_DIR)."));
   if (lab) {
     if (lab->has_model())
@@ -180,7 +181,7 @@ void panel_images_section(PanelContext& context, ImageLab& image_lab) {
   std::string current = images.label < 0 ? tr("Each class in turn")
                         : images.label >= classes ? tr("None (unconditional)")
                                                   : class_name(*lab, images.label, translate);
-  if (ImGui::BeginCombo("##class", current.c_str())) {
+  if (begin_combo("##class", current.c_str())) {
     if (ImGui::Selectable(ui_label(tr("Each class in turn"), "each").c_str(), images.label < 0)) images.label = -1;
     for (int c = 0; c < classes; ++c)
       if (ImGui::Selectable(ui_label(class_name(*lab, c, translate).c_str(), std::to_string(c).c_str()).c_str(), images.label == c)) images.label = c;
@@ -197,24 +198,27 @@ void panel_images_section(PanelContext& context, ImageLab& image_lab) {
              "\u2212 \u03b5\u0302(x\u209c)). w = 0 ignores the class, 1 is the plain conditional model, larger w gives "
              "more typical, less varied images. The starting noise stays the same, so only the guidance changes."));
 
-  ImGui::Checkbox(ui_label(tr("Clip x\u0302\u2080 to [\u22121, 1]"), "clip_x0").c_str(), &images.clip_x0);
+  ImGui::Checkbox(checkbox_label(ui_label(tr("Clip x\u0302\u2080 to [\u22121, 1]"), "clip_x0")).c_str(), &images.clip_x0);
   tooltip(tr("At every step the sampler clamps the model's x\u0302\u2080 to the range of the data, [\u22121, 1], and "
              "re-derives \u03b5\u0302 from it (the DDPM code, improved-diffusion): it keeps a weak model from "
              "saturating. Off: the raw prediction, as in the 2D view."));
 
   // Columns and filmstrip.
-  ImGui::Checkbox(ui_label(tr("x\u0302\u2080 column"), "x0_hat").c_str(), &images.show_x0_hat);
+  ImGui::Checkbox(checkbox_label(ui_label(tr("x\u0302\u2080 column"), "x0_hat")).c_str(), &images.show_x0_hat);
   tooltip(tr("Beside each image, the model's guess of the clean image: x\u0302\u2080 = (x\u209c \u2212 "
              "\u221a(1\u2212\u1fb1\u209c) \u03b5\u0302)/\u221a\u1fb1\u209c (Ho et al. 2020, Eq. 15). Blurry at large t, sharp near t = 0."));
-  ImGui::SameLine();
-  ImGui::Checkbox(ui_label(tr("\u03b5\u0302 column"), "eps_hat").c_str(), &images.show_eps_hat);
+  const std::string eps_column = ui_label(tr("\u03b5\u0302 column"), "eps_hat");
+  same_line_if_fits(checkbox_width(eps_column.c_str()), -1.0f, eps_column.c_str());
+  ImGui::Checkbox(checkbox_label(eps_column).c_str(), &images.show_eps_hat);
   tooltip(tr("Beside each image, the noise the model sees in it, \u03b5\u0302(x\u209c, t), shown with \u00b12 as black and "
              "white. Without a model, the forward closed form shows the true \u03b5 instead."));
-  ImGui::Checkbox(ui_label(tr("Filmstrip"), "filmstrip").c_str(), &images.filmstrip);
+  ImGui::Checkbox(checkbox_label(ui_label(tr("Filmstrip"), "filmstrip")).c_str(), &images.filmstrip);
   tooltip(tr("One image at ten timesteps from t = T to 0 under the timeline: the progressive generation figure of the "
              "DDPM paper (Ho et al. 2020, Fig. 6), or the forward process of one data image."));
   if (images.filmstrip) {
-    ImGui::SameLine();
+    // The image slider beside the checkbox when there is room for its text, under it otherwise.
+    same_line_if_fits(ImGui::CalcTextSize(format_text(tr("image %d"), 63).c_str()).x +
+                      ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetFontSize() * 2);
     ImGui::SetNextItemWidth(-1);
     ImGui::SliderInt("##film_image", &images.filmstrip_image, 0, std::max(0, images.count - 1), tr("image %d"));
     tooltip(tr("Which image of the grid the filmstrip follows (counted row by row from the top left, from 0)."));
@@ -228,7 +232,8 @@ void panel_images_section(PanelContext& context, ImageLab& image_lab) {
 namespace {
 
 // Where the tiles of `columns` grids of n images each go, side by side in a box of `avail` pixels: one
-// tile size for all, whole screen pixels per image pixel once an image is 3x or more, class names under
+// tile size for all, whole screen pixels per image pixel once an image is 3x or more (unless that takes
+// more than 12% off the tiles), class names under
 // the tiles only when they are large enough to read.
 struct GridLayout {
   int cols = 1, rows = 1;
@@ -254,7 +259,9 @@ GridLayout grid_layout(int n, int columns, ImVec2 avail, bool has_labels, int na
     g.label_h = font * 1.05f;
     g.tile = fit(g.label_h);
   }
-  if (g.tile >= 3.0f * native) g.tile = std::floor(g.tile / native) * native;
+  // Whole screen pixels per image pixel (crisp) when that costs the tiles little of their room.
+  const float whole = std::floor(g.tile / native) * native;
+  if (g.tile >= 3.0f * native && whole >= 0.88f * g.tile) g.tile = whole;
   g.tile = std::max(4.0f, g.tile);
   return g;
 }
@@ -270,8 +277,14 @@ void draw_grid(ImDrawList* draw, const GridTexture& texture, int n, ImVec2 pos, 
     texture.draw(draw, i, p, g.tile);
     if (g.label_h > 0 && i < static_cast<int>(labels.size())) {
       const std::string& text = labels[i];
-      const float size = font * 0.85f;
-      const float width = ImGui::GetFont()->CalcTextSizeA(size, FLT_MAX, 0.0f, text.c_str()).x;
+      // A name longer than its tile is drawn smaller (down to 60% of the font) rather than cut.
+      float size = font * 0.85f;
+      float width = ImGui::GetFont()->CalcTextSizeA(size, FLT_MAX, 0.0f, text.c_str()).x;
+      if (width > g.tile + g.gap) {
+        size = std::max(font * 0.6f, size * (g.tile + g.gap) / width);
+        width = ImGui::GetFont()->CalcTextSizeA(size, FLT_MAX, 0.0f, text.c_str()).x;
+        check_fits(width, g.tile + g.gap, text.c_str());
+      }
       const float x = p.x + std::max(0.0f, (g.tile - width) * 0.5f);
       draw->PushClipRect(ImVec2(p.x, p.y + g.tile), ImVec2(p.x + g.tile + g.gap, p.y + g.tile + g.label_h + 1), true);
       draw->AddText(ImGui::GetFont(), size, ImVec2(x, p.y + g.tile + font * 0.1f), colors::kTextDim, text.c_str());
@@ -287,6 +300,7 @@ void panel_images(PanelContext& context, ImageLab& image_lab, ImageTextures& ima
     ImGui::End();
     return;
   }
+  note_canvas(rect.pos, ImVec2(rect.pos.x + rect.size.x, rect.pos.y + rect.size.y));
   ImageLab* lab = &image_lab;
   ImageTextures* textures = &image_textures;
   if (!lab || !textures) {
@@ -310,8 +324,12 @@ void panel_images(PanelContext& context, ImageLab& image_lab, ImageTextures& ima
   ImGui::PopFont();
   const PixelStats stats = lab->pixel_stats();
   if (stats.n > 0) {
-    ImGui::SameLine();
-    ImGui::TextDisabled(tr("   pixels of x\u209c: mean %+.3f, std %.3f  (N(0, 1): 0, 1)"), stats.mean, stats.std);
+    // Beside the title when it fits, under it otherwise (wrapped if even a row is too narrow).
+    const std::string text = format_text(tr("   pixels of x\u209c: mean %+.3f, std %.3f  (N(0, 1): 0, 1)"), stats.mean, stats.std);
+    if (same_line_if_fits(ImGui::CalcTextSize(text.c_str()).x))
+      ImGui::TextDisabled("%s", text.c_str());
+    else
+      dim_text(text.substr(text.find_first_not_of(' ')));
   }
   if (!lab->data_error().empty() && !reverse) error_text(lab->data_error());
   if (!lab->has_model()) {
@@ -335,19 +353,40 @@ void panel_images(PanelContext& context, ImageLab& image_lab, ImageTextures& ima
   }
   const bool has_x0 = state.images.show_x0_hat && tex.x0_hat.update(view.x0_hat);
   const bool has_eps = state.images.show_eps_hat && tex.eps_hat.update(view.eps_hat);
-  const bool want_x0 = state.images.show_x0_hat && lab->has_model();
-  const bool want_eps = state.images.show_eps_hat && (lab->has_model() || !reverse);
+  // At t = 0 there is nothing to predict: those columns give their room to x_t, and a note says so, beside
+  // the grid when there is room there, else in a line above it.
+  const bool none_x0 = state.images.show_x0_hat && lab->has_model() && !has_x0 && info.t == 0;
+  const bool none_eps = state.images.show_eps_hat && (lab->has_model() || !reverse) && !has_eps && info.t == 0;
+  const bool want_x0 = state.images.show_x0_hat && lab->has_model() && !none_x0;
+  const bool want_eps = state.images.show_eps_hat && (lab->has_model() || !reverse) && !none_eps;
   const int columns = 1 + (want_x0 ? 1 : 0) + (want_eps ? 1 : 0);
+  const std::string note = std::string(none_x0 ? tr("x\u0302\u2080: none at t = 0") : "") +
+                           (none_x0 && none_eps ? "   " : "") + (none_eps ? tr("\u03b5\u0302: none at t = 0") : "");
 
   std::vector<std::string> labels;
   for (int label : view.labels) labels.push_back(class_name(*lab, label, builtin_images(state.images)));
 
-  const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const ImVec2 avail(rect.pos.x + rect.size.x - origin.x - font * 0.6f, rect.pos.y + rect.size.y - origin.y - font * 0.4f);
-  const GridLayout g = grid_layout(n, columns, avail, !labels.empty(), view.x->width);
-  // The grids side by side, centred in the canvas.
-  const float block = columns * g.width() + (columns - 1) * g.column_gap;
-  float x = origin.x + std::max(0.0f, std::floor((avail.x - block) * 0.5f));
+  ImVec2 origin, avail;
+  GridLayout g;
+  float block = 0, x = 0, note_x = 0;
+  for (int pass = 0; pass < 2; ++pass) {
+    origin = ImGui::GetCursorScreenPos();
+    avail = ImVec2(rect.pos.x + rect.size.x - origin.x - font * 0.6f, rect.pos.y + rect.size.y - origin.y - font * 0.4f);
+    g = grid_layout(n, columns, avail, !labels.empty(), view.x->width);
+    // The grids side by side, centred in the canvas.
+    block = columns * g.width() + (columns - 1) * g.column_gap;
+    x = origin.x + std::max(0.0f, std::floor((avail.x - block) * 0.5f));
+    note_x = x + block + g.column_gap;
+    if (note.empty() || pass == 1 || origin.x + avail.x - note_x >= font * 7.0f) break;
+    math_text_wrapped(note.c_str(), colors::kTextDim, "   ");
+    note_x = 0;  // drawn above
+  }
+  if (!note.empty() && note_x > 0) {
+    ImGui::SetCursorScreenPos(ImVec2(note_x, origin.y + g.title_h));
+    ImGui::BeginGroup();  // its lines start under its first
+    math_text_wrapped(note.c_str(), colors::kTextDim, "   ", origin.x + avail.x - note_x);
+    ImGui::EndGroup();
+  }
   const float step = std::max(g.width(), font * 9.0f) + g.column_gap;
   char title[96];
   std::snprintf(title, sizeof title, "x\u209c  (t = %d)", info.t);
@@ -363,8 +402,7 @@ void panel_images(PanelContext& context, ImageLab& image_lab, ImageTextures& ima
     if (has_x0)
       draw_grid(draw, tex.x0_hat, std::min(n, view.x0_hat->count), ImVec2(x, origin.y), g, x0_title.c_str(), colors::kX0Hat, labels);
     else
-      draw_math_text(draw, ImVec2(x, origin.y), colors::kTextDim,
-                     info.t == 0 ? tr("x\u0302\u2080: none at t = 0") : tr("x\u0302\u2080: computing..."));
+      draw_math_text(draw, ImVec2(x, origin.y), colors::kTextDim, tr("x\u0302\u2080: computing..."));
     x += step;
   }
   if (want_eps) {
@@ -373,8 +411,7 @@ void panel_images(PanelContext& context, ImageLab& image_lab, ImageTextures& ima
       draw_grid(draw, tex.eps_hat, std::min(n, view.eps_hat->count), ImVec2(x, origin.y), g, eps_title, colors::kEps, labels);
     else
       draw_math_text(draw, ImVec2(x, origin.y), colors::kTextDim,
-                     info.t == 0 ? tr("\u03b5\u0302: none at t = 0")
-                                 : (lab->has_model() ? tr("\u03b5\u0302: computing...") : tr("\u03b5: the chain has no single \u03b5")));
+                     lab->has_model() ? tr("\u03b5\u0302: computing...") : tr("\u03b5: the chain has no single \u03b5"));
   }
   ImGui::End();
 }
@@ -473,11 +510,17 @@ void panel_filmstrip(PanelContext& context, ImageLab& image_lab, ImageTextures& 
   if (tile >= 3.0f * native) tile = std::floor(tile / native) * native;
   tile = std::max(4.0f, tile);
   const int shown_t = lab->step_info().t;
+  // Labels wider than a tile (small tiles, a large UI scale) go under every second or third one, not over each other.
+  const char* label_format = tile >= font * 4.0f ? "t = %d" : "%d";
+  char widest[24];
+  std::snprintf(widest, sizeof widest, label_format, 1000);
+  const int every = std::max(1, static_cast<int>(std::ceil((ImGui::CalcTextSize(widest).x + font * 0.3f) / (tile + gap))));
   for (int i = 0; i < strip.images->count && i < static_cast<int>(strip.t.size()); ++i) {
     const ImVec2 p(origin.x + i * (tile + gap), origin.y);
     tex.filmstrip.draw(draw, i, p, tile);
+    if (i % every != 0) continue;
     char text[24];
-    std::snprintf(text, sizeof text, tile >= font * 4.0f ? "t = %d" : "%d", strip.t[i]);
+    std::snprintf(text, sizeof text, label_format, strip.t[i]);
     const ImVec2 size = ImGui::CalcTextSize(text);
     const bool passed = reverse ? strip.t[i] >= shown_t : strip.t[i] <= shown_t;
     draw->AddText(ImVec2(p.x + (tile - size.x) * 0.5f, p.y + tile + 2), passed ? colors::kMarker : colors::kTextDim, text);

@@ -9,6 +9,7 @@
 // [SECTION] Mouse
 // [SECTION] Panel
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -249,28 +250,56 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
     draw->AddText(ImVec2(p.x + 3, p.y - ImGui::GetTextLineHeight() - 1), colors::kTextDim, text);
   }
 
-  // Legend, top left.
+  // Legend, in the top corner with fewer points under it, and as small as it must be to stay off the data: its
+  // box fits its text; at a large UI scale the colour note goes, then the words (x0 and xt stay).
   const float line = ImGui::GetTextLineHeightWithSpacing();
-  ImVec2 cursor(origin.x + 10 * s, origin.y + 8 * s);
-  const auto legend = [&](ImU32 color, const char* label) {
-    draw->AddCircleFilled(ImVec2(cursor.x + 5 * s, cursor.y + line * 0.45f), 5 * s, color);
-    draw->AddText(ImVec2(cursor.x + 15 * s, cursor.y), colors::kText, label);
-    cursor.y += line;
-  };
-  const int legend_lines = static_cast<int>(state.layers.data) + static_cast<int>(state.layers.points) +
-                           static_cast<int>(!lab.comparison_points().empty());
-  draw->AddRectFilled(ImVec2(cursor.x - 6 * s, cursor.y - 4 * s),
-                      ImVec2(cursor.x + 250 * s, cursor.y + line * legend_lines + 2 * s), IM_COL32(14, 16, 21, 170), 4 * s);
-  if (state.layers.data) legend(with_alpha(colors::kData, 0.6f), tr("x\u2080  data"));
-  if (state.layers.points) {
-    std::string label = format_text(tr("x\u209c  at t = %d"), context.shown_t);
-    if (!lab.point_colors().empty()) label += std::string("  ") + tr("(colour: origin)");
-    legend(colors::kPoints, label.c_str());
-  }
   const bool comparing = !lab.comparison_points().empty();
-  if (comparing)
-    legend(IM_COL32(235, 240, 255, 160), (state.playback.forward_mode == ForwardMode::Chain) ? tr("x\u209c by the closed form")
-                                                                                     : tr("x\u209c by the chain"));
+  const std::string points_label = format_text(tr("x\u209c  at t = %d"), context.shown_t);
+  const std::string note = lab.point_colors().empty() ? "" : std::string("  ") + tr("(colour: origin)");
+  const std::string comparison_label = (state.playback.forward_mode == ForwardMode::Chain) ? tr("x\u209c by the closed form")
+                                                                                         : tr("x\u209c by the chain");
+  const ImU32 comparison_color = IM_COL32(235, 240, 255, 160);
+  for (int compact = 0; compact < 3; ++compact) {
+    // 0: every word; 1: without the colour note; 2: the symbols on one line.
+    std::vector<std::pair<ImU32, std::string>> entries;
+    if (state.layers.data) entries.emplace_back(with_alpha(colors::kData, 0.6f), compact < 2 ? tr("x\u2080  data") : "x\u2080");
+    if (state.layers.points) entries.emplace_back(colors::kPoints, compact == 0 ? points_label + note : compact == 1 ? points_label : "x\u209c");
+    if (comparing) entries.emplace_back(comparison_color, comparison_label);
+    if (entries.empty()) break;
+    const bool one_line = compact == 2 && !comparing;
+    float text_w = 0;
+    for (const auto& entry : entries) {
+      const float w = ImGui::CalcTextSize(entry.second.c_str()).x + 15 * s;
+      text_w = one_line ? text_w + w + (text_w > 0 ? 12 * s : 0) : std::max(text_w, w);
+    }
+    const ImVec2 box(text_w + 14 * s, (one_line ? line : line * entries.size()) + 6 * s);
+    if (compact < 2 && box.x > view.width_px * 0.34f) continue;
+    check_fits(box.x, view.width_px - 8 * s, "legend");
+    // The top-left or the top-right corner, whichever covers fewer of the points shown.
+    const auto covered = [&](float left) {
+      const auto& xy = lab.current_points();
+      int count = 0;
+      for (std::size_t i = 0; i + 1 < xy.size(); i += 2) {
+        const ImVec2 p = view.to_pixels(xy[i], xy[i + 1]);
+        count += p.x >= left && p.x <= left + box.x && p.y >= 4 * s && p.y <= 4 * s + box.y;
+      }
+      return count;
+    };
+    const float right = view.width_px - box.x - 4 * s;
+    const float left = covered(4 * s) <= covered(right) ? 4 * s : right;
+    ImVec2 cursor(origin.x + left + 6 * s, origin.y + 8 * s);
+    draw->AddRectFilled(ImVec2(origin.x + left, origin.y + 4 * s), ImVec2(origin.x + left + box.x, origin.y + 4 * s + box.y),
+                        IM_COL32(14, 16, 21, 170), 4 * s);
+    for (const auto& [color, label] : entries) {
+      draw->AddCircleFilled(ImVec2(cursor.x + 5 * s, cursor.y + line * 0.45f), 5 * s, color);
+      draw->AddText(ImVec2(cursor.x + 15 * s, cursor.y), colors::kText, label.c_str());
+      if (one_line)
+        cursor.x += ImGui::CalcTextSize(label.c_str()).x + 27 * s;
+      else
+        cursor.y += line;
+    }
+    break;
+  }
 
   // Colour bars of the heat maps, bottom left above the axis labels.
   {
@@ -297,17 +326,29 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
   if (stats.n > 0) rows.emplace_back(comparing ? (chain ? tr("chain") : tr("closed form")) : "", stats);
   if (comparing) rows.emplace_back(chain ? tr("closed form") : tr("chain"), lab.comparison_stats());
   float bottom = origin.y + view.height_px - ImGui::GetTextLineHeight() - 10 * s;
+  const float room = view.width_px - 30 * s;
   for (auto row = rows.rbegin(); row != rows.rend(); ++row) {
     const PointStats& st = row->second;
-    const std::string line_text =
+    std::string line_text =
         (row->first.empty() ? std::string() : row->first + ":  ") +
         format_text(tr("mean (%.2f, %.2f)   cov [[%.2f, %.2f], [%.2f, %.2f]]"), st.mean[0], st.mean[1], st.cov[0][0],
                     st.cov[0][1], st.cov[1][0], st.cov[1][1]);
-    const ImVec2 size = ImGui::CalcTextSize(line_text.c_str());
+    // Too wide for the canvas (a large UI scale): the mean over the covariance, broken at the gap.
+    const std::size_t gap = line_text.rfind("   ");
+    if (ImGui::CalcTextSize(line_text.c_str()).x > room && gap != std::string::npos)
+      line_text.replace(gap, 3, "\n");
+    // Still too wide: smaller type, down to 70% of the font.
+    float font_size = ImGui::GetFontSize();
+    ImVec2 size = ImGui::CalcTextSize(line_text.c_str());
+    if (size.x > room) {
+      font_size *= std::max(0.7f, room / size.x);
+      size = ImGui::GetFont()->CalcTextSizeA(font_size, FLT_MAX, 0.0f, line_text.c_str());
+    }
+    check_fits(size.x, room, "mean/cov");
     const ImVec2 at(origin.x + view.width_px - size.x - 10 * s, bottom - size.y);
     draw->AddRectFilled(ImVec2(at.x - 6 * s, at.y - 3 * s), ImVec2(at.x + size.x + 6 * s, at.y + size.y + 3 * s),
                         IM_COL32(14, 16, 21, 190), 4 * s);
-    draw->AddText(at, colors::kTextDim, line_text.c_str());
+    draw->AddText(ImGui::GetFont(), font_size, at, colors::kTextDim, line_text.c_str());
     bottom -= size.y + 6 * s;
   }
 }
@@ -384,38 +425,71 @@ void panel_canvas(PanelContext& context, const PanelRect& rect) {
   Scene& state = context.state;
   Layers& layers = state.layers;
 
-  // Layer toggles, GAN Lab style, in one row above the canvas (not in presenter mode: the canvas is the slide).
+  // Layer toggles, GAN Lab style (not in presenter mode: the canvas is the slide): a row above the canvas when
+  // they fit in one, otherwise (a large UI scale for the window) a column at its right, so that the canvas
+  // keeps its height, which is what sets the size of the data.
+  ImVec2 top_left = ImGui::GetCursorScreenPos();
+  ImVec2 available = ImGui::GetContentRegionAvail();
   if (!context.presenter) {
-    ImGui::SetCursorPos(ImVec2(ImGui::GetStyle().ItemSpacing.x, ImGui::GetStyle().ItemSpacing.y));
-    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetFontSize() * 0.7f, ImGui::GetStyle().ItemSpacing.y));
-    ImGui::Checkbox(ui_label(tr("Data"), "layer_data").c_str(), &layers.data);
-    tooltip(tr("x\u2080: the clean data points, dimmed, under everything."));
-    ImGui::SameLine();
-    ImGui::Checkbox(ui_label(tr("Points"), "layer_points").c_str(), &layers.points);
-    tooltip(tr("x\u209c: the points at the current timestep, coloured by where they start (forward) or end (reverse)."));
-    ImGui::SameLine();
-    ImGui::Checkbox(ui_label(tr("Paths"), "layer_paths").c_str(), &layers.trajectories);
-    tooltip(tr("The path of 150 points from the start to the current step: straight-ish curves for the closed form, "
-               "random walks for the chain and for DDPM sampling, smooth curves for DDIM with \u03b7 = 0."));
-    ImGui::SameLine();
-    ImGui::Checkbox(ui_label(tr("Field"), "layer_field").c_str(), &layers.field);
-    tooltip(tr("Arrows along \u2212\u03b5\u0302(x, t) on a grid: the direction the model pushes a point at this t. "
-               "\u2212\u03b5\u0302/\u221a(1\u2212\u1fb1\u209c) is the score \u2207 log q(x\u209c): it points towards the data."));
-    ImGui::SameLine();
-    ImGui::Checkbox(ui_label(tr("Density"), "layer_density").c_str(), &layers.density);
-    tooltip(tr("A heat map of q(x\u209c): exact for the Gaussian mixtures (each component widens to "
-               "\u1fb1\u209c s\u00b2 + 1 \u2212 \u1fb1\u209c), a smoothed histogram of the points otherwise. Square-root colour scale."));
-    ImGui::SameLine();
-    ImGui::BeginDisabled(!context.lab->data_is_mixture());
-    ImGui::Checkbox(ui_label(tr("Error"), "layer_error").c_str(), &layers.score_error);
-    ImGui::EndDisabled();
+    struct Toggle {
+      std::string label;
+      bool* value;
+      const char* tip;
+      bool enabled;
+    };
+    const Toggle toggles[] = {
+        {ui_label(tr("Data"), "layer_data"), &layers.data, tr("x\u2080: the clean data points, dimmed, under everything."), true},
+        {ui_label(tr("Points"), "layer_points"), &layers.points,
+         tr("x\u209c: the points at the current timestep, coloured by where they start (forward) or end (reverse)."), true},
+        {ui_label(tr("Paths"), "layer_paths"), &layers.trajectories,
+         tr("The path of 150 points from the start to the current step: straight-ish curves for the closed form, "
+            "random walks for the chain and for DDPM sampling, smooth curves for DDIM with \u03b7 = 0."),
+         true},
+        {ui_label(tr("Field"), "layer_field"), &layers.field,
+         tr("Arrows along \u2212\u03b5\u0302(x, t) on a grid: the direction the model pushes a point at this t. "
+            "\u2212\u03b5\u0302/\u221a(1\u2212\u1fb1\u209c) is the score \u2207 log q(x\u209c): it points towards the data."),
+         true},
+        {ui_label(tr("Density"), "layer_density"), &layers.density,
+         tr("A heat map of q(x\u209c): exact for the Gaussian mixtures (each component widens to "
+            "\u1fb1\u209c s\u00b2 + 1 \u2212 \u1fb1\u209c), a smoothed histogram of the points otherwise. Square-root colour scale."),
+         true},
+        {ui_label(tr("Error"), "layer_error"), &layers.score_error,
+         tr("Mixtures only: |\u03b5\u0302 \u2212 \u03b5*| on a grid, the model against the exact optimal predictor. "
+            "A trained network is accurate where the data's noisy versions lie and wrong elsewhere."),
+         context.lab->data_is_mixture()},
+    };
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float spacing = ImGui::GetFontSize() * 0.7f, margin = style.ItemSpacing.x;
+    float row_w = margin * 2 - spacing, column_w = 0;
+    for (const Toggle& toggle : toggles) {
+      const float width = checkbox_width(toggle.label.c_str());
+      row_w += width + spacing;
+      column_w = std::max(column_w, width + margin * 2);
+    }
+    const bool in_row = row_w <= available.x;
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(spacing, style.ItemSpacing.y));
+    for (const Toggle& toggle : toggles) {
+      if (&toggle == toggles)
+        ImGui::SetCursorPos(ImVec2(in_row ? margin : available.x - column_w + margin, style.ItemSpacing.y));
+      else if (in_row)
+        ImGui::SameLine();
+      else
+        ImGui::SetCursorPosX(available.x - column_w + margin);
+      ImGui::BeginDisabled(!toggle.enabled);
+      ImGui::Checkbox(toggle.label.c_str(), toggle.value);
+      ImGui::EndDisabled();
+      tooltip(toggle.tip);
+    }
     ImGui::PopStyleVar();
-    tooltip(tr("Mixtures only: |\u03b5\u0302 \u2212 \u03b5*| on a grid, the model against the exact optimal predictor. "
-               "A trained network is accurate where the data's noisy versions lie and wrong elsewhere."));
+    if (in_row) {
+      top_left = ImGui::GetCursorScreenPos();
+      available = ImGui::GetContentRegionAvail();
+    } else {
+      check_fits(ImGui::GetCursorPosY(), available.y, "layer toggles");
+      available.x -= column_w;
+    }
   }
-
-  const ImVec2 top_left = ImGui::GetCursorScreenPos();
-  const ImVec2 available = ImGui::GetContentRegionAvail();
+  note_canvas(top_left, ImVec2(top_left.x + available.x, top_left.y + available.y));
   CanvasView view;
   view.center_x = state.view.center_x;
   view.center_y = state.view.center_y;
@@ -427,6 +501,7 @@ void panel_canvas(PanelContext& context, const PanelRect& rect) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
   draw->AddImage(context.renderer->texture(), top_left,
                  ImVec2(top_left.x + view.width_px, top_left.y + view.height_px), ImVec2(0, 1), ImVec2(1, 0));
+  ImGui::SetCursorScreenPos(top_left);
   ImGui::InvisibleButton("canvas", ImVec2(static_cast<float>(view.width_px), static_cast<float>(view.height_px)),
                          ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight | ImGuiButtonFlags_MouseButtonMiddle);
   draw->PushClipRect(top_left, ImVec2(top_left.x + view.width_px, top_left.y + view.height_px), true);

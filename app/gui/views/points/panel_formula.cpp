@@ -1,5 +1,6 @@
 // The formula panel: the update being applied at this moment, symbolic, then with this step's
 // coefficients, then with the followed point's numbers, and the named values of this t.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -12,7 +13,19 @@ namespace dlab::gui {
 
 namespace {
 
+// Broken between the parts of a formula (three spaces), or between its words when a part is wider than the
+// panel (a large UI scale).
 void flowing_math_text(const std::string& text, ImU32 color, const char* separator = "   ") {
+  const std::string gap = separator;
+  const float width = ImGui::GetContentRegionAvail().x;
+  for (std::size_t start = 0; gap.size() > 1 && start < text.size();) {
+    const std::size_t end = std::min(text.find(gap, start), text.size());
+    if (math_text_size(text.substr(start, end - start).c_str()).x > width) {
+      separator = " ";
+      break;
+    }
+    start = end + gap.size();
+  }
   math_text_wrapped(text.c_str(), color, separator);
 }
 
@@ -30,7 +43,7 @@ void panel_formula(PanelContext& context, const PanelRect& rect) {
     return;
   }
   const Formula formula = context.lab->formula(context.state.followed_point);
-  math_text(formula.title.c_str(), colors::kTextDim);
+  flowing_math_text(formula.title, colors::kTextDim, " ");
   ImGui::PushFont(context.fonts.heading);
   flowing_math_text(formula.equation, colors::kText);
   ImGui::PopFont();
@@ -38,7 +51,7 @@ void panel_formula(PanelContext& context, const PanelRect& rect) {
   if (!formula.point.empty())
     flowing_math_text(formula.point, colors::kPoints);
   else if (context.state.followed_point < 0 && !formula.numbers.empty())
-    math_text(tr("Click a point on the canvas to see its numbers here."), colors::kTextDim);
+    flowing_math_text(tr("Click a point on the canvas to see its numbers here."), colors::kTextDim, " ");
   if (!formula.terms.empty()) {
     std::string terms;
     char value[64];

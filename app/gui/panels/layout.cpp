@@ -4,8 +4,8 @@
 #include <cmath>
 #include <string>
 
-#include "app/gui/ui/math_text.h"
 #include "app/gui/panels/panels.h"
+#include "app/gui/ui/math_text.h"
 
 namespace dlab::gui {
 
@@ -24,8 +24,10 @@ Layout compute_layout(ImVec2 display, float s, float top, float lesson_h) {
   const float band_h = std::min(lesson_h, column_h * 0.3f);
   // Under the canvas, the formula panel (it scrolls): 170 px at scale 1, but the canvas keeps 65% of the
   // column under the lesson band, and the formula at least two lines.
-  const float formula_floor = ImGui::GetTextLineHeightWithSpacing() * 2.0f + ImGui::GetStyle().WindowPadding.y * 2.0f;
-  const float formula_h = std::max(formula_floor, std::min(std::min(170.0f * s, column_h * 0.26f), (column_h - band_h) * 0.35f));
+  const float formula_floor =
+      ImGui::GetTextLineHeightWithSpacing() * 2.0f + ImGui::GetStyle().WindowPadding.y * 2.0f;
+  const float formula_h =
+      std::max(formula_floor, std::min(std::min(170.0f * s, column_h * 0.26f), (column_h - band_h) * 0.35f));
   const float canvas_h = std::max(100.0f, column_h - band_h - formula_h);
   Layout layout;
   layout.controls = {ImVec2(0, top), ImVec2(controls_w, column_h)};
@@ -76,9 +78,10 @@ void tooltip(const char* text) {
   if (text && text[0] && ImGui::GetItemRectMax().x > window->WorkRect.Max.x + 1.0f) {
     std::string name(text);
     std::size_t end = std::min<std::size_t>(name.size(), 40);
-    while (end < name.size() && (static_cast<unsigned char>(name[end]) & 0xC0) == 0x80) --end;  // whole UTF-8 characters
-    check_fits(ImGui::GetItemRectMax().x - ImGui::GetItemRectMin().x, window->WorkRect.Max.x - ImGui::GetItemRectMin().x,
-               name.substr(0, end).c_str());
+    while (end < name.size() && (static_cast<unsigned char>(name[end]) & 0xC0) == 0x80)
+      --end;  // whole UTF-8 characters
+    check_fits(ImGui::GetItemRectMax().x - ImGui::GetItemRectMin().x,
+               window->WorkRect.Max.x - ImGui::GetItemRectMin().x, name.substr(0, end).c_str());
   }
   if (text && text[0] && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
     ImGui::BeginTooltip();

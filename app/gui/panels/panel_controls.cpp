@@ -115,7 +115,8 @@ void schedule_section(PanelContext& context) {
     ImGui::InputDouble("##cosine_s", &schedule.cosine_s, 0, 0, "%.4g");
     tooltip(tr("s of the cosine schedule (Nichol & Dhariwal 2021, Eq. 17): keeps \u03b2 from being tiny near t = 0. Default 0.008."));
   }
-  ImGui::Checkbox(checkbox_label(ui_label(tr("Zero terminal SNR"), "zero_terminal_snr")).c_str(), &schedule.zero_terminal_snr);
+  ImGui::Checkbox(checkbox_label(ui_label(tr("Zero terminal SNR"), "zero_terminal_snr")).c_str(),
+                  &schedule.zero_terminal_snr);
   tooltip(tr("Rescale so that \u1fb1_T = 0 exactly (Lin et al. 2023, Alg. 1): x_T is pure noise, with no trace of the "
              "data. Samplers clamp \u1fb1_T to 2\u207b\u00b2\u2074 to avoid dividing by zero."));
   error_text(context.schedule_error);
@@ -216,7 +217,8 @@ void view_section(PanelContext& context) {
   row_label(tr("Point size"));
   ImGui::SliderFloat("##radius", &state.view.point_radius, 1.0f, 8.0f, tr("%.1f px"));
   tooltip(tr("Radius of the points on the canvas (before the UI scale)."));
-  ImGui::Checkbox(checkbox_label(ui_label(tr("Colour by origin"), "color_by_origin")).c_str(), &state.layers.color_by_origin);
+  ImGui::Checkbox(checkbox_label(ui_label(tr("Colour by origin"), "color_by_origin")).c_str(),
+                  &state.layers.color_by_origin);
   tooltip(tr("Colour each point by where it starts (forward) or where it ends (reverse), so you can see which part "
              "of the noise becomes which part of the data."));
   if (ImGui::Button(button_label(ui_label(tr("Reset view"), "reset_view")).c_str())) state.view = ViewState{};
@@ -238,7 +240,8 @@ void scene_section(PanelContext& context) {
   tooltip(tr("A scene file holds every setting of this window (data, schedule, sampler, model, layers, the "
              "timeline's position) as readable JSON; a network trained here is saved beside it. "
              "diffusion-lab --open FILE starts on it."));
-  if (ImGui::Button(button_label(ui_label(tr("Save scene"), "save_scene")).c_str())) state.requests.scene = SceneRequest::Save;
+  if (ImGui::Button(button_label(ui_label(tr("Save scene"), "save_scene")).c_str()))
+    state.requests.scene = SceneRequest::Save;
   tooltip(tr("Write the scene to the file (a network trained here goes to FILE.model.pt beside it)."));
   const std::string open = ui_label(tr("Open scene"), "open_scene");
   same_line_if_fits(button_width(open.c_str()), -1.0f, open.c_str());
@@ -279,10 +282,11 @@ void panel_controls(PanelContext& context, const PanelRect& rect) {
     tooltip(tr(view.tooltip.c_str()));
   }
   if (context.view) context.view->controls(context);
-  if (ImGui::CollapsingHeader(ui_label(tr("Scene file"), "scene_file").c_str())) scene_section(context);
+  if (ImGui::CollapsingHeader(header_label(tr("Scene file"), "scene_file").c_str())) scene_section(context);
   // Lessons (panel_lesson.cpp): open one, make one from what the window shows. Open while a lesson is.
-  if (ImGui::CollapsingHeader(ui_label(tr("Lesson"), "lesson").c_str(),
-                              context.lesson && context.lesson->is_open() ? ImGuiTreeNodeFlags_DefaultOpen : 0))
+  if (ImGui::CollapsingHeader(
+          header_label(tr("Lesson"), "lesson").c_str(),
+          context.lesson && context.lesson->is_open() ? ImGuiTreeNodeFlags_DefaultOpen : 0))
     lesson_section(context);
   ImGui::End();
 }

@@ -12,11 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "app/gui/state/i18n.h"
-#include "app/gui/views/points/lab.h"
 #include "app/gui/panels/panel_quality.h"
 #include "app/gui/panels/panels.h"
+#include "app/gui/state/i18n.h"
 #include "app/gui/ui/plot.h"
+#include "app/gui/views/points/lab.h"
 
 namespace dlab::gui {
 
@@ -121,7 +121,8 @@ void curve_editor(PanelContext& context) {
                                        "removes one. Every plot and the sampler follow at once.")
                                   : tr("The current schedule's log-SNR. Start a custom curve from it to edit it by hand."));
   if (!custom) {
-    if (ImGui::Button(button_label(ui_label(tr("Edit a custom curve from this schedule"), "edit_curve")).c_str())) {
+    if (ImGui::Button(
+            button_label(ui_label(tr("Edit a custom curve from this schedule"), "edit_curve")).c_str())) {
       config.custom_curve = curve_from_schedule(context.schedule);
       config.kind = ScheduleKind::Custom;
       config.zero_terminal_snr = false;
@@ -129,7 +130,8 @@ void curve_editor(PanelContext& context) {
     tooltip(tr("Copies six points of the current log-SNR curve into a custom schedule, "
                "abar_t = sigmoid(log-SNR(t/T)), interpolated by a monotone cubic."));
   } else {
-    if (ImGui::Button(button_label(ui_label(tr("Reset points"), "reset_points")).c_str())) config.custom_curve = default_custom_curve();
+    if (ImGui::Button(button_label(ui_label(tr("Reset points"), "reset_points")).c_str()))
+      config.custom_curve = default_custom_curve();
     tooltip(tr("Back to the default control points, close to the cosine schedule."));
   }
 
@@ -236,7 +238,8 @@ void panel_plots(PanelContext& context, const PanelRect& rect) {
   int& shown = context.state.plots_tab;
   // Tabs whose names are never cut: in a narrow column they wrap onto a second row (ui/widgets.h).
   if (request >= 0) shown = request;
-  const std::vector<std::string> tabs = {ui_label(tr("Schedule"), "schedule"), ui_label(tr("Schedule editor"), "editor"),
+  const std::vector<std::string> tabs = {ui_label(tr("Schedule"), "schedule"),
+                                         ui_label(tr("Schedule editor"), "editor"),
                                          ui_label(tr("Training"), "training"), ui_label(tr("ELBO"), "elbo")};
   shown = tab_rows("plots", tabs, std::clamp(shown, 0, static_cast<int>(tabs.size()) - 1));
   switch (shown) {

@@ -1,17 +1,17 @@
-// The timeline, a bar across the bottom of the window: mode (forward / reverse), transport buttons (home, step
-// back, play/pause, step forward, end), speed, the step counter (t, step, NFE) and a scrubber over t = 0..T or
-// the K sampler steps. Its widgets flow onto a second row when the window is narrow for the UI scale.
+// The timeline, a bar across the bottom of the window: mode (forward / reverse), transport buttons (home,
+// step back, play/pause, step forward, end), speed, the step counter (t, step, NFE) and a scrubber over t =
+// 0..T or the K sampler steps. Its widgets flow onto a second row when the window is narrow for the UI scale.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "app/gui/state/i18n.h"
-#include "app/gui/views/view.h"
 #include "app/gui/panels/panels.h"
+#include "app/gui/state/i18n.h"
 #include "app/gui/timeline/timeline.h"
 #include "app/gui/ui/widgets.h"
+#include "app/gui/views/view.h"
 
 namespace dlab::gui {
 
@@ -47,7 +47,8 @@ std::string counter_format(const PanelContext& context, const StepInfo& info, bo
   const ReverseStatus status = context.view ? context.view->reverse_status() : ReverseStatus();
   std::string sampling;
   if (status.running && status.num_steps > 0) {
-    const std::string progress = format_text(tr("(sampling %d%%)"), 100 * (status.frames - 1) / status.num_steps);
+    const std::string progress =
+        format_text(tr("(sampling %d%%)"), 100 * (status.frames - 1) / status.num_steps);
     sampling = "   ";
     for (char c : progress) sampling += c == '%' ? std::string("%%") : std::string(1, c);
   }
@@ -97,8 +98,9 @@ std::vector<std::string> lines_at_gaps(const std::string& format, float width, i
   return lines;
 }
 
-// Where the timeline's five widgets go in a panel `width` pixels wide: each stays on the row of the one before
-// while it fits, else starts a row. The layout sizes the panel with this plan and the panel follows it.
+// Where the timeline's five widgets go in a panel `width` pixels wide: each stays on the row of the one
+// before while it fits, else starts a row. The layout sizes the panel with this plan and the panel follows
+// it.
 struct TimelinePlan {
   enum { kForward, kReverse, kTransport, kSpeed, kScrubber, kItems };
   float width[kItems] = {}, gap[kItems] = {};
@@ -106,7 +108,7 @@ struct TimelinePlan {
   float button = 0;        // the transport buttons' side
   int scrubber_lines = 1;  // the step counter's lines at the scrubber's width
   float scrubber_width = 0;
-  float height = 0;        // of the panel
+  float height = 0;  // of the panel
 };
 
 TimelinePlan plan_timeline(float panel_width) {
@@ -118,13 +120,15 @@ TimelinePlan plan_timeline(float panel_width) {
   const float text_pad = style.FramePadding.x * 2.0f + font;  // around a slider's text, room for its grab
   // The widest counter either mode shows (4-digit steps, sampling under way), so that switching modes or
   // starting a run never moves the rows.
-  const std::string reverse = format_text(tr("step %%d / %d    t = %d    NFE = %d"), 1000, 1000, 2000) + "   " +
-                              format_text(tr("(sampling %d%%)"), 99);
-  const std::string counter = shown_width(reverse, 1000) > shown_width("t = %d / 4000", 4000) ? reverse : "t = %d / 4000";
+  const std::string reverse = format_text(tr("step %%d / %d    t = %d    NFE = %d"), 1000, 1000, 2000) +
+                              "   " + format_text(tr("(sampling %d%%)"), 99);
+  const std::string counter =
+      shown_width(reverse, 1000) > shown_width("t = %d / 4000", 4000) ? reverse : "t = %d / 4000";
   plan.width[TimelinePlan::kForward] = checkbox_width(ui_label(tr("Forward"), "forward").c_str());
   plan.width[TimelinePlan::kReverse] = checkbox_width(ui_label(tr("Reverse"), "reverse").c_str());
   plan.width[TimelinePlan::kTransport] = 5 * plan.button + 4 * style.ItemSpacing.x;
-  plan.width[TimelinePlan::kSpeed] = ImGui::CalcTextSize(format_text(tr("%.0f steps/s"), 2000.0).c_str()).x + text_pad;
+  plan.width[TimelinePlan::kSpeed] =
+      ImGui::CalcTextSize(format_text(tr("%.0f steps/s"), 2000.0).c_str()).x + text_pad;
   plan.width[TimelinePlan::kScrubber] = shown_width(counter, 1000) + text_pad;
   plan.gap[TimelinePlan::kReverse] = style.ItemSpacing.x;
   plan.gap[TimelinePlan::kTransport] = font * 1.2f;
@@ -143,8 +147,8 @@ TimelinePlan plan_timeline(float panel_width) {
     }
     row = std::max(row, heights[i]);
   }
-  // The scrubber takes the rest of the last row, or a row of its own, whichever makes the bar lower: a counter
-  // wider than the scrubber breaks into lines (a taller scrubber).
+  // The scrubber takes the rest of the last row, or a row of its own, whichever makes the bar lower: a
+  // counter wider than the scrubber breaks into lines (a taller scrubber).
   const auto lines = [&](float width) {
     const std::vector<std::string> broken = lines_at_gaps(counter, width - text_pad, 1000);
     float widest = 0;
@@ -173,7 +177,9 @@ TimelinePlan plan_timeline(float panel_width) {
 
 }  // namespace
 
-float timeline_height(float width) { return plan_timeline(width).height; }
+float timeline_height(float width) {
+  return plan_timeline(width).height;
+}
 
 void panel_timeline(PanelContext& context, const PanelRect& panel_rect) {
   // A view that widens the centre column widens the timeline too (images_view.cpp): it stays in the window.
@@ -225,7 +231,8 @@ void panel_timeline(PanelContext& context, const PanelRect& panel_rect) {
 
   const char* speed_format = tr("%.0f steps/s");
   ImGui::SetNextItemWidth(plan.width[TimelinePlan::kSpeed]);
-  ImGui::SliderFloat("##speed", &playback.steps_per_second, 1.0f, 2000.0f, speed_format, ImGuiSliderFlags_Logarithmic);
+  ImGui::SliderFloat("##speed", &playback.steps_per_second, 1.0f, 2000.0f, speed_format,
+                     ImGuiSliderFlags_Logarithmic);
   check_fits(ImGui::CalcTextSize(format_text(speed_format, playback.steps_per_second).c_str()).x,
              plan.width[TimelinePlan::kSpeed] - ImGui::GetStyle().FramePadding.x * 2.0f, "##speed");
   tooltip(tr("Playback speed in steps per second. Slow it down near t = 0, where the last details appear."));
@@ -247,9 +254,10 @@ void panel_timeline(PanelContext& context, const PanelRect& panel_rect) {
     format += (format.empty() ? "" : "\n") + line;
     check_fits(shown_width(line, position), room + ImGui::GetFontSize(), "##scrub");
   }
-  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding,
-                      ImVec2(ImGui::GetStyle().FramePadding.x,
-                             ImGui::GetStyle().FramePadding.y + (plan.scrubber_lines - 1) * ImGui::GetFontSize() * 0.5f));
+  ImGui::PushStyleVar(
+      ImGuiStyleVar_FramePadding,
+      ImVec2(ImGui::GetStyle().FramePadding.x,
+             ImGui::GetStyle().FramePadding.y + (plan.scrubber_lines - 1) * ImGui::GetFontSize() * 0.5f));
   if (ImGui::SliderInt("##scrub", &position, 0, std::max(1, end), format.c_str())) scrub(playback, position, end);
   ImGui::PopStyleVar();
   tooltip(reverse ? tr("Scrub through the recorded sampling run: step 0 is the noise x_T, the last step is x\u2080. t is "

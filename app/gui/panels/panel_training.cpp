@@ -22,8 +22,10 @@ void panel_training_section(PanelContext& context) {
   if (!status.exists)
     dim_text(tr("No network yet: Start trains a small MLP on the data shown."));
   else
-    ImGui::TextWrapped("%s", format_text(tr("step %lld   loss %.4f   %.0f steps/s"), static_cast<long long>(status.step),
-                                         status.loss, status.steps_per_second).c_str());
+    ImGui::TextWrapped(
+        "%s", format_text(tr("step %lld   loss %.4f   %.0f steps/s"), static_cast<long long>(status.step),
+                          status.loss, status.steps_per_second)
+                  .c_str());
   if (status.exists) dim_text(status.device);
 
   if (!status.running) {
@@ -37,7 +39,8 @@ void panel_training_section(PanelContext& context) {
     if (ImGui::Button(ui_label(tr("Pause"), "pause").c_str())) state.requests.training = TrainingRequest::Pause;
     tooltip(tr("Stop after the current step; Resume continues with the same weights and optimiser state."));
   }
-  const std::string reset = ui_label(tr("Reset"), "reset"), sample_now = ui_label(tr("Sample now"), "sample_now");
+  const std::string reset = ui_label(tr("Reset"), "reset"),
+                    sample_now = ui_label(tr("Sample now"), "sample_now");
   same_line_if_fits(button_width(reset.c_str()), -1.0f, reset.c_str());
   ImGui::BeginDisabled(!status.exists);
   if (ImGui::Button(reset.c_str())) state.requests.training = TrainingRequest::Reset;

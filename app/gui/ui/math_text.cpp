@@ -155,9 +155,15 @@ void math_text_wrapped(const char* text_c, ImU32 color, const char* separator, f
   bool first = true;
   for (const std::string& part : parts) {
     if (part.empty()) continue;
+    // Whether `next` fits after the last piece on its line, `space` apart: then it goes there, else on the
+    // next line (deciding first, so that no item is laid out past the right edge).
+    const auto same_line_if_room = [&](const std::string& next, float space) {
+      if (!first && ImGui::GetItemRectMax().x + space + math_text_size(next.c_str()).x <= right)
+        ImGui::SameLine(0, space);
+    };
     // A part wider than the whole line is broken between its words.
     if (gap.size() > 1 && math_text_size(part.c_str()).x > right - left) {
-      if (!first) ImGui::SameLine(0, spacing);
+      same_line_if_room(part.substr(0, part.find(' ')), spacing);
       math_text_wrapped(part.c_str(), color, " ", right - ImGui::GetCursorScreenPos().x);
       first = false;
       continue;
@@ -165,10 +171,7 @@ void math_text_wrapped(const char* text_c, ImU32 color, const char* separator, f
     // Between words the separator's spacing; between the pieces of a Chinese word none.
     const std::vector<std::string> pieces = gap.size() > 1 ? std::vector<std::string>{part} : break_pieces(part);
     for (std::size_t k = 0; k < pieces.size(); ++k) {
-      if (!first) {
-        ImGui::SameLine(0, k == 0 ? spacing : 0.0f);
-        if (ImGui::GetCursorScreenPos().x + math_text_size(pieces[k].c_str()).x > right) ImGui::NewLine();
-      }
+      same_line_if_room(pieces[k], k == 0 ? spacing : 0.0f);
       math_text(pieces[k].c_str(), color);
       first = false;
     }

@@ -523,7 +523,8 @@ void EndPlot() {
   // column, a large UI scale), the legend goes in a box inside the plot, in the corner its lines cross least.
   for (std::size_t i = 0; i < g_plot.title_lines.size(); ++i) {
     const char* line = g_plot.title_lines[i].c_str();
-    draw_math_text(draw, ImVec2(g_plot.frame.Min.x, g_plot.frame.Min.y + line_height * i), colors::kText, line);
+    draw_math_text(draw, ImVec2(g_plot.frame.Min.x, g_plot.frame.Min.y + line_height * i), colors::kText,
+                   line);
     check_fits(math_text_size(line).x, g_plot.frame.GetWidth(), line);
   }
   std::vector<const Series*> legend;
@@ -539,8 +540,8 @@ void EndPlot() {
     if (s.kind == SeriesKind::Line || s.kind == SeriesKind::LineY)
       draw->AddLine(ImVec2(x, mid), ImVec2(x + line_height, mid), s.color, 3.0f * ui_scale());
     else
-      draw->AddRectFilled(ImVec2(x, mid - line_height * 0.3f), ImVec2(x + line_height, mid + line_height * 0.3f),
-                          s.color | 0xFF000000u);
+      draw->AddRectFilled(ImVec2(x, mid - line_height * 0.3f),
+                          ImVec2(x + line_height, mid + line_height * 0.3f), s.color | 0xFF000000u);
   };
   const float legend_x = g_plot.frame.Min.x + math_text_size(g_plot.title.c_str()).x + line_height * 1.2f;
   float row_end = legend_x;
@@ -550,7 +551,8 @@ void EndPlot() {
     row_end += line_height * 1.3f + label_width + line_height;
     widest = std::max(widest, label_width);
   }
-  const bool beside_title = g_plot.title_lines.size() == 1 && row_end - line_height * 0.9f <= g_plot.frame.Max.x;
+  const bool beside_title =
+      g_plot.title_lines.size() == 1 && row_end - line_height * 0.9f <= g_plot.frame.Max.x;
   if (beside_title) {
     float x = legend_x;
     const float mid = g_plot.frame.Min.y + line_height * 0.5f;
@@ -634,8 +636,9 @@ void EndPlot() {
       const ImVec2 box(full.x * fit, full.y * fit);
       ImVec2 best = a.Min;
       int fewest = -1;
-      for (const ImVec2 corner : {ImVec2(a.Max.x - box.x, a.Min.y), ImVec2(a.Min.x, a.Min.y), ImVec2(a.Max.x - box.x, a.Max.y - box.y),
-                                  ImVec2(a.Min.x, a.Max.y - box.y)}) {
+      for (const ImVec2 corner :
+           {ImVec2(a.Max.x - box.x, a.Min.y), ImVec2(a.Min.x, a.Min.y),
+            ImVec2(a.Max.x - box.x, a.Max.y - box.y), ImVec2(a.Min.x, a.Max.y - box.y)}) {
         int count = 0;
         for (const Series& s : g_plot.series) {
           if (s.kind != SeriesKind::Line) continue;
@@ -649,7 +652,8 @@ void EndPlot() {
           best = corner;
         }
       }
-      draw->AddRectFilled(best, ImVec2(best.x + box.x, best.y + box.y), IM_COL32(14, 16, 21, 215), 3.0f * ui_scale());
+      draw->AddRectFilled(best, ImVec2(best.x + box.x, best.y + box.y), IM_COL32(14, 16, 21, 215),
+                          3.0f * ui_scale());
       ImGui::SetWindowFontScale(fit);
       const float line = line_height * fit;
       float y = best.y + pad * fit;
@@ -658,7 +662,8 @@ void EndPlot() {
         if (s->kind == SeriesKind::Line || s->kind == SeriesKind::LineY)
           draw->AddLine(ImVec2(x, mid), ImVec2(x + line, mid), s->color, 3.0f * ui_scale());
         else
-          draw->AddRectFilled(ImVec2(x, mid - line * 0.3f), ImVec2(x + line, mid + line * 0.3f), s->color | 0xFF000000u);
+          draw->AddRectFilled(ImVec2(x, mid - line * 0.3f), ImVec2(x + line, mid + line * 0.3f),
+                              s->color | 0xFF000000u);
         draw_math_text(draw, ImVec2(x + line * 1.3f, y), colors::kTextDim, s->label.c_str());
         y += line;
       }

@@ -7,6 +7,7 @@
 #include <cfloat>
 #include <cmath>
 
+#include "app/gui/state/i18n.h"
 #include "app/gui/ui/theme.h"
 
 namespace dlab::gui {
@@ -31,7 +32,9 @@ FrameMeasure& measure() {
 }
 
 // The right edge of the rows of the current window (or table column), in screen pixels.
-float row_right() { return ImGui::GetWindowPos().x + ImGui::GetContentRegionMax().x; }
+float row_right() {
+  return ImGui::GetWindowPos().x + ImGui::GetContentRegionMax().x;
+}
 
 }  // namespace
 
@@ -117,7 +120,18 @@ std::string checkbox_label(const std::string& label) {
   return fitting_label(label, ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x);
 }
 
-std::string button_label(const std::string& label) { return fitting_label(label, ImGui::GetStyle().FramePadding.x * 2.0f); }
+std::string button_label(const std::string& label) {
+  return fitting_label(label, ImGui::GetStyle().FramePadding.x * 2.0f);
+}
+
+std::string header_label(const char* text, const char* id) {
+  return header_label(ui_label(text, id));
+}
+
+std::string header_label(const std::string& label) {
+  // The arrow, then the text; ImGui frames a header with three paddings before the text and one after.
+  return fitting_label(label, ImGui::GetFontSize() + ImGui::GetStyle().FramePadding.x * 4.0f);
+}
 
 bool begin_combo(const char* id, const char* preview) {
   const ImGuiStyle& style = ImGui::GetStyle();
@@ -167,10 +181,12 @@ int tab_rows(const char* id, const std::vector<std::string>& labels, int shown) 
     if (ImGui::InvisibleButton("##tab", ImVec2(width, height))) shown = i;
     ImGui::PopID();
     const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
-    const ImGuiCol color = i == shown ? ImGuiCol_TabActive : ImGui::IsItemHovered() ? ImGuiCol_TabHovered : ImGuiCol_Tab;
+    const ImGuiCol color = i == shown               ? ImGuiCol_TabActive
+                           : ImGui::IsItemHovered() ? ImGuiCol_TabHovered
+                                                    : ImGuiCol_Tab;
     draw->AddRectFilled(min, max, ImGui::GetColorU32(color), style.TabRounding, ImDrawFlags_RoundCornersTop);
-    draw->AddText(ImVec2(min.x + style.FramePadding.x, min.y + style.FramePadding.y), ImGui::GetColorU32(ImGuiCol_Text),
-                  label, ImGui::FindRenderedTextEnd(label));
+    draw->AddText(ImVec2(min.x + style.FramePadding.x, min.y + style.FramePadding.y),
+                  ImGui::GetColorU32(ImGuiCol_Text), label, ImGui::FindRenderedTextEnd(label));
   }
   ImGui::PopStyleVar();
   // The tab bar's line under the tabs, in the selected tab's colour.
@@ -195,8 +211,8 @@ void note_canvas(ImVec2 min, ImVec2 max) {
   m.canvas_max = max;
 }
 
-// Every widget ImGui laid out this frame, whatever drew it: a window whose items reach past its right edge has
-// something cut there (the rows of items sized to fit end at the edge exactly).
+// Every widget ImGui laid out this frame, whatever drew it: a window whose items reach past its right edge
+// has something cut there (the rows of items sized to fit end at the edge exactly).
 void count_overflowing_windows(FrameMeasure& m) {
   const ImGuiContext& g = *ImGui::GetCurrentContext();
   for (int i = 0; i < g.Windows.Size; ++i) {
@@ -206,7 +222,8 @@ void count_overflowing_windows(FrameMeasure& m) {
       continue;
     const float overflow = window->DC.CursorMaxPos.x - window->WorkRect.Max.x;
     if (overflow > 1.0f)
-      m.clipped.push_back(std::string(window->Name) + ": " + std::to_string(static_cast<int>(overflow)) + " px too wide");
+      m.clipped.push_back(std::string(window->Name) + ": " + std::to_string(static_cast<int>(overflow)) +
+                          " px too wide");
   }
 }
 
@@ -214,7 +231,9 @@ void write_layout_stats(nlohmann::ordered_json& json) {
   FrameMeasure& m = measure();
   count_overflowing_windows(m);
   const ImVec2 display = ImGui::GetIO().DisplaySize;
-  const auto share = [](float part, float whole) { return whole > 0 ? std::round(1000.0 * part / whole) / 1000.0 : 0.0; };
+  const auto share = [](float part, float whole) {
+    return whole > 0 ? std::round(1000.0 * part / whole) / 1000.0 : 0.0;
+  };
   const float w = m.has_canvas ? std::max(0.0f, m.canvas_max.x - m.canvas_min.x) : 0.0f;
   const float h = m.has_canvas ? std::max(0.0f, m.canvas_max.y - m.canvas_min.y) : 0.0f;
   json["canvas_share"] = share(w * h, display.x * display.y);

@@ -7,10 +7,9 @@
 
 #include <imgui.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace dlab::gui {
 
@@ -30,10 +29,12 @@ bool same_line_if_fits(float next_width, float spacing = -1.0f, const char* what
 float checkbox_width(const char* label);  // also a radio button
 float button_width(const char* label);
 
-// A checkbox's (or radio button's) or a button's label broken into lines (at spaces; anywhere in Chinese) when
-// the widget would not fit the rest of the row; its ID stays the label's (text###id keeps ###id).
+// A checkbox's (or radio button's) or a button's label broken into lines (at spaces; anywhere in Chinese)
+// when the widget would not fit the rest of the row; its ID stays the label's (text###id keeps ###id).
 std::string checkbox_label(const std::string& label);
 std::string button_label(const std::string& label);
+std::string header_label(const std::string& label);          // of a collapsing header
+std::string header_label(const char* text, const char* id);  // of ui_label(text, id)
 
 // ImGui::BeginCombo whose preview wraps onto more lines (a taller box) when it is wider than the item, rather
 // than being cut ("8 (" for "8 Gaussians"). Call ImGui::EndCombo when it returns true.

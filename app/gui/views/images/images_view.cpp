@@ -19,14 +19,19 @@ class ImagesView : public ComputeView<ImageLab> {
 
   void controls(PanelContext& context) override {
     const ImGuiTreeNodeFlags open = ImGuiTreeNodeFlags_DefaultOpen;
-    if (ImGui::CollapsingHeader(ui_label(tr("Images"), "images").c_str(), open)) panel_images_section(context, lab_);
-    if (ImGui::CollapsingHeader(ui_label(tr("Noise schedule"), "schedule").c_str(), open)) schedule_section(context);
-    if (ImGui::CollapsingHeader(ui_label(tr("Forward process"), "forward").c_str())) forward_section(context);
-    if (ImGui::CollapsingHeader(ui_label(tr("Sampler"), "sampler").c_str(), open)) sampler_section(context);
-    if (ImGui::CollapsingHeader(ui_label(tr("Quality"), "quality").c_str(), open)) {
+    if (ImGui::CollapsingHeader(header_label(tr("Images"), "images").c_str(), open))
+      panel_images_section(context, lab_);
+    if (ImGui::CollapsingHeader(header_label(tr("Noise schedule"), "schedule").c_str(), open))
+      schedule_section(context);
+    if (ImGui::CollapsingHeader(header_label(tr("Forward process"), "forward").c_str()))
+      forward_section(context);
+    if (ImGui::CollapsingHeader(header_label(tr("Sampler"), "sampler").c_str(), open))
+      sampler_section(context);
+    if (ImGui::CollapsingHeader(header_label(tr("Quality"), "quality").c_str(), open)) {
       Scene& state = context.state;
       bool shown = state.plots_tab == kPlotsTabElbo;
-      if (ImGui::Checkbox(ui_label(tr("ELBO and sample quality"), "show_elbo").c_str(), &shown))
+      if (ImGui::Checkbox(checkbox_label(ui_label(tr("ELBO and sample quality"), "show_elbo")).c_str(),
+                          &shown))
         state.requests.plots_tab = state.plots_tab = shown ? kPlotsTabElbo : 0;
       tooltip(tr("A column beside the images with the variational bound of the model in bits per dimension "
                  "(L_T, the terms L\u209c\u208b\u2081 over t, L\u2080) and the Fr\u00e9chet distance of the samples, "

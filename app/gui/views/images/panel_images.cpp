@@ -15,13 +15,14 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "app/gui/state/i18n.h"
-#include "app/gui/views/images/image_lab.h"
-#include "core/point_statistics.h"
-#include "app/gui/views/images/image_panels.h"
 #include "app/gui/ui/math_text.h"
 #include "app/gui/ui/widgets.h"
+#include "app/gui/views/images/image_lab.h"
+#include "app/gui/views/images/image_panels.h"
+#include "core/point_statistics.h"
 
 namespace dlab::gui {
 
@@ -198,13 +199,15 @@ void panel_images_section(PanelContext& context, ImageLab& image_lab) {
              "\u2212 \u03b5\u0302(x\u209c)). w = 0 ignores the class, 1 is the plain conditional model, larger w gives "
              "more typical, less varied images. The starting noise stays the same, so only the guidance changes."));
 
-  ImGui::Checkbox(checkbox_label(ui_label(tr("Clip x\u0302\u2080 to [\u22121, 1]"), "clip_x0")).c_str(), &images.clip_x0);
+  ImGui::Checkbox(checkbox_label(ui_label(tr("Clip x\u0302\u2080 to [\u22121, 1]"), "clip_x0")).c_str(),
+                  &images.clip_x0);
   tooltip(tr("At every step the sampler clamps the model's x\u0302\u2080 to the range of the data, [\u22121, 1], and "
              "re-derives \u03b5\u0302 from it (the DDPM code, improved-diffusion): it keeps a weak model from "
              "saturating. Off: the raw prediction, as in the 2D view."));
 
   // Columns and filmstrip.
-  ImGui::Checkbox(checkbox_label(ui_label(tr("x\u0302\u2080 column"), "x0_hat")).c_str(), &images.show_x0_hat);
+  ImGui::Checkbox(checkbox_label(ui_label(tr("x\u0302\u2080 column"), "x0_hat")).c_str(),
+                  &images.show_x0_hat);
   tooltip(tr("Beside each image, the model's guess of the clean image: x\u0302\u2080 = (x\u209c \u2212 "
              "\u221a(1\u2212\u1fb1\u209c) \u03b5\u0302)/\u221a\u1fb1\u209c (Ho et al. 2020, Eq. 15). Blurry at large t, sharp near t = 0."));
   const std::string eps_column = ui_label(tr("\u03b5\u0302 column"), "eps_hat");
@@ -325,7 +328,8 @@ void panel_images(PanelContext& context, ImageLab& image_lab, ImageTextures& ima
   const PixelStats stats = lab->pixel_stats();
   if (stats.n > 0) {
     // Beside the title when it fits, under it otherwise (wrapped if even a row is too narrow).
-    const std::string text = format_text(tr("   pixels of x\u209c: mean %+.3f, std %.3f  (N(0, 1): 0, 1)"), stats.mean, stats.std);
+    const std::string text =
+        format_text(tr("   pixels of x\u209c: mean %+.3f, std %.3f  (N(0, 1): 0, 1)"), stats.mean, stats.std);
     if (same_line_if_fits(ImGui::CalcTextSize(text.c_str()).x))
       ImGui::TextDisabled("%s", text.c_str());
     else
@@ -356,62 +360,80 @@ void panel_images(PanelContext& context, ImageLab& image_lab, ImageTextures& ima
   // At t = 0 there is nothing to predict: those columns give their room to x_t, and a note says so, beside
   // the grid when there is room there, else in a line above it.
   const bool none_x0 = state.images.show_x0_hat && lab->has_model() && !has_x0 && info.t == 0;
-  const bool none_eps = state.images.show_eps_hat && (lab->has_model() || !reverse) && !has_eps && info.t == 0;
+  const bool none_eps =
+      state.images.show_eps_hat && (lab->has_model() || !reverse) && !has_eps && info.t == 0;
   const bool want_x0 = state.images.show_x0_hat && lab->has_model() && !none_x0;
   const bool want_eps = state.images.show_eps_hat && (lab->has_model() || !reverse) && !none_eps;
   const int columns = 1 + (want_x0 ? 1 : 0) + (want_eps ? 1 : 0);
   const std::string note = std::string(none_x0 ? tr("x\u0302\u2080: none at t = 0") : "") +
-                           (none_x0 && none_eps ? "   " : "") + (none_eps ? tr("\u03b5\u0302: none at t = 0") : "");
+                           (none_x0 && none_eps ? "   " : "") +
+                           (none_eps ? tr("\u03b5\u0302: none at t = 0") : "");
 
   std::vector<std::string> labels;
   for (int label : view.labels) labels.push_back(class_name(*lab, label, builtin_images(state.images)));
 
+  // The columns' titles (a prediction made at another t, forward while playing: the worker is a few steps
+  // behind, names its t), or what is still missing.
+  char x_title[96];
+  std::snprintf(x_title, sizeof x_title, "x\u209c  (t = %d)", info.t);
+  std::string x0_title = has_x0 ? tr("x\u0302\u2080, the model's guess") : tr("x\u0302\u2080: computing...");
+  std::string eps_title = !has_eps                 ? (lab->has_model() ? tr("\u03b5\u0302: computing...")
+                                                                       : tr("\u03b5: the chain has no single \u03b5"))
+                          : view.eps_is_true_noise ? tr("\u03b5, the true noise")
+                                                   : tr("\u03b5\u0302, the predicted noise");
+  if (view.prediction_t >= 0 && view.prediction_t != info.t) {
+    if (has_x0) x0_title = format_text(tr("x\u0302\u2080 at t = %d"), view.prediction_t);
+    if (has_eps && !view.eps_is_true_noise)
+      eps_title = format_text(tr("\u03b5\u0302 at t = %d"), view.prediction_t);
+  }
+  std::vector<const char*> titles{x_title};
+  if (want_x0) titles.push_back(x0_title.c_str());
+  if (want_eps) titles.push_back(eps_title.c_str());
+
   ImVec2 origin, avail;
   GridLayout g;
+  std::vector<float> widths;  // of the columns: the grid, or its title when that is wider
   float block = 0, x = 0, note_x = 0;
   for (int pass = 0; pass < 2; ++pass) {
     origin = ImGui::GetCursorScreenPos();
-    avail = ImVec2(rect.pos.x + rect.size.x - origin.x - font * 0.6f, rect.pos.y + rect.size.y - origin.y - font * 0.4f);
+    avail = ImVec2(rect.pos.x + rect.size.x - origin.x - font * 0.6f,
+                   rect.pos.y + rect.size.y - origin.y - font * 0.4f);
     g = grid_layout(n, columns, avail, !labels.empty(), view.x->width);
     // The grids side by side, centred in the canvas.
-    block = columns * g.width() + (columns - 1) * g.column_gap;
+    widths.clear();
+    block = (columns - 1) * g.column_gap;
+    for (const char* title : titles) {
+      widths.push_back(std::max(g.width(), math_text_size(title).x));
+      block += widths.back();
+    }
     x = origin.x + std::max(0.0f, std::floor((avail.x - block) * 0.5f));
     note_x = x + block + g.column_gap;
     if (note.empty() || pass == 1 || origin.x + avail.x - note_x >= font * 7.0f) break;
     math_text_wrapped(note.c_str(), colors::kTextDim, "   ");
     note_x = 0;  // drawn above
   }
+  check_fits(block, avail.x, "image grids");
   if (!note.empty() && note_x > 0) {
     ImGui::SetCursorScreenPos(ImVec2(note_x, origin.y + g.title_h));
     ImGui::BeginGroup();  // its lines start under its first
     math_text_wrapped(note.c_str(), colors::kTextDim, "   ", origin.x + avail.x - note_x);
     ImGui::EndGroup();
   }
-  const float step = std::max(g.width(), font * 9.0f) + g.column_gap;
-  char title[96];
-  std::snprintf(title, sizeof title, "x\u209c  (t = %d)", info.t);
-  draw_grid(draw, tex.x, n, ImVec2(x, origin.y), g, title, colors::kPoints, labels);
-  x += step;
-  // A prediction made at another t (forward, while playing: the worker is a few steps behind) names its t.
-  std::string x0_title = tr("x\u0302\u2080, the model's guess"), eps_hat_title = tr("\u03b5\u0302, the predicted noise");
-  if (view.prediction_t >= 0 && view.prediction_t != info.t) {
-    x0_title = format_text(tr("x\u0302\u2080 at t = %d"), view.prediction_t);
-    eps_hat_title = format_text(tr("\u03b5\u0302 at t = %d"), view.prediction_t);
-  }
+  draw_grid(draw, tex.x, n, ImVec2(x, origin.y), g, x_title, colors::kPoints, labels);
+  x += widths[0] + g.column_gap;
   if (want_x0) {
     if (has_x0)
       draw_grid(draw, tex.x0_hat, std::min(n, view.x0_hat->count), ImVec2(x, origin.y), g, x0_title.c_str(), colors::kX0Hat, labels);
     else
-      draw_math_text(draw, ImVec2(x, origin.y), colors::kTextDim, tr("x\u0302\u2080: computing..."));
-    x += step;
+      draw_math_text(draw, ImVec2(x, origin.y), colors::kTextDim, x0_title.c_str());
+    x += widths[1] + g.column_gap;
   }
   if (want_eps) {
-    const char* eps_title = view.eps_is_true_noise ? tr("\u03b5, the true noise") : eps_hat_title.c_str();
     if (has_eps)
-      draw_grid(draw, tex.eps_hat, std::min(n, view.eps_hat->count), ImVec2(x, origin.y), g, eps_title, colors::kEps, labels);
+      draw_grid(draw, tex.eps_hat, std::min(n, view.eps_hat->count), ImVec2(x, origin.y), g,
+                eps_title.c_str(), colors::kEps, labels);
     else
-      draw_math_text(draw, ImVec2(x, origin.y), colors::kTextDim,
-                     lab->has_model() ? tr("\u03b5\u0302: computing...") : tr("\u03b5: the chain has no single \u03b5"));
+      draw_math_text(draw, ImVec2(x, origin.y), colors::kTextDim, eps_title.c_str());
   }
   ImGui::End();
 }
@@ -425,9 +447,16 @@ namespace {
 // The histogram of the pixel values of x_t against the N(0, 1) density: x_T is N(0, 1) only when the
 // schedule destroys the data (try T = 50).
 void draw_histogram(ImDrawList* draw, const PixelStats& stats, ImVec2 pos, ImVec2 size) {
+  // The title in smaller type (down to 60%) when it is wider than the histogram (a large UI scale).
+  const char* title = tr("pixels of x\u209c vs N(0, 1)");
+  const float title_w = math_text_size(title).x;
+  const float fit = std::clamp(size.x / title_w, 0.6f, 1.0f);
+  check_fits(title_w * fit, size.x, title);
+  ImGui::SetWindowFontScale(fit);
+  draw_math_text(draw, pos, colors::kText, title);
+  ImGui::SetWindowFontScale(1.0f);
   const float font = ImGui::GetFontSize();
-  draw_math_text(draw, pos, colors::kText, tr("pixels of x\u209c vs N(0, 1)"));
-  const ImVec2 p0(pos.x, pos.y + font * 1.4f);
+  const ImVec2 p0(pos.x, pos.y + font * (0.4f + fit));
   const ImVec2 p1(pos.x + size.x, pos.y + size.y - font * 1.2f);
   draw->AddRectFilled(p0, p1, colors::kCanvas);
   if (stats.histogram.empty() || p1.y - p0.y < font) return;
@@ -504,21 +533,26 @@ void panel_filmstrip(PanelContext& context, ImageLab& image_lab, ImageTextures& 
   const int slots = 10;
   const float gap = font * 0.5f;
   const float avail_w = strip_right - origin.x;
-  const float avail_h = rect.pos.y + rect.size.y - origin.y - font * 1.4f;
+  // The t labels under the tiles, unless the panel is too low for both (a large UI scale): then the tiles.
+  const float below = rect.pos.y + rect.size.y - origin.y;
+  const bool with_labels = below - font * 1.4f >= font * 1.5f;
+  const float avail_h = below - (with_labels ? font * 1.4f : font * 0.2f);
   float tile = std::floor(std::min((avail_w - gap * (slots - 1)) / slots, avail_h));
   const int native = strip.images->width;
   if (tile >= 3.0f * native) tile = std::floor(tile / native) * native;
   tile = std::max(4.0f, tile);
   const int shown_t = lab->step_info().t;
-  // Labels wider than a tile (small tiles, a large UI scale) go under every second or third one, not over each other.
+  // Labels wider than a tile (small tiles, a large UI scale) go under every second or third one, not over
+  // each other.
   const char* label_format = tile >= font * 4.0f ? "t = %d" : "%d";
   char widest[24];
   std::snprintf(widest, sizeof widest, label_format, 1000);
-  const int every = std::max(1, static_cast<int>(std::ceil((ImGui::CalcTextSize(widest).x + font * 0.3f) / (tile + gap))));
+  const int every =
+      std::max(1, static_cast<int>(std::ceil((ImGui::CalcTextSize(widest).x + font * 0.3f) / (tile + gap))));
   for (int i = 0; i < strip.images->count && i < static_cast<int>(strip.t.size()); ++i) {
     const ImVec2 p(origin.x + i * (tile + gap), origin.y);
     tex.filmstrip.draw(draw, i, p, tile);
-    if (i % every != 0) continue;
+    if (!with_labels || i % every != 0) continue;
     char text[24];
     std::snprintf(text, sizeof text, label_format, strip.t[i]);
     const ImVec2 size = ImGui::CalcTextSize(text);

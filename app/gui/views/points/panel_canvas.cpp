@@ -16,11 +16,11 @@
 #include <utility>
 #include <vector>
 
+#include "app/gui/panels/panels.h"
 #include "app/gui/render/canvas_renderer.h"
 #include "app/gui/state/controls.h"
 #include "app/gui/state/i18n.h"
 #include "app/gui/views/points/lab.h"
-#include "app/gui/panels/panels.h"
 
 namespace dlab::gui {
 
@@ -250,20 +250,25 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
     draw->AddText(ImVec2(p.x + 3, p.y - ImGui::GetTextLineHeight() - 1), colors::kTextDim, text);
   }
 
-  // Legend, in the top corner with fewer points under it, and as small as it must be to stay off the data: its
-  // box fits its text; at a large UI scale the colour note goes, then the words (x0 and xt stay).
+  // Legend, in the top corner with fewer points under it, and as small as it must be to stay off the data:
+  // its box fits its text; at a large UI scale the colour note goes, then the words (x0 and xt stay).
   const float line = ImGui::GetTextLineHeightWithSpacing();
   const bool comparing = !lab.comparison_points().empty();
   const std::string points_label = format_text(tr("x\u209c  at t = %d"), context.shown_t);
   const std::string note = lab.point_colors().empty() ? "" : std::string("  ") + tr("(colour: origin)");
-  const std::string comparison_label = (state.playback.forward_mode == ForwardMode::Chain) ? tr("x\u209c by the closed form")
-                                                                                         : tr("x\u209c by the chain");
+  const std::string comparison_label = (state.playback.forward_mode == ForwardMode::Chain)
+                                           ? tr("x\u209c by the closed form")
+                                           : tr("x\u209c by the chain");
   const ImU32 comparison_color = IM_COL32(235, 240, 255, 160);
   for (int compact = 0; compact < 3; ++compact) {
     // 0: every word; 1: without the colour note; 2: the symbols on one line.
     std::vector<std::pair<ImU32, std::string>> entries;
-    if (state.layers.data) entries.emplace_back(with_alpha(colors::kData, 0.6f), compact < 2 ? tr("x\u2080  data") : "x\u2080");
-    if (state.layers.points) entries.emplace_back(colors::kPoints, compact == 0 ? points_label + note : compact == 1 ? points_label : "x\u209c");
+    if (state.layers.data)
+      entries.emplace_back(with_alpha(colors::kData, 0.6f), compact < 2 ? tr("x\u2080  data") : "x\u2080");
+    if (state.layers.points)
+      entries.emplace_back(colors::kPoints, compact == 0   ? points_label + note
+                                            : compact == 1 ? points_label
+                                                           : "x\u209c");
     if (comparing) entries.emplace_back(comparison_color, comparison_label);
     if (entries.empty()) break;
     const bool one_line = compact == 2 && !comparing;
@@ -288,8 +293,9 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
     const float right = view.width_px - box.x - 4 * s;
     const float left = covered(4 * s) <= covered(right) ? 4 * s : right;
     ImVec2 cursor(origin.x + left + 6 * s, origin.y + 8 * s);
-    draw->AddRectFilled(ImVec2(origin.x + left, origin.y + 4 * s), ImVec2(origin.x + left + box.x, origin.y + 4 * s + box.y),
-                        IM_COL32(14, 16, 21, 170), 4 * s);
+    draw->AddRectFilled(ImVec2(origin.x + left, origin.y + 4 * s),
+                        ImVec2(origin.x + left + box.x, origin.y + 4 * s + box.y), IM_COL32(14, 16, 21, 170),
+                        4 * s);
     for (const auto& [color, label] : entries) {
       draw->AddCircleFilled(ImVec2(cursor.x + 5 * s, cursor.y + line * 0.45f), 5 * s, color);
       draw->AddText(ImVec2(cursor.x + 15 * s, cursor.y), colors::kText, label.c_str());
@@ -331,8 +337,8 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
     const PointStats& st = row->second;
     std::string line_text =
         (row->first.empty() ? std::string() : row->first + ":  ") +
-        format_text(tr("mean (%.2f, %.2f)   cov [[%.2f, %.2f], [%.2f, %.2f]]"), st.mean[0], st.mean[1], st.cov[0][0],
-                    st.cov[0][1], st.cov[1][0], st.cov[1][1]);
+        format_text(tr("mean (%.2f, %.2f)   cov [[%.2f, %.2f], [%.2f, %.2f]]"), st.mean[0], st.mean[1],
+                    st.cov[0][0], st.cov[0][1], st.cov[1][0], st.cov[1][1]);
     // Too wide for the canvas (a large UI scale): the mean over the covariance, broken at the gap.
     const std::size_t gap = line_text.rfind("   ");
     if (ImGui::CalcTextSize(line_text.c_str()).x > room && gap != std::string::npos)
@@ -425,9 +431,9 @@ void panel_canvas(PanelContext& context, const PanelRect& rect) {
   Scene& state = context.state;
   Layers& layers = state.layers;
 
-  // Layer toggles, GAN Lab style (not in presenter mode: the canvas is the slide): a row above the canvas when
-  // they fit in one, otherwise (a large UI scale for the window) a column at its right, so that the canvas
-  // keeps its height, which is what sets the size of the data.
+  // Layer toggles, GAN Lab style (not in presenter mode: the canvas is the slide): a row above the canvas
+  // when they fit in one, otherwise (a large UI scale for the window) a column at its right, so that the
+  // canvas keeps its height, which is what sets the size of the data.
   ImVec2 top_left = ImGui::GetCursorScreenPos();
   ImVec2 available = ImGui::GetContentRegionAvail();
   if (!context.presenter) {
@@ -438,23 +444,31 @@ void panel_canvas(PanelContext& context, const PanelRect& rect) {
       bool enabled;
     };
     const Toggle toggles[] = {
-        {ui_label(tr("Data"), "layer_data"), &layers.data, tr("x\u2080: the clean data points, dimmed, under everything."), true},
+        {ui_label(tr("Data"), "layer_data"), &layers.data,
+         tr("x\u2080: the clean data points, dimmed, under everything."), true},
         {ui_label(tr("Points"), "layer_points"), &layers.points,
-         tr("x\u209c: the points at the current timestep, coloured by where they start (forward) or end (reverse)."), true},
+         tr("x\u209c: the points at the current timestep, coloured by where they start (forward) or end "
+            "(reverse)."),
+         true},
         {ui_label(tr("Paths"), "layer_paths"), &layers.trajectories,
-         tr("The path of 150 points from the start to the current step: straight-ish curves for the closed form, "
+         tr("The path of 150 points from the start to the current step: straight-ish curves for the closed "
+            "form, "
             "random walks for the chain and for DDPM sampling, smooth curves for DDIM with \u03b7 = 0."),
          true},
         {ui_label(tr("Field"), "layer_field"), &layers.field,
-         tr("Arrows along \u2212\u03b5\u0302(x, t) on a grid: the direction the model pushes a point at this t. "
-            "\u2212\u03b5\u0302/\u221a(1\u2212\u1fb1\u209c) is the score \u2207 log q(x\u209c): it points towards the data."),
+         tr("Arrows along \u2212\u03b5\u0302(x, t) on a grid: the direction the model pushes a point at this "
+            "t. "
+            "\u2212\u03b5\u0302/\u221a(1\u2212\u1fb1\u209c) is the score \u2207 log q(x\u209c): it points "
+            "towards the data."),
          true},
         {ui_label(tr("Density"), "layer_density"), &layers.density,
          tr("A heat map of q(x\u209c): exact for the Gaussian mixtures (each component widens to "
-            "\u1fb1\u209c s\u00b2 + 1 \u2212 \u1fb1\u209c), a smoothed histogram of the points otherwise. Square-root colour scale."),
+            "\u1fb1\u209c s\u00b2 + 1 \u2212 \u1fb1\u209c), a smoothed histogram of the points otherwise. "
+            "Square-root colour scale."),
          true},
         {ui_label(tr("Error"), "layer_error"), &layers.score_error,
-         tr("Mixtures only: |\u03b5\u0302 \u2212 \u03b5*| on a grid, the model against the exact optimal predictor. "
+         tr("Mixtures only: |\u03b5\u0302 \u2212 \u03b5*| on a grid, the model against the exact optimal "
+            "predictor. "
             "A trained network is accurate where the data's noisy versions lie and wrong elsewhere."),
          context.lab->data_is_mixture()},
     };

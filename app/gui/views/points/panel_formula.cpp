@@ -4,10 +4,10 @@
 #include <cstdio>
 #include <string>
 
-#include "app/gui/state/i18n.h"
-#include "app/gui/views/points/lab.h"
-#include "app/gui/ui/math_text.h"
 #include "app/gui/panels/panels.h"
+#include "app/gui/state/i18n.h"
+#include "app/gui/ui/math_text.h"
+#include "app/gui/views/points/lab.h"
 
 namespace dlab::gui {
 

@@ -12,6 +12,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
@@ -343,6 +344,10 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
     const std::size_t gap = line_text.rfind("   ");
     if (ImGui::CalcTextSize(line_text.c_str()).x > room && gap != std::string::npos)
       line_text.replace(gap, 3, "\n");
+    // Still too wide: the covariance's rows on lines of their own.
+    const std::size_t rows_gap = line_text.find("], [");
+    if (ImGui::CalcTextSize(line_text.c_str()).x > room && rows_gap != std::string::npos)
+      line_text.replace(rows_gap, 4, "],\n[");
     // Still too wide: smaller type, down to 70% of the font.
     float font_size = ImGui::GetFontSize();
     ImVec2 size = ImGui::CalcTextSize(line_text.c_str());
@@ -432,8 +437,8 @@ void panel_canvas(PanelContext& context, const PanelRect& rect) {
   Layers& layers = state.layers;
 
   // Layer toggles, GAN Lab style (not in presenter mode: the canvas is the slide): a row above the canvas
-  // when they fit in one, otherwise (a large UI scale for the window) a column at its right, so that the
-  // canvas keeps its height, which is what sets the size of the data.
+  // when they fit in one; otherwise (a large UI scale for the window) more rows, or columns at its right
+  // so that the canvas keeps its height, whichever leaves the data more room.
   ImVec2 top_left = ImGui::GetCursorScreenPos();
   ImVec2 available = ImGui::GetContentRegionAvail();
   if (!context.presenter) {
@@ -474,33 +479,56 @@ void panel_canvas(PanelContext& context, const PanelRect& rect) {
     };
     const ImGuiStyle& style = ImGui::GetStyle();
     const float spacing = ImGui::GetFontSize() * 0.7f, margin = style.ItemSpacing.x;
-    float row_w = margin * 2 - spacing, column_w = 0;
-    for (const Toggle& toggle : toggles) {
-      const float width = checkbox_width(toggle.label.c_str());
-      row_w += width + spacing;
+    const float row_h = ImGui::GetFrameHeight() + style.ItemSpacing.y;
+    const int count = static_cast<int>(std::size(toggles));
+    // Rows above the canvas: as many as the toggles flow into.
+    int rows = 1;
+    float x = margin, column_w = 0;
+    for (int i = 0; i < count; ++i) {
+      const float width = checkbox_width(toggles[i].label.c_str());
       column_w = std::max(column_w, width + margin * 2);
+      if (i > 0 && x + spacing + width > available.x) {
+        ++rows;
+        x = margin + width;
+      } else {
+        x += (i > 0 ? spacing : 0.0f) + width;
+      }
     }
-    const bool in_row = row_w <= available.x;
+    // Or one to three columns at its right, when that leaves the data more room (the smaller side of the
+    // canvas sets their size).
+    int columns = 0;
+    float best = std::min(available.x, available.y - rows * row_h - style.ItemSpacing.y);
+    for (int k = 1; k <= 3 && rows > 1; ++k) {
+      const int per_column = (count + k - 1) / k;
+      if (style.ItemSpacing.y + per_column * row_h > available.y) continue;
+      const float side = std::min(available.x - k * column_w, available.y);
+      if (side > best) {
+        best = side;
+        columns = k;
+      }
+    }
+    const int per_column = columns > 0 ? (count + columns - 1) / columns : count;
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(spacing, style.ItemSpacing.y));
-    for (const Toggle& toggle : toggles) {
-      if (&toggle == toggles)
-        ImGui::SetCursorPos(ImVec2(in_row ? margin : available.x - column_w + margin, style.ItemSpacing.y));
-      else if (in_row)
-        ImGui::SameLine();
+    for (int i = 0; i < count; ++i) {
+      const Toggle& toggle = toggles[i];
+      if (columns > 0)
+        ImGui::SetCursorPos(ImVec2(available.x - (columns - i / per_column) * column_w + margin,
+                                   style.ItemSpacing.y + (i % per_column) * row_h));
+      else if (i == 0)
+        ImGui::SetCursorPos(ImVec2(margin, style.ItemSpacing.y));
       else
-        ImGui::SetCursorPosX(available.x - column_w + margin);
+        same_line_if_fits(checkbox_width(toggle.label.c_str()), -1.0f, toggle.label.c_str());
       ImGui::BeginDisabled(!toggle.enabled);
       ImGui::Checkbox(toggle.label.c_str(), toggle.value);
       ImGui::EndDisabled();
       tooltip(toggle.tip);
     }
     ImGui::PopStyleVar();
-    if (in_row) {
+    if (columns == 0) {
       top_left = ImGui::GetCursorScreenPos();
       available = ImGui::GetContentRegionAvail();
     } else {
-      check_fits(ImGui::GetCursorPosY(), available.y, "layer toggles");
-      available.x -= column_w;
+      available.x -= columns * column_w;
     }
   }
   note_canvas(top_left, ImVec2(top_left.x + available.x, top_left.y + available.y));

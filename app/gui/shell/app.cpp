@@ -268,7 +268,9 @@ void App::capture(int fb_width, int fb_height) {
   // A checkpoint or data set still loading, or a chain still catching up: draw more frames (the UI
   // thread never blocks on them).
   if (busy() || checkpoint_load_.id != 0 || !pending_checkpoint_.empty()) return;
-  if (!waited_for_sampling_ && state_.playback.mode == LabMode::Reverse && reverse_running()) {
+  // Every run: a scene opened with --open may start a second run after the first frames (the first one's
+  // recording is then replaced, its end colours with it), and the picture must show the last one finished.
+  if (state_.playback.mode == LabMode::Reverse && reverse_running()) {
     wait_for_reverse();
     waited_for_sampling_ = true;
     return;  // draw the finished run first

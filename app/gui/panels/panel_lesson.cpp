@@ -11,6 +11,7 @@
 #include "app/gui/state/i18n.h"
 #include "app/gui/timeline/timeline.h"
 #include "app/gui/ui/math_text.h"
+#include "app/gui/ui/widgets.h"
 #include "app/gui/views/view.h"
 
 namespace dlab::gui {
@@ -168,8 +169,9 @@ void lesson_section(PanelContext& context) {
              "F5 presents (Esc leaves)."));
   if (session.is_open()) {
     ImGui::Checkbox(ui_label(tr("Edit slides"), "edit_slides").c_str(), &session.editing);
-    ImGui::SameLine();
-    if (ImGui::SmallButton(ui_label(tr("Close lesson"), "close_lesson").c_str())) session.requests.close = true;
+    const std::string close = ui_label(tr("Close lesson"), "close_lesson");
+    same_line_if_fits(button_width(close.c_str()));
+    if (ImGui::Button(close.c_str())) session.requests.close = true;
   }
   if (ImGui::Button(ui_label(tr("Add slide"), "add_slide").c_str())) session.requests.add_slide = true;
   tooltip(tr("Append what the window shows now (every setting, the timeline position) as a new slide after this "
@@ -177,18 +179,20 @@ void lesson_section(PanelContext& context) {
   if (!session.is_open() || !session.editing) return;
 
   Slide& slide = session.lesson.slides[static_cast<std::size_t>(session.slide)];
-  ImGui::SameLine();
-  if (ImGui::Button(ui_label(tr("Update scene"), "update_scene").c_str())) session.requests.update_scene = true;
+  const std::string update = ui_label(tr("Update scene"), "update_scene");
+  same_line_if_fits(button_width(update.c_str()));
+  if (ImGui::Button(update.c_str())) session.requests.update_scene = true;
   tooltip(tr("This slide takes what the window shows now."));
   ImGui::BeginDisabled(session.slide <= 0);
   if (ImGui::Button(ui_label(tr("Move up"), "move_up").c_str())) session.requests.move = -1;
   ImGui::EndDisabled();
-  ImGui::SameLine();
+  const std::string down = ui_label(tr("Move down"), "move_down"), remove = ui_label(tr("Delete"), "delete_slide");
+  same_line_if_fits(button_width(down.c_str()));
   ImGui::BeginDisabled(session.slide + 1 >= static_cast<int>(session.lesson.slides.size()));
-  if (ImGui::Button(ui_label(tr("Move down"), "move_down").c_str())) session.requests.move = 1;
+  if (ImGui::Button(down.c_str())) session.requests.move = 1;
   ImGui::EndDisabled();
-  ImGui::SameLine();
-  if (ImGui::Button(ui_label(tr("Delete"), "delete_slide").c_str())) session.requests.remove = true;
+  same_line_if_fits(button_width(remove.c_str()));
+  if (ImGui::Button(remove.c_str())) session.requests.remove = true;
 
   const auto edit = [&](const char* label, const char* id, std::string* text, bool multiline) {
     ImGui::TextUnformatted(label);
@@ -205,9 +209,8 @@ void lesson_section(PanelContext& context) {
              "({abar_t:.3f} for three decimals)."));
   edit(tr("Text (Chinese)"), "text_zh", &slide.text.zh, true);
   if (ImGui::Checkbox(ui_label(tr("Plays when shown"), "slide_plays").c_str(), &slide.play)) session.modified = true;
-  ImGui::SetNextItemWidth(-ImGui::GetFrameHeight() * 3.5f);
+  ImGui::SetNextItemWidth(-1);
   ImGui::InputText("##lesson_path", &session.save_path);
-  ImGui::SameLine();
   if (ImGui::Button(ui_label(tr("Save lesson"), "save_lesson").c_str())) session.requests.save = true;
   tooltip(tr("Write the lesson as a JSON file (the scene files' format, a list of slides): open it again with "
              "diffusion-lab --lesson FILE."));

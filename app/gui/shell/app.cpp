@@ -267,18 +267,28 @@ void App::capture(int fb_width, int fb_height) {
   if (!wants_capture || frame_index_ < options_.frames) return;
   // A checkpoint or data set still loading, or a chain still catching up: draw more frames (the UI
   // thread never blocks on them).
-  if (busy() || checkpoint_load_.id != 0 || !pending_checkpoint_.empty()) return;
+  if (busy() || checkpoint_load_.id != 0 || !pending_checkpoint_.empty()) {
+    settled_frames_ = 0;
+    return;
+  }
   // Every run: a scene opened with --open may start a second run after the first frames (the first one's
   // recording is then replaced, its end colours with it), and the picture must show the last one finished.
   if (state_.playback.mode == LabMode::Reverse && reverse_running()) {
     wait_for_reverse();
     waited_for_sampling_ = true;
+    settled_frames_ = 0;
     return;  // draw the finished run first
   }
   // Statistics computed on request (the ELBO, the quality of the run: view.h) when the ELBO tab is shown:
   // draw more frames until they are in, so the numbers and the picture do not depend on timing.
   // --stats-out asks for them with the ELBO tab shown (each costs seconds: the other runs do not wait for them).
-  if (view().stats_pending(!options_.stats_out.empty() && state_.plots_tab == kPlotsTabElbo)) return;
+  if (view().stats_pending(!options_.stats_out.empty() && state_.plots_tab == kPlotsTabElbo)) {
+    settled_frames_ = 0;
+    return;
+  }
+  // One more frame once everything is in: ImGui sizes scrollbars and wrapped rows from the previous frame's
+  // content, so the frame where the last result arrives is not yet the settled picture.
+  if (++settled_frames_ < 2) return;
   if (!options_.stats_out.empty()) write_stats(options_.stats_out);
   if (!options_.save_scene.empty()) {
     try {

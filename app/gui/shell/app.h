@@ -108,6 +108,7 @@ class App {
     std::string path;
   } checkpoint_load_;
   bool waited_for_sampling_ = false;
+  int settled_frames_ = 0;  // frames drawn since the last thing capture() waited for came in
 
   // --script: the commands, the next one to run, and what is pending across frames.
   std::vector<ScriptCommand> script_;

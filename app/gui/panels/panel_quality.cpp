@@ -38,7 +38,24 @@ std::string value_text(double value) {
 
 // One row of a two-column table: the symbol (math text) and a short meaning on one line, the formula in a
 // tooltip over them, and the value.
+// In a narrow column (large UI scales) the table has one column and each value goes under its term.
+bool number_table_one_column = false;
+
 void number_row(const char* symbol, const char* meaning, const char* help, const std::string& value, ImU32 color = 0) {
+  if (number_table_one_column) {
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    ImGui::BeginGroup();
+    math_text(symbol, color);
+    ImGui::SameLine(0, ImGui::GetFontSize() * 0.6f);
+    math_text_wrapped(meaning, colors::kTextDim, " ", ImGui::GetContentRegionAvail().x);
+    ImGui::Indent();
+    math_text(value.c_str(), color);
+    ImGui::Unindent();
+    ImGui::EndGroup();
+    if (help) tooltip(help);
+    return;
+  }
   ImGui::TableNextRow();
   ImGui::TableSetColumnIndex(0);
   ImGui::BeginGroup();
@@ -68,10 +85,13 @@ void heading(const char* text) {
 
 bool begin_number_table(const char* id) {
   const float value_width = ImGui::CalcTextSize("-0.000 \u00b1 0.000 ").x;
-  if (!ImGui::BeginTable(id, 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX))
+  // Two columns when the terms keep at least as much room as the values ("∑ Lₜ₋₁" and its meaning), else one.
+  number_table_one_column = ImGui::GetContentRegionAvail().x < 2.0f * value_width + ImGui::GetFontSize() * 2.0f;
+  const int columns = number_table_one_column ? 1 : 2;
+  if (!ImGui::BeginTable(id, columns, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX))
     return false;
   ImGui::TableSetupColumn("term", ImGuiTableColumnFlags_WidthStretch);
-  ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthFixed, value_width);
+  if (columns == 2) ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthFixed, value_width);
   return true;
 }
 

@@ -36,34 +36,26 @@ std::string value_text(double value) {
   return text;
 }
 
-// One row of a two-column table: the symbol (math text) and a short meaning on one line, the formula in a
-// tooltip over them, and the value.
-// In a narrow column (large UI scales) the table has one column and each value goes under its term.
+// In a narrow column (large UI scales) the number tables have one column and each value goes under its term.
 bool number_table_one_column = false;
 
+// One row of a number table: the symbol (math text) and a short meaning on one line, the formula in a tooltip
+// over them, and the value beside them (or under them, in one column).
 void number_row(const char* symbol, const char* meaning, const char* help, const std::string& value, ImU32 color = 0) {
-  if (number_table_one_column) {
-    ImGui::TableNextRow();
-    ImGui::TableSetColumnIndex(0);
-    ImGui::BeginGroup();
-    math_text(symbol, color);
-    ImGui::SameLine(0, ImGui::GetFontSize() * 0.6f);
-    math_text_wrapped(meaning, colors::kTextDim, " ", ImGui::GetContentRegionAvail().x);
-    ImGui::Indent();
-    math_text(value.c_str(), color);
-    ImGui::Unindent();
-    ImGui::EndGroup();
-    if (help) tooltip(help);
-    return;
-  }
   ImGui::TableNextRow();
   ImGui::TableSetColumnIndex(0);
   ImGui::BeginGroup();
   math_text(symbol, color);
   ImGui::SameLine(0, ImGui::GetFontSize() * 0.6f);
   math_text_wrapped(meaning, colors::kTextDim, " ", ImGui::GetContentRegionAvail().x);
+  if (number_table_one_column) {
+    ImGui::Indent();
+    math_text(value.c_str(), color);
+    ImGui::Unindent();
+  }
   ImGui::EndGroup();
   if (help) tooltip(help);
+  if (number_table_one_column) return;
   ImGui::TableSetColumnIndex(1);
   math_text(value.c_str(), color);
 }

@@ -145,24 +145,12 @@ void lesson_section(PanelContext& context) {
   LessonSession& session = *context.lesson;
   const Language language = shown_language(context);
   // Open a built-in lesson.
-  static std::vector<std::pair<std::string, std::string>> builtin;  // path, title in the language shown
-  static Language builtin_language = Language::En;
-  if (builtin.empty() || builtin_language != language) {
-    builtin.clear();
-    builtin_language = language;
-    for (const std::string& path : builtin_lesson_paths()) {
-      try {
-        builtin.emplace_back(path, load_lesson(path).title.in(language));
-      } catch (const std::exception&) {
-        continue;  // a broken lesson file is reported when it is opened
-      }
-    }
-  }
   const std::string current = session.is_open() ? session.lesson.title.in(language) : tr("(none)");
   ImGui::SetNextItemWidth(-1);
   if (ImGui::BeginCombo("##lesson", current.c_str())) {
-    for (const auto& [path, title] : builtin)
-      if (ImGui::Selectable(title.c_str(), session.lesson.path == path)) session.requests.open = path;
+    for (const BuiltinLesson& builtin : builtin_lessons())
+      if (builtin.opens && ImGui::Selectable(builtin.title.in(language).c_str(), session.lesson.path == builtin.path))
+        session.requests.open = builtin.path;
     ImGui::EndCombo();
   }
   tooltip(tr("A built-in lesson: slides that follow the DDPM notes. Page Down / Page Up go from slide to slide; "

@@ -31,35 +31,26 @@ std::string distinct_characters(const std::string& text) {
   return out;
 }
 
-std::string lesson_text(const Lesson& lesson) {
-  std::string text = lesson.title.zh;
-  for (const Slide& slide : lesson.slides) text += slide.title.zh + slide.text.zh;
-  return text;
-}
-
-// The Chinese text of every built-in lesson (read once: the lesson menu lists their titles).
-const std::string& builtin_lessons_text() {
-  static const std::string text = [] {
-    std::string all;
-    for (const std::string& path : builtin_lesson_paths()) {
-      try {
-        all += lesson_text(load_lesson(path));
-      } catch (const std::exception&) {
-        continue;
-      }
-    }
-    return all;
-  }();
-  return text;
-}
-
 }  // namespace
 
 FontNeeds App::font_needs() const {
   FontNeeds needs;
   needs.presenter = presenter_;
-  if (state_.language == Language::Zh)
-    needs.cjk_text = distinct_characters(catalogue_text() + builtin_lessons_text() + lesson_text(lesson_.lesson));
+  if (state_.language != Language::Zh) return needs;
+  // Called every frame: the catalogue's and the built-in lessons' characters once, the open lesson's when its
+  // text changes.
+  static const std::string fixed = [] {
+    std::string text = catalogue_text();
+    for (const BuiltinLesson& builtin : builtin_lessons()) text += builtin.chinese_text;
+    return text;
+  }();
+  static std::string lesson_text, characters;
+  std::string text = lesson_chinese_text(lesson_.lesson);
+  if (characters.empty() || text != lesson_text) {
+    characters = distinct_characters(fixed + text);
+    lesson_text = std::move(text);
+  }
+  needs.cjk_text = characters;
   return needs;
 }
 
@@ -181,18 +172,9 @@ float App::draw_menu_bar() {
   if (!ImGui::BeginMainMenuBar()) return 0.0f;
   if (ImGui::BeginMenu(tr("Lesson"))) {
     const Language language = state_.language.value_or(Language::En);
-    for (const std::string& path : builtin_lesson_paths()) {
-      static std::map<std::string, LocalizedText> titles;  // read once per file
-      if (!titles.count(path)) {
-        try {
-          titles[path] = load_lesson(path).title;
-        } catch (const std::exception& e) {
-          titles[path] = {path, path};
-        }
-      }
-      if (ImGui::MenuItem(titles[path].in(language).c_str(), nullptr, lesson_.lesson.path == path))
-        lesson_.requests.open = path;
-    }
+    for (const BuiltinLesson& builtin : builtin_lessons())
+      if (ImGui::MenuItem(builtin.title.in(language).c_str(), nullptr, lesson_.lesson.path == builtin.path))
+        lesson_.requests.open = builtin.path;
     ImGui::Separator();
     if (ImGui::MenuItem(tr("Next slide"), "Page Down", false, lesson_.is_open()))
       lesson_.requests.go_to = lesson_.slide + 1;

@@ -160,6 +160,33 @@ std::vector<std::string> builtin_lesson_paths() {
   return paths;
 }
 
+std::string lesson_chinese_text(const Lesson& lesson) {
+  std::string text = lesson.title.zh;
+  for (const Slide& slide : lesson.slides) text += slide.title.zh + slide.text.zh;
+  return text;
+}
+
+const std::vector<BuiltinLesson>& builtin_lessons() {
+  static const std::vector<BuiltinLesson> lessons = [] {
+    std::vector<BuiltinLesson> all;
+    for (const std::string& path : builtin_lesson_paths()) {
+      BuiltinLesson entry;
+      entry.path = path;
+      try {
+        const Lesson lesson = load_lesson(path);
+        entry.title = lesson.title;
+        entry.chinese_text = lesson_chinese_text(lesson);
+      } catch (const std::exception&) {
+        entry.title = {path, path};  // the error is reported when it is opened
+        entry.opens = false;
+      }
+      all.push_back(std::move(entry));
+    }
+    return all;
+  }();
+  return lessons;
+}
+
 std::string resolve_lesson(const std::string& name_or_path) {
   std::error_code error;
   if (fs::is_regular_file(name_or_path, error)) return name_or_path;

@@ -95,6 +95,18 @@ void save_lesson(const std::string& path, const Lesson& lesson);  // atomically;
 // The built-in lessons' folder (assets/lessons, or $DLAB_LESSONS_DIR) and its lessons, sorted by name.
 std::string builtin_lessons_dir();
 std::vector<std::string> builtin_lesson_paths();
+// The built-in lessons, read once (the Lesson menu, the controls' Lesson section and the font atlas's Chinese
+// glyphs all use them). A file that does not open keeps its path as its title, opens == false.
+struct BuiltinLesson {
+  std::string path;
+  LocalizedText title;
+  std::string chinese_text;  // the title and every slide's title and text in Chinese
+  bool opens = true;
+};
+const std::vector<BuiltinLesson>& builtin_lessons();
+// The Chinese text of a lesson: its title and every slide's title and text.
+std::string lesson_chinese_text(const Lesson& lesson);
+
 // NAME (a built-in lesson's name) or a PATH to a lesson file -> the file's path; throws LessonFileError
 // listing the built-in names when neither exists.
 std::string resolve_lesson(const std::string& name_or_path);

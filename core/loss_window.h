@@ -5,6 +5,7 @@
 // (issue 14). Torch-free; not thread-safe (the Trainer guards it).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <deque>
 #include <limits>
@@ -85,5 +86,24 @@ class BinnedLossWindow {
   std::int64_t recent_steps_ = 0, first_steps_ = 0;
   std::vector<double> first_sum_, first_count_;
 };
+
+// A per-step loss curve smoothed by an exponential moving average over about `span` steps, a = 1 - 1/span,
+// with the start debiased as Adam's first moment (Kingma & Ba 2015, Alg. 1: m_i / (1 - a^i)), so the first
+// values are not pulled towards 0. Non-finite losses (a diverged step) are skipped: the average keeps its
+// last value. span <= 1 returns the curve as it is.
+inline std::vector<double> smoothed_curve(const std::vector<float>& values, double span) {
+  std::vector<double> out(values.size());
+  const double a = span > 1 ? 1.0 - 1.0 / span : 0.0;
+  double m = 0, weight = 0, last = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (std::isfinite(values[i])) {
+      m = a * m + (1 - a) * values[i];
+      weight = a * weight + (1 - a);  // 1 - a^i after i finite values
+      last = m / weight;
+    }
+    out[i] = last;
+  }
+  return out;
+}
 
 }  // namespace dlab

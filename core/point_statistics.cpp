@@ -62,4 +62,70 @@ double mean_nearest_distance(const std::vector<float>& xy, const std::vector<flo
   return total / shown;
 }
 
+FittedView fit_view(const std::vector<float>& xy, double aspect, double minimum_half_height, double margin) {
+  FittedView view;
+  view.half_height = minimum_half_height;
+  const std::size_t n = xy.size() / 2;
+  if (n == 0 || !(aspect > 0)) return view;
+  double min_x = INFINITY, max_x = -INFINITY, min_y = INFINITY, max_y = -INFINITY;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(xy[2 * i]) || !std::isfinite(xy[2 * i + 1])) continue;
+    min_x = std::min(min_x, static_cast<double>(xy[2 * i]));
+    max_x = std::max(max_x, static_cast<double>(xy[2 * i]));
+    min_y = std::min(min_y, static_cast<double>(xy[2 * i + 1]));
+    max_y = std::max(max_y, static_cast<double>(xy[2 * i + 1]));
+  }
+  if (!(min_x <= max_x)) return view;
+  const double grow = 1.0 + margin;
+  // About the origin: the classic view, if the points fit in it.
+  const double about_origin = std::max(std::max(std::abs(min_y), std::abs(max_y)),
+                                       std::max(std::abs(min_x), std::abs(max_x)) / aspect) * grow;
+  if (about_origin <= minimum_half_height) return view;
+  view.center_x = 0.5 * (min_x + max_x);
+  view.center_y = 0.5 * (min_y + max_y);
+  view.half_height = std::max(minimum_half_height, std::max(0.5 * (max_y - min_y), 0.5 * (max_x - min_x) / aspect) * grow);
+  return view;
+}
+
+double fraction_inside(const std::vector<float>& xy, double center_x, double center_y, double half_width,
+                       double half_height) {
+  const std::size_t n = xy.size() / 2;
+  if (n == 0) return 1.0;
+  std::size_t inside = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    inside += std::abs(xy[2 * i] - center_x) <= half_width && std::abs(xy[2 * i + 1] - center_y) <= half_height;
+  return static_cast<double>(inside) / n;
+}
+
+double spread_about_modes(const std::vector<float>& xy, const std::vector<float>& means) {
+  const std::size_t n = xy.size() / 2, modes = means.size() / 2;
+  if (n == 0 || modes == 0) return -1.0;
+  double total = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    double best = std::numeric_limits<double>::infinity();
+    for (std::size_t c = 0; c < modes; ++c) {
+      const double dx = xy[2 * i] - means[2 * c], dy = xy[2 * i + 1] - means[2 * c + 1];
+      best = std::min(best, dx * dx + dy * dy);
+    }
+    total += best;
+  }
+  return std::sqrt(total / n / 2.0);
+}
+
+double mean_neighbour_distance(const std::vector<float>& xy, std::size_t max_points) {
+  const std::size_t n = std::min(xy.size() / 2, max_points);
+  if (n < 2) return -1.0;
+  double total = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    double best = std::numeric_limits<double>::infinity();
+    for (std::size_t j = 0; j < n; ++j) {
+      if (j == i) continue;
+      const double dx = xy[2 * i] - xy[2 * j], dy = xy[2 * i + 1] - xy[2 * j + 1];
+      best = std::min(best, dx * dx + dy * dy);
+    }
+    total += std::sqrt(best);
+  }
+  return total / n;
+}
+
 }  // namespace dlab

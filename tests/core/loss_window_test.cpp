@@ -66,5 +66,26 @@ TEST(LossWindow, RejectsBadSizes) {
   EXPECT_THROW(BinnedLossWindow(-1, 10), std::invalid_argument);
 }
 
+// The smoothed loss curve: a constant stays constant from the first step (the start is debiased), a jump
+// is followed with the EMA's time constant, a diverged step is skipped.
+TEST(LossWindow, SmoothedCurve) {
+  const std::vector<double> flat = smoothed_curve(std::vector<float>(50, 0.5f), 100);
+  for (double v : flat) EXPECT_NEAR(v, 0.5, 1e-6);
+  // 1 for 1000 steps, then 0: after 100 more steps of span 100, a^100 = 0.99^100 = 0.366 of the jump is left.
+  std::vector<float> jump(1000, 1.0f);
+  jump.resize(1100, 0.0f);
+  const std::vector<double> smooth = smoothed_curve(jump, 100);
+  EXPECT_NEAR(smooth[999], 1.0, 1e-6);
+  EXPECT_NEAR(smooth[1099], std::pow(0.99, 100), 1e-4);
+  // Debiased start: the first value is the first loss, the second the weighted mean (a = 0.9).
+  const std::vector<double> start = smoothed_curve({2.0f, 1.0f}, 10);
+  EXPECT_NEAR(start[0], 2.0, 1e-12);
+  EXPECT_NEAR(start[1], (0.9 * 0.1 * 2.0 + 0.1 * 1.0) / (1 - 0.81), 1e-12);
+  const std::vector<double> diverged = smoothed_curve({1.0f, NAN, 1.0f}, 10);
+  EXPECT_NEAR(diverged[1], 1.0, 1e-12);
+  EXPECT_NEAR(diverged[2], 1.0, 1e-12);
+  EXPECT_EQ(smoothed_curve({3.0f, 1.0f}, 1)[1], 1.0);  // span 1: the curve itself
+}
+
 }  // namespace
 }  // namespace dlab

@@ -155,5 +155,39 @@ TEST(Timeline, PlaybackWaitsForTheRecording) {
   EXPECT_EQ(playback.cursor, 40.0);
 }
 
+// Issue 14: End pressed while a 1000-step run had recorded 36 steps showed "step 1000 / 1000, t = 964, NFE =
+// 36". The counter shows the step the picture is at, and the recording's progress apart.
+TEST(Timeline, StepCounterShowsThePictureNotTheCursor) {
+  const NoiseSchedule schedule{ScheduleConfig{}};
+  const SamplingPlan plan = scene_sampling_plan(SamplerSettings{}, schedule);
+  std::vector<int> nfe(37);
+  for (int k = 0; k < 37; ++k) nfe[k] = k;
+  PlaybackState playback = at(0, false);
+  apply_transport(playback, Transport::End, plan.size());
+  ASSERT_EQ(playback.cursor, 1000.0);
+  const int frame = recorded_frame(playback, reverse_frame(playback, plan), 37);
+  const StepInfo info = reverse_step_info(frame, plan, nfe);
+  ReverseStatus status;
+  status.running = true;
+  status.frames = 37;
+  status.num_steps = 1000;
+  const StepCounter counter = step_counter(info, status, playback.cursor);
+  EXPECT_EQ(counter.step, 36);
+  EXPECT_EQ(counter.t, 964);
+  EXPECT_EQ(counter.nfe, 36);
+  EXPECT_TRUE(counter.recording);
+  EXPECT_EQ(counter.recorded, 36);
+  EXPECT_TRUE(counter.waiting);  // End asked for step 1000: playback waits there
+  // Done: no recording, the counter at the end.
+  status.running = false;
+  status.frames = 1001;
+  const StepCounter done = step_counter(reverse_step_info(1000, plan, {}), status, 1000.0);
+  EXPECT_EQ(done.step, 1000);
+  EXPECT_FALSE(done.recording);
+  EXPECT_FALSE(done.waiting);
+  // Forward mode never records.
+  EXPECT_FALSE(step_counter(forward_step_info(500, schedule), status, 500.0).recording);
+}
+
 }  // namespace
 }  // namespace dlab::gui

@@ -20,6 +20,7 @@ struct Model {
   std::string description;
   Prediction prediction = Prediction::Eps;
   Denoiser denoiser;  // raw output for (x_t, t, abar); thread-safe
+  std::int64_t training_step = -1;  // a snapshot of live training: the step it was taken at
 };
 
 using ModelPtr = std::shared_ptr<const Model>;

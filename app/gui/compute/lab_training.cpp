@@ -11,6 +11,7 @@
 #include "app/gui/state/i18n.h"
 #include "app/gui/views/points/compute/lab_impl.h"
 #include "core/checkpoint.h"
+#include "core/loss_window.h"
 
 namespace dlab::gui {
 
@@ -31,8 +32,9 @@ int training_threads() {
   return hardware <= 2 ? 1 : static_cast<int>(hardware / 2);
 }
 
-ModelPtr model_from_net(DenoiserNet net, const std::string& description) {
+ModelPtr model_from_net(DenoiserNet net, const std::string& description, std::int64_t step) {
   auto model = std::make_shared<Model>();
+  model->training_step = step;
   model->source = ModelSource::Live;
   model->prediction = net->spec().prediction;
   model->description = description;
@@ -119,7 +121,7 @@ void TrainingRun::publish_snapshot_locked() {
   try {
     const std::string description = format_text(tr("the MLP trained here: %lld steps, loss %.4f"),
                                                 static_cast<long long>(trainer_->step()), trainer_->last_loss());
-    live_ = model_from_net(trainer_->ema_net(torch::kCPU), description);
+    live_ = model_from_net(trainer_->ema_net(torch::kCPU), description, trainer_->step());
     ++live_version_;
     status_.snapshots = live_version_;
     last_snapshot_time_ = now_seconds();
@@ -143,6 +145,8 @@ void TrainingRun::start(const torch::Tensor& data, const std::string& dataset_na
     status_.device = trainer_->device_description();
   }
   trainer_->set_learning_rate(learning_rate);
+  if (rate_changes_.empty() || rate_changes_.back().second != trainer_->learning_rate())
+    rate_changes_.emplace_back(trainer_->step(), trainer_->learning_rate());
   trainer_->set_batch_size(batch_size);
   status_.message.clear();
   want_running_ = true;
@@ -160,6 +164,7 @@ void TrainingRun::reset() {
   pause();
   std::lock_guard<std::mutex> lock(mutex_);
   trainer_.reset();
+  rate_changes_.clear();
   live_.reset();
   ++live_version_;
   status_ = TrainingStatus();
@@ -168,7 +173,10 @@ void TrainingRun::reset() {
 void TrainingRun::set(float learning_rate, int batch_size) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!trainer_) return;
-  if (learning_rate > 0 && learning_rate != static_cast<float>(trainer_->learning_rate())) trainer_->set_learning_rate(learning_rate);
+  if (learning_rate > 0 && learning_rate != static_cast<float>(trainer_->learning_rate())) {
+    trainer_->set_learning_rate(learning_rate);
+    rate_changes_.emplace_back(trainer_->step(), trainer_->learning_rate());
+  }
   if (batch_size >= 1 && batch_size != trainer_->batch_size()) trainer_->set_batch_size(batch_size);
 }
 
@@ -203,6 +211,11 @@ void TrainingRun::snapshot() {
 std::vector<float> TrainingRun::loss_history() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return trainer_ ? trainer_->loss_history() : std::vector<float>();
+}
+
+std::vector<std::pair<std::int64_t, double>> TrainingRun::learning_rate_changes() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return rate_changes_;
 }
 
 std::vector<LossBin> TrainingRun::loss_by_noise_level() const {
@@ -274,6 +287,7 @@ void TrainingRun::run_load_unlocked(const PendingLoad& request) {
   const bool latest = request.id == load_status_.id;
   if (trainer && latest) {
     trainer_ = std::move(trainer);
+    rate_changes_.assign(1, {trainer_->step(), trainer_->learning_rate()});
     dataset_name_ = request.dataset_name;
     status_ = TrainingStatus();
     status_.exists = true;
@@ -315,11 +329,14 @@ TrainingStatus Lab::training_status() const {
   return status;
 }
 
-void Lab::training_loss(int max_points, std::vector<double>* steps, std::vector<double>* loss) const {
+void Lab::training_loss(int max_points, std::vector<double>* steps, std::vector<double>* loss,
+                        std::vector<double>* smoothed) const {
   steps->clear();
   loss->clear();
+  if (smoothed) smoothed->clear();
   const std::vector<float> history = impl_->training->loss_history();
   if (history.empty()) return;
+  const std::vector<double> smooth = smoothed ? smoothed_curve(history, kLossSmoothingSteps) : std::vector<double>();
   // Averages over equal runs of steps, so the curve is smooth and at most max_points long.
   const std::size_t per = std::max<std::size_t>(1, (history.size() + max_points - 1) / std::max(1, max_points));
   for (std::size_t start = 0; start < history.size(); start += per) {
@@ -328,12 +345,24 @@ void Lab::training_loss(int max_points, std::vector<double>* steps, std::vector<
     for (std::size_t i = start; i < end; ++i) sum += history[i];
     steps->push_back(0.5 * (start + end - 1) + 1);
     loss->push_back(sum / (end - start));
+    if (smoothed) smoothed->push_back(smooth[end - 1]);  // the average as of the run's last step
   }
 }
 
-void Lab::training_loss_by_t(const NoiseSchedule& schedule, std::vector<double>* t, std::vector<double>* loss) const {
+void Lab::training_learning_rates(std::vector<double>* steps, std::vector<double>* rates) const {
+  steps->clear();
+  rates->clear();
+  for (const auto& [step, rate] : impl_->training->learning_rate_changes()) {
+    steps->push_back(static_cast<double>(step));
+    rates->push_back(rate);
+  }
+}
+
+void Lab::training_loss_by_t(const NoiseSchedule& schedule, std::vector<double>* t, std::vector<double>* loss,
+                             std::vector<double>* first) const {
   t->clear();
   loss->clear();
+  std::vector<double> firsts;
   for (const LossBin& bin : impl_->training->loss_by_noise_level()) {
     if (!std::isfinite(bin.mean_loss)) continue;
     // The bin's centre placed on t (the first t at or below it); bins beyond the schedule are left out.
@@ -341,18 +370,21 @@ void Lab::training_loss_by_t(const NoiseSchedule& schedule, std::vector<double>*
     if (at == 0) continue;
     t->push_back(at);
     loss->push_back(bin.mean_loss);
+    firsts.push_back(bin.first_mean_loss);
   }
   // Ascending t for the plot.
   std::vector<std::size_t> order(t->size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return (*t)[a] < (*t)[b]; });
-  std::vector<double> sorted_t, sorted_loss;
+  std::vector<double> sorted_t, sorted_loss, sorted_first;
   for (std::size_t i : order) {
     sorted_t.push_back((*t)[i]);
     sorted_loss.push_back((*loss)[i]);
+    sorted_first.push_back(firsts[i]);
   }
   *t = sorted_t;
   *loss = sorted_loss;
+  if (first) *first = sorted_first;
 }
 
 bool Lab::training_save(const std::string& path, std::string* error) {

@@ -48,6 +48,8 @@ class TrainingRun {
   // Copies of the trainer's curves (empty without a trainer).
   std::vector<float> loss_history() const;
   std::vector<LossBin> loss_by_noise_level() const;
+  // Where the learning rate was set: (training step, learning rate), the first at the start.
+  std::vector<std::pair<std::int64_t, double>> learning_rate_changes() const;
 
   // Tests only: called on the training thread after it has released the lock to run a chunk of steps,
   // just before the first step (where a pause used to be lost, issue 9).
@@ -79,6 +81,7 @@ class TrainingRun {
   CheckpointLoad load_status_;               // under mutex_
   TrainingStatus status_;      // under mutex_
   ModelPtr live_;              // under mutex_
+  std::vector<std::pair<std::int64_t, double>> rate_changes_;  // under mutex_
   std::uint64_t live_version_ = 0;
   double last_snapshot_time_ = 0;
 };

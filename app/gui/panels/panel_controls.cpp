@@ -17,6 +17,7 @@
 #include "app/gui/state/controls.h"
 #include "app/gui/state/i18n.h"
 #include "app/gui/ui/enum_combo.h"
+#include "app/gui/ui/math_text.h"
 #include "app/gui/views/images/image_lab.h"
 #include "app/gui/views/view.h"
 #include "app/gui/views/points/lab.h"
@@ -199,12 +200,26 @@ void model_section(PanelContext& context) {
              "(it memorises them). Trained here: the network of the Training section."));
   if (context.lab) {
     if (context.lab->has_model()) {
-      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-      ImGui::TextWrapped("%s", context.lab->model_description().c_str());
-      ImGui::PopStyleColor();
+      // Wrapped at spaces only (ImGui's TextWrapped breaks after a '.', inside "loss 0.4321", issue 14).
+      math_text_wrapped(context.lab->model_description().c_str(), ImGui::GetColorU32(ImGuiCol_TextDisabled));
     }
+    else if (state.model == ModelSource::Live && context.lab->training_status().running)
+      dim_text(tr("Training has started: the first snapshot of its weights comes within 3 s."));
     else
       error_text(context.lab->model_error());
+    // A reverse run keeps the snapshot of live training it started with: say which, and offer the latest.
+    const std::int64_t used = context.lab->sampling_snapshot_step(), latest = context.lab->latest_snapshot_step();
+    if (state.model == ModelSource::Live && state.playback.mode == LabMode::Reverse && used >= 0) {
+      dim_text(format_text(tr("This run samples with the snapshot of training step %lld (latest: %lld)."),
+                           static_cast<long long>(used), static_cast<long long>(latest)));
+      if (latest != used) {
+        if (ImGui::Button(button_label(ui_label(tr("Sample again with the latest model"), "sample_again")).c_str())) {
+          context.lab->training_snapshot();
+          state.requests.sample_again = true;
+        }
+        tooltip(tr("Start the reverse run again with the current (EMA) weights of the network being trained."));
+      }
+    }
   }
 }
 

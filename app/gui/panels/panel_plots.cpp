@@ -58,8 +58,9 @@ void schedule_plots(PanelContext& context) {
     plot::SetupAxes("t", nullptr, plot::kLogY);
     plot::SetupXLimits(0, T);
     sampling_ticks(context);
-    plot::Line("\u03b2\u209c", tb.t.data(), tb.beta.data(), n, kBetaColor);
-    plot::Line(tr("\u03b2\u0303\u209c posterior"), tb.t.data(), tb.beta_tilde.data(), n, kBetaTildeColor);
+    // beta~_t wide underneath and beta_t thin on top: where they meet (large t) both stay visible (issue 14).
+    plot::Line(tr("\u03b2\u0303\u209c posterior"), tb.t.data(), tb.beta_tilde.data(), n, kBetaTildeColor, 5.0f);
+    plot::Line("\u03b2\u209c", tb.t.data(), tb.beta.data(), n, kBetaColor, 2.0f);
     marker(context);
     plot::EndPlot();
   }
@@ -197,28 +198,40 @@ void training_plots(PanelContext& context) {
     return;
   }
   const float height = (ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 2) / 2;
-  std::vector<double> steps, loss;
-  context.lab->training_loss(600, &steps, &loss);
+  std::vector<double> steps, loss, smoothed, rate_steps, rates;
+  context.lab->training_loss(600, &steps, &loss, &smoothed);
+  context.lab->training_learning_rates(&rate_steps, &rates);
   if (plot::BeginPlot(ui_label(tr("Training loss"), "loss").c_str(), ImVec2(0, height), plot::kIntegerX)) {
     plot::SetupAxes(tr("step"), nullptr, plot::kLogY);
+    // The raw loss dimmed, the smoothed one over it: the trend a class should see through the batch noise.
     plot::Line("L_simple = |\u03b5 \u2212 \u03b5_\u03b8(x\u209c, t)|\u00b2", steps.data(), loss.data(),
-               static_cast<int>(steps.size()), colors::kSeries[0]);
+               static_cast<int>(steps.size()), (colors::kSeries[0] & 0x00FFFFFFu) | 0x70000000u, 1.5f);
+    plot::Line(format_text(tr("smoothed (%d steps)"), static_cast<int>(kLossSmoothingSteps)).c_str(), steps.data(),
+               smoothed.data(), static_cast<int>(steps.size()), colors::kSeries[0], 2.5f);
+    // Learning-rate changes after the start: a line where each was set, with the new rate.
+    for (std::size_t i = 1; i < rate_steps.size(); ++i)
+      plot::LineX(i == 1 ? tr("learning rate set") : "##lr", rate_steps[i], colors::kSeries[2],
+                  format_text("%.0e", rates[i]).c_str());
     plot::EndPlot();
   }
   plot::TitleHelp(tr("The mean squared error between the noise \u03b5 added to x\u2080 and the network's prediction "
                      "\u03b5_\u03b8(x\u209c, t), averaged over t (Ho et al. 2020, Eq. 14). It does not go to 0: at large t, "
                      "x\u209c says little about \u03b5 for points near each other."));
-  std::vector<double> ts, by_t;
-  context.lab->training_loss_by_t(context.schedule, &ts, &by_t);
+  std::vector<double> ts, by_t, first;
+  context.lab->training_loss_by_t(context.schedule, &ts, &by_t, &first);
   if (plot::BeginPlot(ui_label(tr("Loss by timestep"), "loss_by_t").c_str(), ImVec2(0, height), plot::kIntegerX)) {
     plot::SetupAxes("t", nullptr, plot::kLogY);
     plot::SetupXLimits(0, context.schedule.timesteps());
-    plot::Line(tr("running mean"), ts.data(), by_t.data(), static_cast<int>(ts.size()), colors::kSeries[1]);
+    // The first steps of training against the most recent ones: what has been learnt, noise level by level.
+    plot::Line(tr("first 500 steps"), ts.data(), first.data(), static_cast<int>(ts.size()),
+               (colors::kSeries[3] & 0x00FFFFFFu) | 0xA0000000u, 1.5f);
+    plot::Line(tr("last 500 steps"), ts.data(), by_t.data(), static_cast<int>(ts.size()), colors::kSeries[1]);
     marker(context);
     plot::EndPlot();
   }
-  plot::TitleHelp(tr("The loss of recent batches by noise level, placed at the t of the current schedule with that "
-                     "log-SNR. Small t (little noise) is the hard part: \u03b5 must be read off a nearly clean x\u209c."));
+  plot::TitleHelp(tr("The loss by noise level over the last 500 steps, against the first 500 steps of training, placed "
+                     "at the t of the current schedule with that log-SNR. Small t (little noise) is the hard part: "
+                     "\u03b5 must be read off a nearly clean x\u209c."));
   ImGui::Text(tr("step %lld   loss %.4f   %.0f steps/s"), static_cast<long long>(status.step), status.loss,
               status.steps_per_second);
 }

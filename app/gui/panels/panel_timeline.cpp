@@ -41,22 +41,23 @@ bool icon_button(const char* id, Icon icon, float size) {
 }
 
 // The step counter shown in the scrubber: its printf format (%d is the step the slider fills in, %% a
-// percent sign) and the text it shows.
-std::string counter_format(const PanelContext& context, const StepInfo& info, bool reverse) {
+// percent sign) and the text it shows. The slider shows the step the picture is at; while a run records,
+// how far the recording has come follows in parentheses.
+std::string counter_format(const PanelContext& context, const StepCounter& counter, bool reverse) {
   if (!reverse) return format_text("t = %%d / %d", context.schedule.timesteps());
-  const ReverseStatus status = context.view ? context.view->reverse_status() : ReverseStatus();
-  std::string sampling;
-  if (status.running && status.num_steps > 0) {
-    const std::string progress =
-        format_text(tr("(sampling %d%%)"), 100 * (status.frames - 1) / status.num_steps);
-    sampling = "   ";
-    for (char c : progress) sampling += c == '%' ? std::string("%%") : std::string(1, c);
+  std::string recording;
+  if (counter.recording && counter.num_steps > 0) {
+    const std::string progress = format_text(tr("(recording: %d of %d steps)"), counter.recorded, counter.num_steps);
+    recording = "   ";
+    for (char c : progress) recording += c == '%' ? std::string("%%") : std::string(1, c);
   }
   // TRANSLATORS: %%d stays as it is: the slider replaces it with the step shown.
-  return format_text(tr("step %%d / %d    t = %d    NFE = %d"), info.num_steps, info.t, info.nfe) + sampling;
+  return format_text(tr("step %%d / %d    t = %d    NFE = %d"), counter.num_steps, counter.t, counter.nfe) +
+         recording;
 }
 
-float shown_width(const std::string& format, int value) {
+// The text the format shows for a value (%d replaced, %% a percent sign).
+std::string shown_text(const std::string& format, int value) {
   std::string text;
   for (std::size_t i = 0; i < format.size(); ++i) {
     if (format.compare(i, 2, "%d") == 0) {
@@ -69,8 +70,10 @@ float shown_width(const std::string& format, int value) {
       text += format[i];
     }
   }
-  return ImGui::CalcTextSize(text.c_str()).x;
+  return text;
 }
+
+float shown_width(const std::string& format, int value) { return ImGui::CalcTextSize(shown_text(format, value).c_str()).x; }
 
 // The format broken into as few lines as fit `width` pixels, at its gaps (runs of two or more spaces: the
 // counter's parts), never inside a part.
@@ -121,7 +124,7 @@ TimelinePlan plan_timeline(float panel_width) {
   // The widest counter either mode shows (4-digit steps, sampling under way), so that switching modes or
   // starting a run never moves the rows.
   const std::string reverse = format_text(tr("step %%d / %d    t = %d    NFE = %d"), 1000, 1000, 2000) +
-                              "   " + format_text(tr("(sampling %d%%)"), 99);
+                              "   " + format_text(tr("(recording: %d of %d steps)"), 1000, 1000);
   const std::string counter =
       shown_width(reverse, 1000) > shown_width("t = %d / 4000", 4000) ? reverse : "t = %d / 4000";
   plan.width[TimelinePlan::kForward] = checkbox_width(ui_label(tr("Forward"), "forward").c_str());
@@ -239,26 +242,51 @@ void panel_timeline(PanelContext& context, const PanelRect& panel_rect) {
   next(TimelinePlan::kScrubber);
 
   // Scrubber over the whole run; the step counter lives in it: t, and in reverse the step index and the
-  // network evaluations, on as many lines as the plan gives it.
+  // network evaluations, on as many lines as the plan gives it. It shows the step the picture is at: while a
+  // run records, the cursor may wait further on (End pressed early), and the recorded part of the run is the
+  // bar under the slider.
+  const StepCounter counter =
+      step_counter(info, context.view ? context.view->reverse_status() : ReverseStatus(), playback.cursor);
   ImGui::SetNextItemWidth(-1);
-  int position = static_cast<int>(std::floor(playback.cursor));
+  int position = reverse ? counter.step : static_cast<int>(std::floor(playback.cursor));
   const float room = plan.scrubber_width - ImGui::GetStyle().FramePadding.x * 2.0f - ImGui::GetFontSize();
-  std::vector<std::string> lines = lines_at_gaps(counter_format(context, info, reverse), room, position);
+  std::vector<std::string> lines = lines_at_gaps(counter_format(context, counter, reverse), room, position);
   // More lines than the plan has room for go on its last line (and count as clipped if that is too wide).
   while (static_cast<int>(lines.size()) > plan.scrubber_lines) {
     lines[lines.size() - 2] += "   " + lines.back();
     lines.pop_back();
   }
-  std::string format;
-  for (const std::string& line : lines) {
-    format += (format.empty() ? "" : "\n") + line;
-    check_fits(shown_width(line, position), room + ImGui::GetFontSize(), "##scrub");
-  }
+  for (const std::string& line : lines) check_fits(shown_width(line, position), room + ImGui::GetFontSize(), "##scrub");
   ImGui::PushStyleVar(
       ImGuiStyleVar_FramePadding,
       ImVec2(ImGui::GetStyle().FramePadding.x,
              ImGui::GetStyle().FramePadding.y + (plan.scrubber_lines - 1) * ImGui::GetFontSize() * 0.5f));
-  if (ImGui::SliderInt("##scrub", &position, 0, std::max(1, end), format.c_str())) scrub(playback, position, end);
+  // The counter is drawn over the slider, not as its format: ImGui formats a slider's value into 64
+  // characters, which cut "(recording: 10 of 1000 steps)" short.
+  if (ImGui::SliderInt("##scrub", &position, 0, std::max(1, end), "")) scrub(playback, position, end);
+  {
+    const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+    const float line_height = ImGui::GetTextLineHeight();
+    float y = 0.5f * (min.y + max.y) - 0.5f * line_height * static_cast<float>(lines.size());
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    draw->PushClipRect(min, max, true);
+    for (const std::string& line : lines) {
+      const std::string text = shown_text(line, position);
+      const float width = ImGui::CalcTextSize(text.c_str()).x;
+      draw->AddText(ImVec2(std::max(min.x, 0.5f * (min.x + max.x - width)), y), ImGui::GetColorU32(ImGuiCol_Text),
+                    text.c_str());
+      y += line_height;
+    }
+    draw->PopClipRect();
+  }
+  if (counter.recording && counter.num_steps > 0) {
+    // The recorded part of the run: a bar along the slider's bottom edge.
+    const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+    const float fraction = std::clamp(static_cast<float>(counter.recorded) / counter.num_steps, 0.0f, 1.0f);
+    const float thickness = std::max(2.0f, ImGui::GetFontSize() * 0.18f);
+    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(min.x, max.y - thickness),
+                                              ImVec2(min.x + (max.x - min.x) * fraction, max.y), colors::kMarker);
+  }
   ImGui::PopStyleVar();
   tooltip(reverse ? tr("Scrub through the recorded sampling run: step 0 is the noise x_T, the last step is x\u2080. t is "
                        "the diffusion timestep of the points shown; NFE counts the network evaluations so far (Heun "

@@ -5,6 +5,8 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "app/gui/state/i18n.h"
@@ -34,24 +36,34 @@ void panel_training_section(PanelContext& context) {
     }
     tooltip(tr("Train \u03b5_\u03b8 with the simple loss of Ho et al. 2020 (Eq. 14): each step draws data x\u2080, a t "
                "and noise \u03b5, and regresses \u03b5_\u03b8(x\u209c, t) on \u03b5. The model switches to 'trained here', "
-               "and the reverse process resamples with every new snapshot of the weights."));
+               "and a reverse run samples with the snapshot of the weights it started with."));
   } else {
     if (ImGui::Button(ui_label(tr("Pause"), "pause").c_str())) state.requests.training = TrainingRequest::Pause;
     tooltip(tr("Stop after the current step; Resume continues with the same weights and optimiser state."));
   }
   const std::string reset = ui_label(tr("Reset"), "reset"),
-                    sample_now = ui_label(tr("Sample now"), "sample_now");
+                    sample_now = ui_label(tr("Sample again with the latest model"), "sample_now");
   same_line_if_fits(button_width(reset.c_str()), -1.0f, reset.c_str());
   ImGui::BeginDisabled(!status.exists);
   if (ImGui::Button(reset.c_str())) state.requests.training = TrainingRequest::Reset;
   tooltip(tr("Discard the network and its optimiser: the next Start begins from random weights."));
   same_line_if_fits(button_width(sample_now.c_str()), -1.0f, sample_now.c_str());
-  if (ImGui::Button(button_label(sample_now).c_str())) lab.training_snapshot();
-  tooltip(tr("Take the current (EMA) weights for sampling now, without waiting for the next snapshot."));
+  if (ImGui::Button(button_label(sample_now).c_str())) {
+    lab.training_snapshot();
+    state.requests.sample_again = true;
+  }
+  tooltip(tr("Take the current (EMA) weights now and start the reverse run again with them (a run that has "
+             "started keeps the snapshot it began with)."));
   ImGui::EndDisabled();
 
   row_label(tr("Learning rate"));
-  bool changed = ImGui::SliderFloat("##lr", &state.training.learning_rate, 1e-5f, 1e-1f, "%.1e", ImGuiSliderFlags_Logarithmic);
+  // A slider over log10 of the rate: ImGui's logarithmic slider with a "%e" format treats everything below
+  // 10^-precision as zero, so it did not move between 1e-3 and 5e-2 (issue 14).
+  float log_rate = std::log10(std::clamp(state.training.learning_rate, 1e-5f, 1e-1f));
+  const bool rate_changed = ImGui::SliderFloat("##lr", &log_rate, -5.0f, -1.0f,
+                                               format_text("%.1e", state.training.learning_rate).c_str());
+  if (rate_changed) state.training.learning_rate = std::pow(10.0f, log_rate);
+  bool changed = rate_changed;
   tooltip(tr("Adam's step size, applied from the next step while training runs. Too large and the loss jumps or "
              "diverges (the trainer then restores the last good weights and stops)."));
   row_label(tr("Batch size"));

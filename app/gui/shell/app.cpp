@@ -349,6 +349,12 @@ void App::write_stats(const std::string& path) {
   json["step"] = info.step;
   json["num_steps"] = info.num_steps;
   json["nfe"] = info.nfe;
+  // The timeline's step counter (timeline.h: step_counter): the step it shows and the recording's progress.
+  const StepCounter counter = step_counter(info, view().reverse_status(), state_.playback.cursor);
+  json["counter_step"] = counter.step;
+  json["recording"] = counter.recording;
+  json["recorded_steps"] = counter.recording ? counter.recorded : info.num_steps;
+  json["cursor_waiting"] = counter.waiting;
   json["sampler"] = to_name(state_.sampler.kind);
   json["eta"] = state_.sampler.effective_eta();
   json["sampling_error"] = view().reverse_status().error;

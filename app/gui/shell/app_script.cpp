@@ -142,6 +142,10 @@ void App::run_script() {
         fail_script(command, e.what());
         return;
       }
+    } else if (name == "sample-again") {
+      // As the button "Sample again with the latest model": the latest weights of live training, a new run.
+      lab_->training_snapshot();
+      state_.requests.sample_again = true;
     } else if (name == "quit") {
       quit_ = true;
       return;

@@ -8,6 +8,7 @@
 #include "app/gui/state/scene.h"
 #include "app/gui/state/controls.h"
 #include "app/gui/state/lesson.h"
+#include "app/gui/state/script.h"
 
 namespace dlab::gui {
 
@@ -46,9 +47,7 @@ int parse_options(int argc, char** argv, Options* options) {
       ->check(CLI::Range(1, 1000000));
   cli.add_option("--size", size_text, "Window size WxH (default 1280x720)");
   cli.add_flag("--play", options->play, "Start playback at launch");
-  cli.add_option("--script", options->script, "Run a script of actions (set, play, pause, wait, step, home, end, click, "
-                                               "key, screenshot, stats, wait-sampling, wait-training, save, load, open, "
-                                               "save-scene, quit), one per line")
+  cli.add_option("--script", options->script, "Run a script of actions (" + script_command_names() + "), one per line")
       ->check(CLI::ExistingFile);
   cli.add_option("--bench-frames", options->bench_frames,
                  "Render N frames of a 10,000-point scene, print frame times (median, p99) and the time per "

@@ -217,10 +217,11 @@ const std::vector<Control>& controls() {
       {"follow", "index of the point to follow (-1: none)",
        [](Scene& s, const std::string& v) { s.followed_point = static_cast<int>(parse_int("follow", v, -1, 1 << 30)); },
        [](const Scene& s) -> Value { return s.followed_point; }},
-      {"zoom", "half height of the canvas in data units",
+      {"zoom", "half height of the canvas in data units (0: fit the data)",
        [](Scene& s, const std::string& v) {
          const double h = parse_double("zoom", v);
-         if (!(h >= 0.05 && h <= 1000)) throw std::invalid_argument("zoom: must be in [0.05, 1000]");
+         if (!(h == 0 || (h >= 0.05 && h <= 1000)))
+           throw std::invalid_argument("zoom: must be 0 (fit the data) or in [0.05, 1000]");
          s.view.half_height = static_cast<float>(h);
        },
        [](const Scene& s) -> Value { return shortest(s.view.half_height); }},

@@ -96,9 +96,14 @@ struct Layers {
   bool compare_forward = false;  // forward: also show the other method (closed form / chain) at the same t
 };
 
+// The classic view of the 2D canvas: (0, 0) in the middle, 3.2 data units up to the top edge.
+constexpr float kClassicHalfHeight = 3.2f;
+
 struct ViewState {
   float center_x = 0.0f, center_y = 0.0f;
-  float half_height = 3.2f;  // data units from the centre to the top edge of the canvas
+  // Data units from the centre to the top edge of the canvas; 0: fit the data (the classic view when the data
+  // fit in it, else their box: core/point_statistics.h fit_view), until the user pans or zooms.
+  float half_height = 0.0f;
   float point_radius = 2.5f; // pixels, before UI scaling
 };
 
@@ -147,6 +152,7 @@ enum class SceneRequest { None, Save, Open };
 struct Requests {
   TrainingRequest training = TrainingRequest::None;  // start / pause / reset live training
   SceneRequest scene = SceneRequest::None;           // save to / open drafts.scene_path
+  bool sample_again = false;     // restart the reverse run with the latest snapshot of live training
   bool load_checkpoint = false;  // load training.checkpoint_path into live training (on the training thread)
   int plots_tab = -1;  // select a tab of the plots column: 0 schedule, 1 editor, 2 training, 3 ELBO
 };
@@ -159,6 +165,8 @@ struct Drafts {
   std::string scene_path = "scene.json";  // Save / Open scene
   std::string checkpoint_message;         // the result of the last checkpoint save / load
   bool checkpoint_ok = true;
+  // The box of data coordinates the 2D canvas showed last (min x, min y, max x, max y), for --stats-out.
+  float canvas_box[4] = {0, 0, 0, 0};
 };
 
 struct Scene {

@@ -21,7 +21,7 @@ const std::map<std::string, std::pair<int, int>>& arities() {
       {"step", {0, 1}},    {"home", {0, 0}},  {"end", {0, 0}},           {"click", {2, 2}},
       {"key", {1, 1}},     {"quit", {0, 0}},  {"wait-sampling", {0, 0}}, {"screenshot", {1, 1}},
       {"stats", {1, 1}},   {"wait-training", {1, 1}}, {"save", {1, 1}},       {"load", {1, 1}},
-      {"open", {1, 1}},    {"save-scene", {1, 1}}, {"open-lesson", {1, 1}},
+      {"open", {1, 1}},    {"save-scene", {1, 1}}, {"open-lesson", {1, 1}}, {"sample-again", {0, 0}},
   };
   return table;
 }
@@ -40,6 +40,12 @@ bool is_integer(const std::string& text, bool wide) {
 }
 
 }  // namespace
+
+std::string script_command_names() {
+  std::string names;
+  for (const auto& [name, unused] : arities()) names += (names.empty() ? "" : ", ") + name;
+  return names;
+}
 
 std::vector<ScriptCommand> parse_script(const std::string& text, const std::string& file_name) {
   std::vector<ScriptCommand> commands;

@@ -18,6 +18,7 @@
 //                             used keeps the scene, shows why, and makes the script exit 1 at its end
 //   save-scene lecture.json   write the scene (and a network trained here, beside it)
 //   open-lesson NAME|FILE     open a lesson (lesson.h) at its first slide
+//   sample-again              restart the reverse run with the latest weights of live training
 //   quit                      exit (also at the end of the script)
 #pragma once
 
@@ -36,5 +37,7 @@ struct ScriptCommand {
 // wrong number of arguments (control values are checked when they run).
 std::vector<ScriptCommand> parse_script(const std::string& text, const std::string& file_name);
 std::vector<ScriptCommand> load_script(const std::string& path);
+// Every command a script may use, comma-separated in alphabetical order (for --help).
+std::string script_command_names();
 
 }  // namespace dlab::gui

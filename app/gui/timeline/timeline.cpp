@@ -70,6 +70,20 @@ StepInfo reverse_step_info(int frame, const SamplingPlan& plan, const std::vecto
   return info;
 }
 
+StepCounter step_counter(const StepInfo& info, const ReverseStatus& status, double cursor) {
+  StepCounter counter;
+  counter.step = info.step;
+  counter.num_steps = info.num_steps;
+  counter.t = info.t;
+  counter.nfe = info.nfe;
+  if (info.mode == LabMode::Reverse && status.running) {
+    counter.recording = true;
+    counter.recorded = std::max(0, status.frames - 1);
+    counter.waiting = std::floor(cursor) > info.step;
+  }
+  return counter;
+}
+
 void apply_transport(PlaybackState& playback, Transport action, int end, int count) {
   const double last = std::max(0, end);
   switch (action) {

@@ -52,6 +52,17 @@ int recorded_frame(PlaybackState& playback, int frame, int recorded_frames);
 StepInfo forward_step_info(int t, const NoiseSchedule& schedule);
 StepInfo reverse_step_info(int frame, const SamplingPlan& plan, const std::vector<int>& frame_nfe);
 
+// The step counter of the timeline: the step the picture is at (never the cursor's target, which may lie
+// past the recording) and, while a reverse run records, how many of its steps are recorded. The timeline,
+// the formula panel and --stats-out all number steps this way: step k = k sampler steps taken (0..K).
+struct StepCounter {
+  int step = 0, num_steps = 0, t = 0, nfe = 0;
+  bool recording = false;  // a reverse run is still recording
+  int recorded = 0;        // steps recorded so far (frames - 1)
+  bool waiting = false;    // the cursor asks for a step not recorded yet: playback waits there
+};
+StepCounter step_counter(const StepInfo& info, const ReverseStatus& status, double cursor);
+
 // ---- the transport: every way of moving the cursor goes through these -----------------------------
 enum class Transport { TogglePlay, Play, Pause, StepForward, StepBack, Home, End };
 

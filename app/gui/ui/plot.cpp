@@ -27,7 +27,7 @@ namespace {
 // [SECTION] State of the plot being built
 // ============================================================================================
 
-enum class SeriesKind { Line, Shaded, ShadeX, LineY };
+enum class SeriesKind { Line, Shaded, ShadeX, LineY, LineX };
 
 struct Series {
   SeriesKind kind = SeriesKind::Line;
@@ -36,6 +36,7 @@ struct Series {
   ImU32 color = 0;
   float thickness = 2.0f;
   double x0 = 0, x1 = 0, y = 0;
+  std::string note;  // LineX: the text at its top
   bool in_legend() const { return !label.empty() && label.rfind("##", 0) != 0; }
 };
 
@@ -154,7 +155,7 @@ void fit_axes() {
     r.max = std::max(r.max, v);
   };
   for (const Series& s : g_plot.series) {
-    if (s.kind == SeriesKind::ShadeX) continue;
+    if (s.kind == SeriesKind::ShadeX || s.kind == SeriesKind::LineX) continue;
     if (s.kind == SeriesKind::LineY) { grow(fit_y, to_axis_y(s.y)); continue; }
     for (std::size_t i = 0; i < s.xs.size(); ++i) {
       if (g_plot.x_fixed && (s.xs[i] < g_plot.x.min || s.xs[i] > g_plot.x.max)) continue;
@@ -222,13 +223,24 @@ void draw_axes(ImDrawList* draw) {
     const double target = std::max(2.0, a.GetHeight() / (line_height * 1.8));
     const int stride = std::max(1, static_cast<int>(std::ceil((last - first + 1) / target)));
     const float pixels_per_decade = a.GetHeight() / static_cast<float>(g_plot.y.span());
+    // Less than two powers of ten in view (a training loss between 0.3 and 1): the minor ticks get numbers too,
+    // as many as fit one above the other, so the axis always reads.
+    const bool label_minor = last - first + 1 < 2;
+    float last_label_y = INFINITY;
     for (int k = first - 1; k <= last; ++k) {
-      if (stride == 1 && pixels_per_decade > 4 * line_height) {
+      if (stride == 1 && (pixels_per_decade > 4 * line_height || label_minor)) {
         for (int m = 2; m <= 9; ++m) {  // minor ticks 2..9 x 10^k
           const double v = k + std::log10(static_cast<double>(m));
           if (v < g_plot.y.min || v > g_plot.y.max) continue;
           const float y = px_y(std::pow(10.0, v));
           draw->AddLine(ImVec2(a.Min.x, y), ImVec2(a.Max.x, y), (colors::kGrid & 0x00FFFFFF) | 0x50000000);
+          if (label_minor && std::abs(last_label_y - y) >= line_height * 1.3f &&
+              (k + 1 > last || px_y(std::pow(10.0, k + 1)) < y - line_height * 1.3f)) {
+            std::snprintf(text, sizeof text, "%g", m * std::pow(10.0, k));
+            const ImVec2 size = ImGui::CalcTextSize(text);
+            draw->AddText(ImVec2(a.Min.x - size.x - 6, y - size.y * 0.5f), colors::kTextDim, text);
+            last_label_y = y;
+          }
         }
       }
       if (k < first || (k - first) % stride != 0) continue;
@@ -237,6 +249,7 @@ void draw_axes(ImDrawList* draw) {
       format_power_of_ten(k, text, sizeof text);
       const ImVec2 size = ImGui::CalcTextSize(text);
       draw->AddText(ImVec2(a.Min.x - size.x - 6, y - size.y * 0.5f), colors::kTextDim, text);
+      last_label_y = y;
     }
   } else {
     const double step = nice_step(g_plot.y.span(), std::max(2.0, a.GetHeight() / (line_height * 2.2)));
@@ -265,7 +278,8 @@ void draw_axes(ImDrawList* draw) {
     if (covered_by_marker_label(left, left + size.x, a)) continue;
     draw->AddText(ImVec2(left, a.Max.y + 3), colors::kTextDim, text);
   }
-  if (!g_plot.x_label.empty())
+  // The marker's label ("t = 1000") names the axis itself where it would cover the axis label.
+  if (!g_plot.x_label.empty() && !covered_by_marker_label(x_label_left, a.Max.x, a))
     draw->AddText(ImVec2(x_label_left, a.Max.y + 3), colors::kText, g_plot.x_label.c_str());
   draw->AddRect(a.Min, a.Max, colors::kAxis);
 }
@@ -466,6 +480,16 @@ void LineY(const char* label, double y, ImU32 color) {
   g_plot.series.push_back(std::move(s));
 }
 
+void LineX(const char* label, double x, ImU32 color, const char* note) {
+  Series s;
+  s.kind = SeriesKind::LineX;
+  s.label = label;
+  s.x0 = x;
+  s.color = color;
+  s.note = note ? note : "";
+  g_plot.series.push_back(std::move(s));
+}
+
 void MarkerX(double x, const char* label) { g_plot.markers.push_back({x, label ? label : ""}); }
 
 bool IsPlotHovered() { return g_plot.open && g_plot.hovered; }
@@ -532,12 +556,12 @@ void EndPlot() {
     // Lines first: they are what the plot is about; shaded regions after.
     for (int pass = 0; pass < 2; ++pass)
       for (const Series& s : g_plot.series) {
-        const bool is_line = s.kind == SeriesKind::Line || s.kind == SeriesKind::LineY;
+        const bool is_line = s.kind == SeriesKind::Line || s.kind == SeriesKind::LineY || s.kind == SeriesKind::LineX;
         if (s.in_legend() && is_line == (pass == 0)) legend.push_back(&s);
       }
   }
   const auto legend_key = [&](const Series& s, float x, float mid) {
-    if (s.kind == SeriesKind::Line || s.kind == SeriesKind::LineY)
+    if (s.kind == SeriesKind::Line || s.kind == SeriesKind::LineY || s.kind == SeriesKind::LineX)
       draw->AddLine(ImVec2(x, mid), ImVec2(x + line_height, mid), s.color, 3.0f * ui_scale());
     else
       draw->AddRectFilled(ImVec2(x, mid - line_height * 0.3f),
@@ -578,6 +602,18 @@ void EndPlot() {
       case SeriesKind::LineY: {
         const float y = px_y(s.y);
         draw->AddLine(ImVec2(a.Min.x, y), ImVec2(a.Max.x, y), s.color, 1.5f * ui_scale());
+        break;
+      }
+      case SeriesKind::LineX: {
+        const float x = px_x(s.x0);
+        if (x < a.Min.x || x > a.Max.x) break;
+        draw->AddLine(ImVec2(x, a.Min.y), ImVec2(x, a.Max.y), s.color, 1.5f * ui_scale());
+        if (!s.note.empty()) {
+          // The note beside the line's foot (the legend may take the top corners), on the side with room.
+          const ImVec2 size = ImGui::CalcTextSize(s.note.c_str());
+          const float left = x + 4 + size.x <= a.Max.x ? x + 4 : x - 4 - size.x;
+          draw->AddText(ImVec2(left, a.Max.y - size.y - 3), s.color, s.note.c_str());
+        }
         break;
       }
       case SeriesKind::Shaded: {
@@ -659,7 +695,7 @@ void EndPlot() {
       float y = best.y + pad * fit;
       for (const Series* s : legend) {
         const float x = best.x + pad * fit, mid = y + line * 0.5f;
-        if (s->kind == SeriesKind::Line || s->kind == SeriesKind::LineY)
+        if (s->kind == SeriesKind::Line || s->kind == SeriesKind::LineY || s->kind == SeriesKind::LineX)
           draw->AddLine(ImVec2(x, mid), ImVec2(x + line, mid), s->color, 3.0f * ui_scale());
         else
           draw->AddRectFilled(ImVec2(x, mid - line * 0.3f), ImVec2(x + line, mid + line * 0.3f),

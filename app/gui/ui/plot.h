@@ -43,6 +43,8 @@ void Shaded(const char* label, const double* xs, const double* y_low, const doub
 void ShadeX(const char* label, double x0, double x1, ImU32 color);
 // A horizontal reference line.
 void LineY(const char* label, double y, ImU32 color);
+// A vertical reference line at x, with `note` (optional) written beside its foot.
+void LineX(const char* label, double x, ImU32 color, const char* note = nullptr);
 // The vertical marker of the current t; label is drawn at its top.
 void MarkerX(double x, const char* label);
 

@@ -174,8 +174,9 @@ void apply_theme(float ui_scale) {
   c[ImGuiCol_ScrollbarBg] = rgb(22, 24, 30);
   c[ImGuiCol_ScrollbarGrab] = rgb(60, 66, 82);
   c[ImGuiCol_CheckMark] = rgb(120, 180, 255);
-  c[ImGuiCol_SliderGrab] = rgb(100, 160, 240);
-  c[ImGuiCol_SliderGrabActive] = rgb(140, 190, 255);
+  // Translucent, so the value a slider shows stays readable where its handle sits (issue 14).
+  c[ImGuiCol_SliderGrab] = rgb(100, 160, 240, 0.45f);
+  c[ImGuiCol_SliderGrabActive] = rgb(140, 190, 255, 0.6f);
   c[ImGuiCol_Button] = rgb(46, 52, 68);
   c[ImGuiCol_ButtonHovered] = rgb(62, 92, 140);
   c[ImGuiCol_ButtonActive] = rgb(74, 112, 170);

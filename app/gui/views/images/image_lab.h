@@ -35,6 +35,7 @@ struct ImageView {
   bool eps_is_true_noise = false;             // forward, closed form: the eps of x_t = sqrt(abar) x_0 + sqrt(1 - abar) eps
   int prediction_t = -1;                      // the t the predictions were made at (forward: may lag while playing)
   std::vector<int> labels;                    // class of each image, or empty
+  bool unconditional = false;  // reverse with a class-conditional model at w = 0 or the null label: no class
   std::uint64_t version = 0;                  // changes whenever any of the above does
 };
 

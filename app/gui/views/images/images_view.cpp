@@ -63,6 +63,8 @@ class ImagesView : public ComputeView<ImageLab> {
     out["model_error"] = lab_.model_error();
     out["model_classes"] = lab_.model_classes();
     out["x0_hat_images"] = view.x0_hat ? view.x0_hat->count : 0;
+    out["unconditional"] = view.unconditional;
+    out["class_captions"] = view.labels.size();
     out["eps_hat_images"] = view.eps_hat ? view.eps_hat->count : 0;
     out["filmstrip_frames"] = lab_.filmstrip().t.size();
     out["data_error"] = lab_.data_error();

@@ -247,20 +247,28 @@ struct GridLayout {
 GridLayout grid_layout(int n, int columns, ImVec2 avail, bool has_labels, int native) {
   const float font = ImGui::GetFontSize();
   GridLayout g;
-  g.cols = std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(n)))));
-  g.rows = (n + g.cols - 1) / g.cols;
   g.gap = std::max(2.0f, std::round(font * 0.25f));
   g.title_h = font * 1.4f;
   g.column_gap = font * 1.2f;
-  const auto fit = [&](float label_h) {
-    const float across = (avail.x - g.column_gap * (columns - 1) - g.gap * (g.cols - 1) * columns) / (g.cols * columns);
-    const float down = (avail.y - g.title_h - (g.gap + label_h) * g.rows) / g.rows;
+  const auto fit = [&](int cols, float label_h) {
+    const int rows = (n + cols - 1) / cols;
+    const float across = (avail.x - g.column_gap * (columns - 1) - g.gap * (cols - 1) * columns) / (cols * columns);
+    const float down = (avail.y - g.title_h - (g.gap + label_h) * rows) / rows;
     return std::floor(std::min(across, down));
   };
-  g.tile = fit(0);
-  if (has_labels && fit(font * 1.05f) >= font * 4.5f) {
-    g.label_h = font * 1.05f;
-    g.tile = fit(g.label_h);
+  // The number of columns that gives the largest tiles in this room (a square grid left wide canvases
+  // mostly empty: 84 px tiles at 1920x1080, issue 14); among equals, the squarer grid.
+  const float label_h = has_labels ? font * 1.05f : 0.0f;
+  g.cols = std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(n)))));
+  for (int cols = 1; cols <= n; ++cols) {
+    const float with = fit(cols, label_h), best = fit(g.cols, label_h);
+    if (with > best || (with == best && std::abs(cols * cols - n) < std::abs(g.cols * g.cols - n))) g.cols = cols;
+  }
+  g.rows = (n + g.cols - 1) / g.cols;
+  g.tile = fit(g.cols, 0);
+  if (has_labels && fit(g.cols, label_h) >= font * 4.5f) {
+    g.label_h = label_h;
+    g.tile = fit(g.cols, g.label_h);
   }
   // Whole screen pixels per image pixel (crisp) when that costs the tiles little of their room.
   const float whole = std::floor(g.tile / native) * native;
@@ -374,8 +382,12 @@ void panel_images(PanelContext& context, ImageLab& image_lab, ImageTextures& ima
 
   // The columns' titles (a prediction made at another t, forward while playing: the worker is a few steps
   // behind, names its t), or what is still missing.
-  char x_title[96];
-  std::snprintf(x_title, sizeof x_title, "x\u209c  (t = %d)", info.t);
+  char x_title[160];
+  if (reverse && view.unconditional)
+    std::snprintf(x_title, sizeof x_title, "x\u209c  (t = %d)   %s", info.t,
+                  state.images.guidance == 0 ? tr("unconditional: w = 0 ignores the class") : tr("unconditional"));
+  else
+    std::snprintf(x_title, sizeof x_title, "x\u209c  (t = %d)", info.t);
   std::string x0_title = has_x0 ? tr("x\u0302\u2080, the model's guess") : tr("x\u0302\u2080: computing...");
   std::string eps_title = !has_eps                 ? (lab->has_model() ? tr("\u03b5\u0302: computing...")
                                                                        : tr("\u03b5: the chain has no single \u03b5"))

@@ -75,6 +75,10 @@ struct PointStats {
   double near_mode_fraction = -1;
   // The mean distance from each point to its nearest data point x_0 (on up to 2000 of each).
   double mean_nearest_data_distance = -1;
+  // How wide the points lie, against the data x_0 (core/point_statistics.h; -1 where not computed): about the
+  // mixture's modes (mixtures), and the mean distance to the nearest other point (any data, same n).
+  double spread = -1, data_spread = -1;
+  double neighbour_distance = -1, data_neighbour_distance = -1;
 };
 
 // The update applied at this moment, for the formula panel: the equation, the same with the
@@ -114,6 +118,9 @@ struct ModelInfo {
   bool available = false;
   std::string description;  // what it is, or why it is not available
 };
+
+// The span of the smoothed training loss, in steps.
+constexpr double kLossSmoothingSteps = 100;
 
 class Lab {
  public:
@@ -168,6 +175,7 @@ class Lab {
   const std::string& model_error() const;
   std::string model_description() const;  // the model in use
   bool has_model() const;
+  bool model_is_exact() const;  // the exact eps* of a mixture: its score error is 0 everywhere
 
   // ---- grid layers at the timestep shown (cached; recomputed when t, the box or the model changes) -----
   const ArrowField& eps_field(const DataBox& box, int cells_across);
@@ -182,10 +190,16 @@ class Lab {
   // Live edits: apply from the next step.
   void training_set(float learning_rate, int batch_size);
   TrainingStatus training_status() const;
-  // The per-step loss, thinned to at most max_points (step, loss) pairs.
-  void training_loss(int max_points, std::vector<double>* steps, std::vector<double>* loss) const;
-  // The running loss by noise level, placed at the timesteps of `schedule` with that log-SNR.
-  void training_loss_by_t(const NoiseSchedule& schedule, std::vector<double>* t, std::vector<double>* loss) const;
+  // The per-step loss, thinned to at most max_points (step, loss) pairs; `smoothed` (optional) receives the
+  // loss smoothed over about kLossSmoothingSteps steps (core/loss_window.h: smoothed_curve) at the same steps.
+  void training_loss(int max_points, std::vector<double>* steps, std::vector<double>* loss,
+                     std::vector<double>* smoothed = nullptr) const;
+  // The loss by noise level over the most recent window of steps, placed at the timesteps of `schedule` with
+  // that log-SNR; `first` (optional) receives the same over the first window of training.
+  void training_loss_by_t(const NoiseSchedule& schedule, std::vector<double>* t, std::vector<double>* loss,
+                          std::vector<double>* first = nullptr) const;
+  // Where the learning rate was set, in training steps, and to what (the first at the start).
+  void training_learning_rates(std::vector<double>* steps, std::vector<double>* rates) const;
   // Saving: false with *error set (the message names the file) when it fails. Pauses training for the
   // write (at most one step's wait), then resumes it.
   bool training_save(const std::string& path, std::string* error);
@@ -195,6 +209,10 @@ class Lab {
   CheckpointLoad training_load_status() const;
   // Publishes the current EMA weights as the "trained here" model now.
   void training_snapshot();
+  // A reverse run finishes on the snapshot it started with (new snapshots do not restart it; a request
+  // sample_again does): the training steps of that snapshot and of the latest one, -1 where there is none.
+  std::int64_t sampling_snapshot_step() const;
+  std::int64_t latest_snapshot_step() const;
 
   // Work still going on that changes what is shown without any input (a checkpoint load, a long chain
   // being computed a slice per frame): --screenshot and --stats-out wait for it, as for a reverse run.

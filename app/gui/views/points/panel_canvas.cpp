@@ -17,11 +17,14 @@
 #include <utility>
 #include <vector>
 
+#include <imgui_internal.h>  // ImRect
+
 #include "app/gui/panels/panels.h"
 #include "app/gui/render/canvas_renderer.h"
 #include "app/gui/state/controls.h"
 #include "app/gui/state/i18n.h"
 #include "app/gui/views/points/lab.h"
+#include "core/point_statistics.h"
 
 namespace dlab::gui {
 
@@ -135,7 +138,10 @@ void draw_gl_layers(PanelContext& context, const CanvasView& view) {
     renderer.begin(view, colors::kCanvas);
     const int resolution = std::clamp(view.width_px / 5, 48, 160);
     if (state.layers.density) renderer.draw_heatmap(lab.density(box, resolution), 0, 0.6f);
-    if (state.layers.score_error) renderer.draw_heatmap(lab.score_error(box, resolution / 2), 1, 0.85f);
+    // Finer than the density (a cell of 3 pixels): at half the density's resolution the error's sharp edges
+    // between the modes at small t came out as stairs (issue 14).
+    if (state.layers.score_error)
+      renderer.draw_heatmap(lab.score_error(box, std::clamp(view.width_px / 3, 48, 256)), 1, 0.85f);
     renderer.draw_lines(grid_lines(view));
     if (state.layers.data) draw_data_points(context, radius);
   } else {
@@ -206,33 +212,63 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
     }
   }
 
-  // The followed point: its path, where it came from (or goes), and the model's eps_hat and x0_hat.
+  // The followed point: its path, where it came from (or goes), and the model's eps_hat and x0_hat. Arrows thick
+  // enough for a lecture hall; every label on a dark box, beyond the tip of its arrow, moved off the labels
+  // already placed and off the point itself (issue 14: x0_hat, eps_hat/2 and #id piled up on the point).
   if (state.followed_point >= 0) {
     const FollowInfo follow = lab.follow(state.followed_point);
     if (follow.valid) {
       std::vector<ImVec2> path;
       for (std::size_t i = 0; i + 1 < follow.path.size(); i += 2) path.push_back(px(follow.path[i], follow.path[i + 1]));
-      if (path.size() > 1) draw->AddPolyline(path.data(), static_cast<int>(path.size()), IM_COL32(255, 235, 160, 150), 0, 1.5f * s);
+      if (path.size() > 1) draw->AddPolyline(path.data(), static_cast<int>(path.size()), IM_COL32(255, 235, 160, 150), 0, 2.0f * s);
       const ImVec2 at = px(follow.position[0], follow.position[1]);
+      std::vector<ImRect> placed{ImRect(ImVec2(at.x - 12 * s, at.y - 12 * s), ImVec2(at.x + 12 * s, at.y + 12 * s))};
+      const auto place_label = [&](ImVec2 anchor, ImVec2 direction, ImU32 color, const std::string& text) {
+        const ImVec2 size = ImGui::CalcTextSize(text.c_str());
+        const float pad = 3 * s, length = std::sqrt(direction.x * direction.x + direction.y * direction.y);
+        const ImVec2 d = length > 0 ? ImVec2(direction.x / length, direction.y / length) : ImVec2(0.7f, -0.7f);
+        ImVec2 p(anchor.x + d.x * 10 * s - (d.x < -0.3f ? size.x : d.x > 0.3f ? 0.0f : size.x * 0.5f),
+                 anchor.y + d.y * 10 * s - (d.y < -0.3f ? size.y : d.y > 0.3f ? 0.0f : size.y * 0.5f));
+        for (int attempt = 0; attempt < 8; ++attempt) {
+          const ImRect box(ImVec2(p.x - pad, p.y - pad), ImVec2(p.x + size.x + pad, p.y + size.y + pad));
+          bool overlaps = false;
+          for (const ImRect& other : placed) overlaps = overlaps || other.Overlaps(box);
+          if (!overlaps) break;
+          p.y += (attempt % 2 == 0 ? 1.0f : -1.0f) * (attempt / 2 + 1) * (size.y + 2 * pad);
+        }
+        const ImRect box(ImVec2(p.x - pad, p.y - pad), ImVec2(p.x + size.x + pad, p.y + size.y + pad));
+        draw->AddRectFilled(box.Min, box.Max, IM_COL32(14, 16, 21, 225), 3 * s);
+        draw->AddText(p, color, text.c_str());
+        placed.push_back(box);
+      };
       if (follow.has_origin) {
         const ImVec2 o = px(follow.origin[0], follow.origin[1]);
-        draw->AddCircle(o, 6 * s, colors::kData, 0, 2 * s);
-        draw->AddText(ImVec2(o.x + 8 * s, o.y - 8 * s), colors::kData,
-                      state.playback.mode == LabMode::Forward ? "x\u2080" : tr("x\u2080 (end)"));
+        draw->AddCircle(o, 7 * s, IM_COL32(255, 255, 255, 255), 0, 3.5f * s);  // a white ring reads on any colour
+        draw->AddCircle(o, 7 * s, colors::kData, 0, 2 * s);
+        place_label(o, ImVec2(o.x - at.x, o.y - at.y), IM_COL32(255, 255, 255, 255),
+                    state.playback.mode == LabMode::Forward ? "x\u2080" : tr("x\u2080 (end)"));
       }
+      ImVec2 mean_direction(0, 0);
       if (follow.has_prediction) {
-        // eps_hat drawn at its own scale from x_t; x0_hat where the model thinks x_t came from.
-        const ImVec2 eps_end = px(follow.position[0] + follow.eps_hat[0] * 0.5f, follow.position[1] + follow.eps_hat[1] * 0.5f);
-        arrow(draw, at, eps_end, colors::kEps, 2.5f * s);
-        draw->AddText(ImVec2(eps_end.x + 4 * s, eps_end.y), colors::kEps, "\u03b5\u0302 / 2");
+        // x0_hat where the model thinks x_t came from (a position: drawn where it is); eps_hat a vector, drawn
+        // at a scale (1, 1/2 or 1/4) that makes it about 90 px long, and the scale says so.
         const ImVec2 x0_end = px(follow.x0_hat[0], follow.x0_hat[1]);
-        arrow(draw, at, x0_end, colors::kX0Hat, 2.5f * s);
-        draw->AddText(ImVec2(x0_end.x + 4 * s, x0_end.y), colors::kX0Hat, "x\u0302\u2080");
+        const ImVec2 unit = px(follow.position[0] + follow.eps_hat[0], follow.position[1] + follow.eps_hat[1]);
+        const float full = std::sqrt((unit.x - at.x) * (unit.x - at.x) + (unit.y - at.y) * (unit.y - at.y));
+        const float scale = full > 270 * s ? 0.25f : full > 135 * s ? 0.5f : 1.0f;
+        const ImVec2 eps_end(at.x + (unit.x - at.x) * scale, at.y + (unit.y - at.y) * scale);
+        arrow(draw, at, x0_end, colors::kX0Hat, 3.5f * s);
+        arrow(draw, at, eps_end, colors::kEps, 3.5f * s);
+        place_label(x0_end, ImVec2(x0_end.x - at.x, x0_end.y - at.y), colors::kX0Hat, "x\u0302\u2080");
+        place_label(eps_end, ImVec2(eps_end.x - at.x, eps_end.y - at.y), colors::kEps,
+                    scale == 1.0f ? std::string("\u03b5\u0302") : scale == 0.5f ? "\u03b5\u0302 / 2" : "\u03b5\u0302 / 4");
+        mean_direction = ImVec2(x0_end.x + eps_end.x - 2 * at.x, x0_end.y + eps_end.y - 2 * at.y);
       }
-      draw->AddCircle(at, 9 * s, colors::kMarker, 0, 2.5f * s);
+      draw->AddCircle(at, 9 * s, colors::kMarker, 0, 3.0f * s);
       char label[32];
       std::snprintf(label, sizeof label, "#%d", follow.index);
-      draw->AddText(ImVec2(at.x + 11 * s, at.y - 20 * s), colors::kMarker, label);
+      // The point's name on the side away from its arrows.
+      place_label(at, ImVec2(-mean_direction.x, -mean_direction.y - 1.0f), colors::kMarker, label);
     }
   }
 
@@ -248,7 +284,9 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
   for (float y = std::ceil(box.min_y / step) * step; y <= box.max_y; y += step) {
     std::snprintf(text, sizeof text, "%g", std::abs(y) < step * 1e-3f ? 0.0f : y);
     const ImVec2 p = px(box.min_x, y);
-    draw->AddText(ImVec2(p.x + 3, p.y - ImGui::GetTextLineHeight() - 1), colors::kTextDim, text);
+    // Above its grid line, or below it where the canvas's top edge would cut it (issue 14: the top "3").
+    const float above = p.y - ImGui::GetTextLineHeight() - 1;
+    draw->AddText(ImVec2(p.x + 3, above < origin.y ? p.y + 1 : above), colors::kTextDim, text);
   }
 
   // Legend, in the top corner with fewer points under it, and as small as it must be to stay off the data:
@@ -318,6 +356,16 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
       std::snprintf(high, sizeof high, "\u2265 %.1f", kScoreErrorScale);
       color_bar(draw, ImVec2(left.x, bottom - 10 * s), width, s, 1, tr("|\u03b5_\u03b8 \u2212 \u03b5*|  model error"), "0", high);
       bottom -= 2 * ImGui::GetTextLineHeight() + 24 * s;
+      if (lab.model_is_exact()) {
+        // The map is blank for a reason: say it (issue 14).
+        const char* note = tr("Error 0 everywhere: this is the exact model (\u03b5\u0302 = \u03b5*).");
+        const ImVec2 size = ImGui::CalcTextSize(note);
+        const ImVec2 at(left.x, bottom - size.y);
+        draw->AddRectFilled(ImVec2(at.x - 4 * s, at.y - 2 * s), ImVec2(at.x + size.x + 4 * s, at.y + size.y + 2 * s),
+                            IM_COL32(14, 16, 21, 210), 3 * s);
+        draw->AddText(at, colors::kText, note);
+        bottom -= size.y + 8 * s;
+      }
     }
     if (state.layers.density)
       color_bar(draw, ImVec2(left.x, bottom - 10 * s), width, s, 0,
@@ -362,6 +410,20 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
     draw->AddText(ImGui::GetFont(), font_size, at, colors::kTextDim, line_text.c_str());
     bottom -= size.y + 6 * s;
   }
+  // At t = T (forward at the end, reverse at the start): is x_T the N(0, I) that sampling starts from? The
+  // prior term L_T per dimension (Lab::prior_kl), as in the schedule editor.
+  if (context.shown_t == context.schedule.timesteps()) {
+    const double kl = lab.prior_kl();
+    const bool gaussian = kl < 1e-3;
+    const std::string text =
+        format_text(gaussian ? tr("x_T is N(0, I): KL = %.2g nats/dim") : tr("x_T is NOT N(0, I): KL = %.2g nats/dim"), kl);
+    const ImVec2 size = ImGui::CalcTextSize(text.c_str());
+    check_fits(size.x, room, "prior KL");
+    const ImVec2 at(origin.x + view.width_px - size.x - 10 * s, bottom - size.y);
+    draw->AddRectFilled(ImVec2(at.x - 6 * s, at.y - 3 * s), ImVec2(at.x + size.x + 6 * s, at.y + size.y + 3 * s),
+                        IM_COL32(14, 16, 21, 190), 4 * s);
+    draw->AddText(at, gaussian ? IM_COL32(128, 230, 153, 255) : IM_COL32(255, 153, 102, 255), text.c_str());
+  }
 }
 
 // ============================================================================================
@@ -375,6 +437,12 @@ void handle_mouse(PanelContext& context, CanvasView& view, ImVec2 origin) {
   const float mx = io.MousePos.x - origin.x, my = io.MousePos.y - origin.y;
   float data_x = 0, data_y = 0;
   view.to_data(mx, my, &data_x, &data_y);
+  if (state.view.half_height <= 0 && hovered && (io.MouseWheel != 0 || ImGui::IsItemActive())) {
+    // The fitted view becomes the user's, to pan or zoom from.
+    state.view.center_x = view.center_x;
+    state.view.center_y = view.center_y;
+    state.view.half_height = view.half_height;
+  }
 
   if (hovered && io.MouseWheel != 0) {
     // Zoom about the mouse: the data point under it stays under it.
@@ -404,18 +472,24 @@ void handle_mouse(PanelContext& context, CanvasView& view, ImVec2 origin) {
       drawn.push_back(data_y);
       state.data.origin = DataOrigin::Drawn;
     }
-  } else if (hovered && ImGui::IsMouseReleased(0) && io.MouseDragMaxDistanceSqr[0] < 16.0f) {
-    // A click: follow the nearest point within 12 pixels, or stop following.
+  } else if (hovered && !state.drawing && ImGui::IsMouseReleased(0) && io.MouseDragMaxDistanceSqr[0] < 16.0f) {
+    // A click (not in draw mode, where clicks only draw): follow the nearest point within 12 pixels, or stop.
     const int index = context.lab->nearest_point(data_x, data_y, 12.0f * context.ui_scale / view.pixels_per_unit());
     state.followed_point = index;
   }
   if (hovered) {
     // The mouse's data coordinates, quietly in the bottom-left corner (a tooltip would cover the points).
+    // Right of the y axis's tick labels, on a dark box (it used to sit on the "-3" tick).
     char text[48];
     std::snprintf(text, sizeof text, "(%.2f, %.2f)", data_x, data_y);
-    ImGui::GetWindowDrawList()->AddText(ImVec2(origin.x + 8 * context.ui_scale,
-                                               origin.y + view.height_px - 2.2f * ImGui::GetTextLineHeight()),
-                                        colors::kText, text);
+    const float s = context.ui_scale;
+    const ImVec2 at(origin.x + ImGui::CalcTextSize("-00.0").x + 14 * s,
+                    origin.y + view.height_px - 2.2f * ImGui::GetTextLineHeight());
+    const ImVec2 size = ImGui::CalcTextSize(text);
+    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(at.x - 4 * s, at.y - 2 * s),
+                                              ImVec2(at.x + size.x + 4 * s, at.y + size.y + 2 * s),
+                                              IM_COL32(14, 16, 21, 200), 3 * s);
+    ImGui::GetWindowDrawList()->AddText(at, colors::kText, text);
   }
 }
 
@@ -538,6 +612,18 @@ void panel_canvas(PanelContext& context, const PanelRect& rect) {
   view.half_height = state.view.half_height;
   view.width_px = std::max(1, static_cast<int>(available.x));
   view.height_px = std::max(1, static_cast<int>(available.y));
+  if (state.view.half_height <= 0) {
+    // Fit the data x_0 (issue 14: the checkerboard and the pinwheel reached past the classic +-3.2), with a
+    // margin that keeps the legend and the read-outs in the corners off the points.
+    const FittedView fit = fit_view(context.lab->data_points(), static_cast<double>(view.width_px) / view.height_px,
+                                    kClassicHalfHeight);
+    view.center_x = static_cast<float>(fit.center_x);
+    view.center_y = static_cast<float>(fit.center_y);
+    view.half_height = static_cast<float>(fit.half_height);
+  }
+  const float box[4] = {view.center_x - view.half_width(), view.center_y - view.half_height,
+                        view.center_x + view.half_width(), view.center_y + view.half_height};
+  std::copy(box, box + 4, state.drafts.canvas_box);
 
   draw_gl_layers(context, view);
   ImDrawList* draw = ImGui::GetWindowDrawList();

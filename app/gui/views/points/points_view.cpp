@@ -4,6 +4,7 @@
 #include "app/gui/state/i18n.h"
 #include "app/gui/views/points/lab.h"
 #include "app/gui/views/view.h"
+#include "core/point_statistics.h"
 
 namespace dlab::gui {
 
@@ -40,6 +41,7 @@ class PointsView : public ComputeView<Lab> {
     const PointStats stats = lab_.stats(true);
     out["model"] = to_name(scene.model);
     out["model_available"] = lab_.has_model();
+    out["model_is_exact"] = lab_.model_is_exact();
     out["model_description"] = lab_.model_description();
     out["data_error"] = lab_.data_error();
     out["followed_point"] = scene.followed_point;
@@ -49,10 +51,39 @@ class PointsView : public ComputeView<Lab> {
                   {finite_or_null(stats.cov[1][0]), finite_or_null(stats.cov[1][1])}};
     out["near_mode_fraction"] = stats.near_mode_fraction < 0 ? nullptr : finite_or_null(stats.near_mode_fraction);
     out["mean_nearest_data_distance"] = finite_or_null(stats.mean_nearest_data_distance);
+    const auto measured_or_null = [](double value) -> nlohmann::ordered_json {
+      return value < 0 ? nlohmann::ordered_json(nullptr) : finite_or_null(value);
+    };
+    out["spread"] = measured_or_null(stats.spread);
+    out["data_spread"] = measured_or_null(stats.data_spread);
+    out["neighbour_distance"] = measured_or_null(stats.neighbour_distance);
+    out["data_neighbour_distance"] = measured_or_null(stats.data_neighbour_distance);
+    // The formula panel's text as the window shows it.
+    const Formula formula = lab_.formula(scene.followed_point);
+    out["formula_title"] = formula.title;
+    out["formula_note"] = formula.note;
+    out["formula_point"] = formula.point;
     const TrainingStatus training = lab_.training_status();
     out["training_step"] = training.step;
     out["training_loss"] = training.exists ? finite_or_null(training.loss) : nullptr;
+    out["training_running"] = training.running;
+    // The Training tab's curves: the smoothed loss at the last step, the learning rates set (the first at the start).
+    std::vector<double> steps, loss, smoothed, rate_steps, rates;
+    lab_.training_loss(600, &steps, &loss, &smoothed);
+    lab_.training_learning_rates(&rate_steps, &rates);
+    out["training_smoothed_loss"] = smoothed.empty() ? nullptr : finite_or_null(smoothed.back());
+    out["training_learning_rates"] = rates;
+    out["training_learning_rate_count"] = rates.size();
+    // Live training: the snapshot the reverse run samples with and the latest one (training steps, -1: none).
+    out["sampling_snapshot_step"] = lab_.sampling_snapshot_step();
+    out["latest_snapshot_step"] = lab_.latest_snapshot_step();
     out["prior_kl"] = finite_or_null(lab_.prior_kl());
+    // The canvas's view: how much of the data x_0 it shows (1: all of it).
+    const float* box = scene.drafts.canvas_box;
+    out["view_half_height"] = 0.5 * (box[3] - box[1]);
+    out["data_in_view"] = finite_or_null(fraction_inside(lab_.data_points(), 0.5 * (box[0] + box[2]),
+                                                         0.5 * (box[1] + box[3]), 0.5 * (box[2] - box[0]),
+                                                         0.5 * (box[3] - box[1])));
     // The ELBO tab (nats/dim) and the quality of a finished reverse run, null until computed.
     elbo_stats(lab_.elbo(), out);
     const PointQualityReadout quality = lab_.quality();

@@ -616,6 +616,7 @@ void ImageLab::Impl::update_reverse(Scene& state) {
   int k = reverse_frame(state.playback, plan);
   ImageView shown;
   shown.version = view.version;
+  int prediction_frame = k;
   if (const auto& recording = reverse.recording(); recording && model) {
     std::lock_guard<std::mutex> lock(recording->mutex);
     const int available = static_cast<int>(recording->x.size());
@@ -624,15 +625,27 @@ void ImageLab::Impl::update_reverse(Scene& state) {
     shown.x = recording->x[k];
     shown.x0_hat = recording->x0_hat[k];
     shown.eps_hat = recording->eps_hat[k];
+    // x_0 itself has no prediction: show the last one, made at t of frame k - 1 (issue 14: the columns went
+    // blank at t = 0); prediction_t names its t.
+    prediction_frame = k;
+    if (!shown.x0_hat && !shown.eps_hat && k > 0 && k == available - 1 && recording->done) {
+      shown.x0_hat = recording->x0_hat[k - 1];
+      shown.eps_hat = recording->eps_hat[k - 1];
+      prediction_frame = k - 1;
+    }
     reverse_stats = recording->stats[k];
     if (!recording->error.empty()) sampling_error = recording->error;
     if (recording->done && recording->error.empty() && available == K + 1 && K > 0)
       last_ms_per_step = recording->seconds * 1000.0 / K;
   }
   frame = k;
-  shown.labels = sample_labels(shown.x ? shown.x->count : 0, label);
-  shown.prediction_t = t_of_frame(k);
-  if (shown.x != view.x || shown.x0_hat != view.x0_hat || shown.eps_hat != view.eps_hat) {
+  // Guidance w = 0 is the unconditional prediction (core/guidance.h): the class asked for plays no part, so the
+  // tiles are not captioned with it (issue 14: bags captioned "Sneaker").
+  shown.unconditional = classes > 0 && (images.guidance == 0 || label == classes);
+  shown.labels = shown.unconditional ? std::vector<int>() : sample_labels(shown.x ? shown.x->count : 0, label);
+  shown.prediction_t = t_of_frame(prediction_frame);
+  if (shown.x != view.x || shown.x0_hat != view.x0_hat || shown.eps_hat != view.eps_hat ||
+      shown.unconditional != view.unconditional) {
     shown.version = view.version + 1;
     view = std::move(shown);
   }

@@ -138,6 +138,7 @@ void Lab::Impl::update_model(const Scene& state) {
   // The live model changes with every snapshot of the training run; the others with the data.
   const std::uint64_t live = state.model == ModelSource::Live ? training->live_version() : 0;
   if (data_version == model_inputs_data && state.model == model_inputs_source && live == model_inputs_live) return;
+  const bool new_snapshot_only = data_version == model_inputs_data && state.model == model_inputs_source;
   model_inputs_data = data_version;
   model_inputs_source = state.model;
   model_inputs_live = live;
@@ -147,6 +148,7 @@ void Lab::Impl::update_model(const Scene& state) {
     model_note.clear();
     model_error = model ? "" : tr("no network has been trained here yet: press Start in the Training section");
     ++model_version;
+    if (!new_snapshot_only) model_base_version = model_version;
     return;
   }
   ModelInputs in;
@@ -168,18 +170,26 @@ void Lab::Impl::update_model(const Scene& state) {
     }
   }
   ++model_version;
+  model_base_version = model_version;
 }
 
 void Lab::Impl::update_reverse(const Scene& state) {
-  ReverseKey key{data_version, schedule_version, model_version, state.sampler.kind, state.sampler.steps,
-                 state.sampler.spacing, state.sampler.variance, state.sampler.effective_eta(), state.sampler.seed};
+  // A new snapshot of live training does not restart a run that has one (issue 14: a 1000-step run never
+  // finished while training ran); sample_again does.
+  const bool keep_snapshot = reverse_started && sampling_model && model_source == ModelSource::Live &&
+                             reverse_key.model_version >= model_base_version && !state.requests.sample_again;
+  ReverseKey key{data_version, schedule_version, keep_snapshot ? reverse_key.model_version : model_version,
+                 state.sampler.kind, state.sampler.steps, state.sampler.spacing, state.sampler.variance,
+                 state.sampler.effective_eta(), state.sampler.seed};
   if (reverse_started && key == reverse_key) return;
+  key.model_version = model_version;  // a run that starts takes the latest model
   reverse_key = key;
   reverse_started = true;
   sampler = state.sampler;
   reverse.cancel();  // never waits: the old run's thread is joined by the worker's reaper
   plan = scene_sampling_plan(state.sampler, schedule);
   reverse_colors_ready = false;
+  sampling_model = model;
   if (!model) return;
   SamplerConfig config;
   config.kind = state.sampler.kind;
@@ -188,8 +198,10 @@ void Lab::Impl::update_reverse(const Scene& state) {
   config.variance = state.sampler.variance;
   config.eta = state.sampler.effective_eta();
   config.prediction = model->prediction;
-  // x_T ~ N(0, I), as many as the data, and the sampler's noise: the streams of dlab sample --seed.
-  const ReverseStart start = reverse_start(x0.size(0), 2, state.sampler.seed);
+  // x_T ~ N(0, I), as many as the data (drawn data: "Points n" of them, issue 14; the model is of the drawn
+  // points), and the sampler's noise: the streams of dlab sample --seed.
+  const std::int64_t count = state.data.origin == DataOrigin::Drawn ? state.data.n : x0.size(0);
+  const ReverseStart start = reverse_start(count, 2, state.sampler.seed);
   config.seed = start.sampler_seed;
   const torch::Tensor& x_T = start.x_T;
   reverse.start(schedule, model, config, x_T);
@@ -205,8 +217,9 @@ void Lab::sync(Scene& state) {
   m.mode = state.playback.mode;
   m.forward_mode = state.playback.forward_mode;
   m.followed = state.followed_point;
-  if (m.followed >= static_cast<int>(m.x0.size(0))) state.followed_point = m.followed = -1;
+  if (m.followed >= std::max(static_cast<int>(m.x0.size(0)), m.num_points())) state.followed_point = m.followed = -1;
   if (m.mode == LabMode::Reverse || m.reverse_started) m.update_reverse(state);
+  state.requests.sample_again = false;
   if (m.mode == LabMode::Forward) {
     m.update_forward(state);
   } else {
@@ -492,7 +505,9 @@ FollowInfo Lab::follow(int index) const {
     }
   }
   if (m.mode == LabMode::Forward) info.has_origin = true;
-  if (t >= 1 && m.model) {
+  // Reverse: the model the run samples with (a run keeps its snapshot of live training), so the numbers add up.
+  const ModelPtr& model = m.mode == LabMode::Reverse && m.sampling_model ? m.sampling_model : m.model;
+  if (t >= 1 && model) {
     // Once per change of point, t or model: the canvas and the formula panel both ask every frame.
     const PredictionKey key{index, t, m.model_version, m.schedule_version, info.position[0], info.position[1]};
     if (key != m.prediction_key) {
@@ -502,7 +517,7 @@ FollowInfo Lab::follow(int index) const {
         torch::NoGradGuard no_grad;
         const torch::Tensor x = torch::tensor({info.position[0], info.position[1]}, torch::kFloat).reshape({1, 2});
         ++m.ui_predictions;
-        const EpsAndX0 prediction = predict(*m.model, x, t, sampling_alpha_bar(m.schedule, t));
+        const EpsAndX0 prediction = predict(*model, x, t, sampling_alpha_bar(m.schedule, t));
         const std::vector<float> eps = to_floats(prediction.eps), x0 = to_floats(prediction.x0);
         std::copy(eps.begin(), eps.begin() + 2, m.prediction_eps);
         std::copy(x0.begin(), x0.begin() + 2, m.prediction_x0);
@@ -550,6 +565,15 @@ PointStats Lab::Impl::point_stats(const std::vector<float>& points, bool with_di
   if (!with_distances || stats.n == 0) return stats;
   if (!mixture_means.empty()) stats.near_mode_fraction = fraction_near_modes(points, mixture_means, mixture_stds);
   stats.mean_nearest_data_distance = mean_nearest_distance(points, data_xy);
+  if (data_spread_version != data_version) {
+    data_spread_version = data_version;
+    data_spread = spread_about_modes(data_xy, mixture_means);
+    data_neighbour_distance = mean_neighbour_distance(data_xy);
+  }
+  stats.spread = spread_about_modes(points, mixture_means);
+  stats.data_spread = data_spread;
+  stats.neighbour_distance = mean_neighbour_distance(points);
+  stats.data_neighbour_distance = data_neighbour_distance;
   return stats;
 }
 
@@ -607,5 +631,16 @@ std::string Lab::model_description() const {
   return impl_->model_note.empty() ? impl_->model->description : impl_->model_note;
 }
 bool Lab::has_model() const { return impl_->model != nullptr; }
+bool Lab::model_is_exact() const { return impl_->model && impl_->model->source == ModelSource::Exact; }
+
+std::int64_t Lab::sampling_snapshot_step() const {
+  const Impl& m = *impl_;
+  return m.reverse_started && m.sampling_model ? m.sampling_model->training_step : -1;
+}
+
+std::int64_t Lab::latest_snapshot_step() const {
+  const ModelPtr latest = impl_->training->live_model();
+  return latest ? latest->training_step : -1;
+}
 
 }  // namespace dlab::gui

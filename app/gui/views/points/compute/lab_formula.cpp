@@ -9,6 +9,7 @@
 #include "app/gui/state/i18n.h"
 #include "app/gui/views/points/compute/lab_impl.h"
 #include "core/step_coefficients.h"
+#include "core/step_noise.h"
 
 namespace dlab::gui {
 
@@ -36,6 +37,63 @@ std::string x_at(int t) {
   return out;
 }
 
+// The end of a reverse run: what this run shows, from the measured spread of its samples against the data's
+// (core/point_statistics.h): the mean distance to the nearest other point (any data, same n: samples that
+// pile up have much closer neighbours) and, for a mixture, the spread about the modes.
+std::string end_of_run_note(const PointStats& stats, const SamplerSettings& sampler, bool empirical) {
+  const double neighbours = stats.neighbour_distance >= 0 && stats.data_neighbour_distance > 0
+                                ? stats.neighbour_distance / stats.data_neighbour_distance
+                                : -1;
+  const bool modes = stats.spread >= 0 && stats.data_spread > 0;
+  const double spread = modes ? stats.spread / stats.data_spread : -1;
+  if (neighbours < 0)
+    return tr("Compare with the data x\u2080 (the dimmed layer): the points should lie on it, not only near it.");
+  const std::string measured =
+      modes ? format_text(tr("Measured: the samples lie %.3f from their modes (per dimension), the data %.3f; a "
+                             "sample's nearest other sample is %.3f away on average, a data point's %.3f (%.0f%%)."),
+                          stats.spread, stats.data_spread, stats.neighbour_distance, stats.data_neighbour_distance,
+                          100 * neighbours)
+            : format_text(tr("Measured: a sample's nearest other sample is %.3f away on average, a data point's "
+                             "%.3f: %.0f%% of the data's."),
+                          stats.neighbour_distance, stats.data_neighbour_distance, 100 * neighbours);
+  std::string verdict;
+  if (empirical && stats.mean_nearest_data_distance >= 0 && stats.mean_nearest_data_distance < 0.01) {
+    // The empirical optimum's samples are the data points themselves: tighter than the data is its nature.
+    verdict = format_text(tr("Memorised: the empirical optimum gives back the data points themselves (mean distance "
+                             "to the nearest data point %.3f): it does not make new samples."),
+                          stats.mean_nearest_data_distance);
+  } else if (neighbours < 0.6 || (modes && spread < 0.8)) {
+    if (sampler.kind == SamplerKind::Ddpm && sampler.variance == VarianceKind::Zero)
+      verdict = tr("Collapse: without noise (\u03c3 = 0) every trajectory follows the mean, so the samples pile up "
+                   "on a few thin curves.");
+    else if (sampler.kind == SamplerKind::Ddpm && sampler.variance == VarianceKind::VarianceAsStd)
+      verdict = tr("Too narrow: \u03c3 = \u03b2\u0303 instead of \u221a\u03b2\u0303 adds too little noise, so the "
+                   "clusters come out narrower than the data's.");
+    else
+      verdict = tr("Too narrow: the samples are more concentrated than the data.");
+  } else if ((modes && spread > 1.25) || (!modes && neighbours > 1.5)) {
+    verdict = tr("Too wide: the samples are more spread out than the data (too few steps, or a model that has "
+                 "not learnt the data yet).");
+  } else {
+    verdict = tr("As wide as the data: this run reproduces the spread of the data x\u2080.");
+  }
+  return verdict + " " + measured;
+}
+
+// Wherever t = T is shown: is x_T the N(0, I) that sampling starts from? (the prior term L_T of Ho et al. 2020,
+// Eq. 5, per dimension; below 1e-3 nats the mismatch is invisible, as in the schedule editor).
+std::string prior_note(double kl, bool reverse) {
+  if (!std::isfinite(kl)) return "";
+  if (kl < 1e-3)
+    return format_text(tr("x_T is N(0, I): KL(q(x_T | x\u2080) \u2016 N(0, I)) = %.2g nats per dimension."), kl);
+  return format_text(reverse ? tr("Prior mismatch: sampling starts from N(0, I), but the forward process ends at a "
+                                  "q(x_T) that is not Gaussian: KL(q(x_T | x\u2080) \u2016 N(0, I)) = %.2g nats per "
+                                  "dimension (T too small for this schedule).")
+                             : tr("x_T is NOT N(0, I): KL(q(x_T | x\u2080) \u2016 N(0, I)) = %.2g nats per dimension, "
+                                  "so sampling from N(0, I) starts from the wrong distribution."),
+                     kl);
+}
+
 }  // namespace
 
 Formula Lab::formula(int followed) const {
@@ -60,6 +118,7 @@ Formula Lab::formula(int followed) const {
         f.point = format("#%d:  %s = %.4f \u00b7 %s + %.4f \u00b7 %s", point.index, vec(point.position).c_str(), a,
                          vec(point.origin).c_str(), b, vec(point.eps).c_str());
       f.note = t == 0 ? tr("t = 0: the clean data.") : "";
+      if (t == m.schedule.timesteps()) f.note = prior_note(prior_kl(), false);
     } else {
       // Ho et al. 2020, Eq. (2): one step of the chain.
       f.title = tr("Forward, one step of the chain q(x\u209c | x\u209c\u208b\u2081) (Ho et al. 2020, Eq. 2)");
@@ -76,6 +135,7 @@ Formula Lab::formula(int followed) const {
                            vec(previous).c_str(), b, vec(eps).c_str());
         }
         f.note = tr("After t steps the chain has the same distribution as the closed form: compare the statistics.");
+        if (t == m.schedule.timesteps()) f.note += " " + prior_note(prior_kl(), false);
       } else {
         f.note = tr("t = 0: the clean data.");
       }
@@ -86,11 +146,20 @@ Formula Lab::formula(int followed) const {
   // Reverse: the step from the frame shown to the next one.
   const StepInfo info = step_info();
   const SamplerKind kind = m.sampler.kind;
-  f.title = format_text(tr("Reverse: %s, step %d of %d"), tr(to_label(kind)), info.step + 1, info.num_steps);
+  // Numbered as the timeline's counter (timeline.h: step k = k steps taken): the update from step k to k + 1.
+  f.title = format_text(tr("Reverse: %s, step %d / %d \u2192 %d"), tr(to_label(kind)), info.step, info.num_steps,
+                        info.step + 1);
   if (!info.has_next) {
     f.title = format_text(tr("Reverse: %s, done"), tr(to_label(kind)));
     f.equation = format_text(tr("x\u2080 reached after %d steps and %d network evaluations."), info.num_steps, info.nfe);
-    f.note = tr("Compare with the data x\u2080 (the dimmed layer): the points should lie on it, not only near it.");
+    f.note = end_of_run_note(stats(true), m.sampler,
+                             m.sampling_model && m.sampling_model->source == ModelSource::Empirical);
+    // A network being trained here: which snapshot this run used (a run keeps the one it started with).
+    if (m.model_source == ModelSource::Live && m.sampling_model && m.sampling_model->training_step >= 0)
+      f.note = format_text(tr("This run used the network as trained for %lld steps (latest snapshot: %lld)."),
+                           static_cast<long long>(m.sampling_model->training_step),
+                           static_cast<long long>(latest_snapshot_step())) +
+               " " + f.note;
     return f;
   }
   const int t = info.t, t_next = info.next_t;
@@ -121,8 +190,19 @@ Formula Lab::formula(int followed) const {
       f.equation = xn + " = 1/\u221a\u03b1\u209c \u00b7 (" + xt + " \u2212 \u03b2\u209c/\u221a(1\u2212\u1fb1\u209c) \u00b7 \u03b5\u0302) + \u03c3\u209c z,   " + variance;
       f.numbers = format("%s = %.5f \u00b7 (%s \u2212 %.5f \u00b7 \u03b5\u0302) + %.5f \u00b7 z", xn.c_str(), c_x, xt.c_str(),
                          c_eps, sigma);
-      if (has_point) f.point = format("#%d:  %s = %.4f \u00b7 (%s \u2212 %.4f \u00b7 %s) + %.4f \u00b7 z", point.index,
-                                      p_next.c_str(), c_x, p_x.c_str(), c_eps, p_eps.c_str(), sigma);
+      if (has_point) {
+        // The z this step drew, recovered from the two states (core/step_noise.h), so the line adds up.
+        std::string z = "z";
+        if (point.has_next) {
+          float zs[2];
+          for (int i = 0; i < 2; ++i)
+            zs[i] = static_cast<float>(
+                step_noise(point.next[i], c_x * (point.position[i] - c_eps * point.eps_hat[i]), sigma));
+          z = vec(zs);
+        }
+        f.point = format("#%d:  %s = %.4f \u00b7 (%s \u2212 %.4f \u00b7 %s) + %.4f \u00b7 %s", point.index,
+                         p_next.c_str(), c_x, p_x.c_str(), c_eps, p_eps.c_str(), sigma, z.c_str());
+      }
       f.terms.push_back({tr("\u03b2 (effective)"), beta});
       f.terms.push_back({"\u03b2\u0303", beta_tilde});
       f.terms.push_back({"\u03c3", sigma});
@@ -144,8 +224,18 @@ Formula Lab::formula(int followed) const {
                    xt + " \u2212 \u221a(1\u2212\u1fb1\u209c) \u03b5\u0302)/\u221a\u1fb1\u209c";
       f.numbers = format("%s = %.4f \u00b7 x\u0302\u2080 + %.4f \u00b7 \u03b5\u0302 + %.4f \u00b7 z   (\u03b7 = %.2f)", xn.c_str(), c_x0,
                          c_eps, sigma, eta);
-      if (has_point) f.point = format("#%d:  %s = %.4f \u00b7 %s + %.4f \u00b7 %s + %.4f \u00b7 z", point.index, p_next.c_str(),
-                                      c_x0, p_x0.c_str(), c_eps, p_eps.c_str(), sigma);
+      if (has_point) {
+        std::string z = "z";
+        if (point.has_next) {
+          float zs[2];
+          for (int i = 0; i < 2; ++i)
+            zs[i] = static_cast<float>(
+                step_noise(point.next[i], c_x0 * point.x0_hat[i] + c_eps * point.eps_hat[i], sigma));
+          z = vec(zs);
+        }
+        f.point = format("#%d:  %s = %.4f \u00b7 %s + %.4f \u00b7 %s + %.4f \u00b7 %s", point.index, p_next.c_str(),
+                         c_x0, p_x0.c_str(), c_eps, p_eps.c_str(), sigma, z.c_str());
+      }
       f.terms.push_back({"\u03c3", sigma});
       f.note = eta == 0 ? tr("\u03b7 = 0: deterministic; the same x_T always gives the same x\u2080.")
                         : (eta == 1 ? tr("\u03b7 = 1: the same distribution of steps as DDPM with \u03b2\u0303.") : "");
@@ -195,6 +285,11 @@ Formula Lab::formula(int followed) const {
     }
   }
   if (!has_point && f.point.empty()) f.point = "";
+  // The first step starts at t = T: say whether x_T is what the sampler assumes.
+  if (info.step == 0) {
+    const std::string prior = prior_note(prior_kl(), true);
+    f.note = f.note.empty() ? prior : prior + " " + f.note;
+  }
   return f;
 }
 

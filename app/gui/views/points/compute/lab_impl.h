@@ -277,6 +277,10 @@ struct Lab::Impl {
   std::uint64_t model_inputs_data = ~0ull, model_inputs_live = ~0ull;
   ModelSource model_inputs_source = ModelSource::Exact;
   ModelPtr model;
+  // model_version when the model last changed for another reason than a new snapshot of live training: a
+  // reverse run started since then keeps its snapshot.
+  std::uint64_t model_base_version = 0;
+  ModelPtr sampling_model;  // the model the reverse run samples with
   std::string model_error;
   std::string model_note;  // e.g. the fallback used when no pretrained network exists
 
@@ -328,6 +332,9 @@ struct Lab::Impl {
   std::optional<detail::StatsKey> stats_key, full_stats_key;
   PointStats stats_cache, full_stats_cache;
   double prior_kl = 0;
+  // The data's spread and neighbour distance (point_stats), computed once per data set.
+  mutable std::optional<std::uint64_t> data_spread_version;
+  mutable double data_spread = -1, data_neighbour_distance = -1;
   std::optional<detail::VersionKey> prior_kl_key;
   std::uint64_t ui_predictions = 0;  // model evaluations made on the UI thread (tests)
   // The ELBO tab and the quality read-out (lab_quality.cpp).

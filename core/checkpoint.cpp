@@ -286,10 +286,47 @@ void save_checkpoint(const std::string& path, const Checkpoint& checkpoint) {
   });
 }
 
+// Reads only the magic, the header length and the header: the file size must be what the header says.
+static void check_checkpoint_size(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return;  // read_text_file says why
+  std::error_code error;
+  const std::uint64_t file_bytes = std::filesystem::file_size(path, error);
+  if (error) return;
+  constexpr std::size_t kPrefix = sizeof kCheckpointMagic + 4;
+  std::string head(kPrefix, '\0');
+  if (!in.read(head.data(), kPrefix)) return;  // parse_checkpoint_file says it is too short
+  const auto* b = reinterpret_cast<const unsigned char*>(head.data() + sizeof kCheckpointMagic);
+  const std::uint64_t header_length =
+      b[0] | (b[1] << 8) | (b[2] << 16) | (static_cast<std::uint64_t>(b[3]) << 24);
+  if (std::memcmp(head.data(), kCheckpointMagic, sizeof kCheckpointMagic) != 0 || header_length > (64u << 20) ||
+      kPrefix + header_length > file_bytes) {
+    parse_checkpoint_file(head, path);  // throws the precise refusal (not a checkpoint, truncated header)
+    return;
+  }
+  head.resize(kPrefix + header_length);
+  if (!in.read(head.data() + kPrefix, static_cast<std::streamsize>(header_length))) return;
+  std::uint64_t payload_bytes = 0;
+  try {
+    payload_bytes = json_integer<std::uint64_t>(Json::parse(head.begin() + kPrefix, head.end()).at("payload_bytes"),
+                                                "payload_bytes");
+  } catch (const std::exception&) {
+    parse_checkpoint_file(head, path);  // throws "corrupt header (...)"
+    return;
+  }
+  const std::uint64_t available = file_bytes - kPrefix - header_length;
+  if (available < payload_bytes)
+    fail(path, "truncated: " + std::to_string(payload_bytes) + " bytes of tensor data expected, " +
+                   std::to_string(available) + " found");
+  if (available > payload_bytes)
+    fail(path, "corrupt: " + std::to_string(available - payload_bytes) + " unexpected bytes after the tensor data");
+}
+
 Checkpoint load_checkpoint(const std::string& path) {
   std::error_code error;
   if (!std::filesystem::exists(path, error)) fail(path, "no such file");
   if (!std::filesystem::is_regular_file(path, error)) fail(path, "not a regular file");
+  check_checkpoint_size(path);  // a huge file with a bad header is refused before it is read whole
   std::string bytes;
   try {
     bytes = read_text_file(path);
@@ -348,6 +385,11 @@ Checkpoint load_checkpoint(const std::string& path) {
     net = make_denoiser_net(checkpoint.spec);
   } catch (const std::invalid_argument& e) {
     fail(path, std::string("invalid model spec: ") + e.what());
+  } catch (const c10::Error& e) {  // an absurd size (embedding_dim 2^40): LibTorch's first line, no backtrace
+    const std::string what = e.what_without_backtrace();
+    fail(path, "invalid model spec: " + text_excerpt(what.substr(0, what.find('\n')), 200));
+  } catch (const std::bad_alloc&) {
+    fail(path, "invalid model spec: the network it describes does not fit in memory");
   }
   if (checkpoint.state.weights.empty()) fail(path, "holds no weights");
   check_against_network(path, checkpoint.state.weights, *net, "weights");

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -16,6 +17,7 @@
 #include "core/atomic_file.h"
 #include "core/points_csv.h"
 #include "core/rng.h"
+#include "core/text_excerpt.h"
 
 namespace dlab {
 namespace {
@@ -191,6 +193,15 @@ std::optional<GaussianMixture> dataset_mixture(Dataset2D dataset) {
 }
 
 torch::Tensor load_points_csv(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error))
+    throw std::runtime_error("cannot read '" + text_excerpt(path, 400) + "': it is a folder, not a CSV file");
+  // 10,000,000 points (kMaxPoints of dlab) take about 400 MB as text: a larger file is refused unread.
+  constexpr std::uintmax_t kMaxCsvBytes = 1ull << 30;
+  const auto bytes = std::filesystem::file_size(path, error);
+  if (!error && bytes > kMaxCsvBytes)
+    throw std::runtime_error("cannot read '" + text_excerpt(path, 400) + "': " + std::to_string(bytes >> 20) +
+                             " MB, more than the 1024 MB a points CSV file may have");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot open '" + path + "': " + std::strerror(errno));
   std::ostringstream text;
@@ -228,7 +239,7 @@ bool is_builtin_dataset(const std::string& name) {
 torch::Tensor resolve_points(const std::string& name_or_path, std::int64_t n, std::uint64_t seed) {
   if (auto dataset = from_name<Dataset2D>(name_or_path)) return sample_dataset(*dataset, n, seed);
   if (!file_exists(name_or_path) && !looks_like_path(name_or_path))
-    throw std::invalid_argument("unknown data set '" + name_or_path + "'; allowed: " +
+    throw std::invalid_argument("unknown data set '" + text_excerpt(name_or_path, 60) + "'; allowed: " +
                                 allowed_names<Dataset2D>(", ") + ", or the path of a CSV file");
   const auto points = load_points_csv(name_or_path);
   if (n <= 0) return points;

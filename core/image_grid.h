@@ -23,6 +23,8 @@ void write_image_grid_png(const std::string& path, const torch::Tensor& images,
                           const GridLayout& layout = {});
 // One image [C, H, W] in [-1, 1] (C = 1 or 3) as a PNG.
 void write_png(const std::string& path, const torch::Tensor& image);
+// The bytes of that PNG file (for a command that writes several files all or none).
+std::string encode_png(const torch::Tensor& image);
 // Reads a PNG (or any stb-readable file) as [C, H, W] in [-1, 1], C the file's 1 or 3 channels
 // (grey+alpha -> 1, RGBA -> 3). Throws std::runtime_error naming the file.
 torch::Tensor read_png(const std::string& path);

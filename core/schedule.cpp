@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -161,6 +162,27 @@ NoiseSchedule::NoiseSchedule(const ScheduleConfig& config) : config_(config) {
   betas_ = make_betas(config_);
   if (config_.zero_terminal_snr) betas_ = rescale_zero_terminal_snr(betas_);
   alpha_bars_.assign(betas_.size() + 1, 1.0);
+  std::vector<double> plain_alpha_bars(betas_.size() + 1, 1.0);  // before any zero-terminal-SNR rescaling
+  for (std::size_t i = 0; i < betas_.size(); ++i) plain_alpha_bars[i + 1] = plain_alpha_bars[i] * (1.0 - betas_[i]);
+  const int T = config_.timesteps;
+  // 1 - beta_1 must differ from 1 in double precision, else abar_1 = 1: an infinite SNR and 0/0 in beta~_1.
+  if (!(plain_alpha_bars[1] < 1.0))
+    throw std::invalid_argument("beta-start = " + fmt(config_.beta_start) +
+                                " is too small: 1 - beta_1 rounds to 1 in double precision (abar_1 = 1, an infinite "
+                                "SNR); use beta-start >= 1e-15");
+  // The samplers divide by sqrt(abar_t) in float32: below kMinAlphaBar that overflows and every sample is NaN.
+  for (int t = 1; t <= T; ++t) {
+    if (plain_alpha_bars[t] >= kMinAlphaBar) continue;
+    char detail[200];
+    std::snprintf(detail, sizeof detail,
+                  " makes abar_t fall below %g from t = %d on (abar_T = %.3g), where float32 sampling overflows "
+                  "to NaN; lower beta-end or timesteps (T = %d)",
+                  kMinAlphaBar, t, plain_alpha_bars[T], T);
+    const bool beta_range = config_.kind == ScheduleKind::Linear || config_.kind == ScheduleKind::ScaledLinear ||
+                            config_.kind == ScheduleKind::Sigmoid;
+    throw std::invalid_argument(beta_range ? "beta-end = " + fmt(config_.beta_end) + detail
+                                           : std::string("the schedule") + detail);
+  }
   for (std::size_t i = 0; i < betas_.size(); ++i) alpha_bars_[i + 1] = alpha_bars_[i] * (1.0 - betas_[i]);
 }
 

@@ -45,6 +45,10 @@ struct ScheduleConfig {
 
 constexpr int kMinTimesteps = 2;
 constexpr int kMaxTimesteps = 4000;
+// The smallest abar_t (t <= T; t < T with zero terminal SNR) a schedule may reach: the samplers work in
+// float32 and divide by sqrt(abar_t), which overflows to inf, then NaN, far below it. NoiseSchedule refuses
+// a schedule that falls below it (linear T = 1000: beta-end above about 0.25) naming beta-end.
+constexpr double kMinAlphaBar = 1e-60;
 
 // Throws std::invalid_argument with a message that says what to fix.
 void validate(const ScheduleConfig& config);

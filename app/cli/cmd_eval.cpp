@@ -52,7 +52,18 @@ struct EvalCommand {
   std::uint64_t seed = 0;
   std::string device = "auto";
   int threads = 0;
+  const CLI::App* command = nullptr;  // to tell a given flag from its default
 };
+
+torch::Device device_flag(const std::string& value) {
+  try {
+    return resolve_device(parse_enum_flag<DeviceKind>(value, "--device"));
+  } catch (const UsageError&) {
+    throw;
+  } catch (const std::invalid_argument& e) {  // "device 'cuda': no CUDA GPU is available ..."
+    throw UsageError(std::string("--device: ") + e.what());
+  }
+}
 
 std::string default_classifier_path(const std::string& dataset) {
   return std::string(DLAB_ASSETS_DIR) + "/models/classifier-" + dataset + ".lenet";
@@ -93,7 +104,13 @@ void train_classifier_command(const EvalCommand& c) {
 // A 2D model: the standard checks of core/point_quality.h against its data set.
 void point_eval_command(const EvalCommand& c) {
   if (c.n < 2 || c.n > 100000) throw UsageError("--n: allowed 2..100000 for a 2D model");
-  const torch::Device device = resolve_device(parse_enum_flag<DeviceKind>(c.device, "--device"));
+  // The 2D checks fix their own samplers and schedules: a flag of the image evaluation would be ignored.
+  for (const char* flag : {"--sampler", "--steps", "--schedule", "--timesteps", "--eta", "--variance", "--guidance",
+                           "--bpd-images", "--bpd-terms", "--classifier", "--epochs"})
+    if (c.command && c.command->count(flag) > 0)
+      throw UsageError(std::string(flag) + ": has no effect on a 2D model (its checks use fixed samplers: DDPM linear "
+                       "T = 1000 and DDIM 50 steps cosine); leave it out");
+  const torch::Device device = device_flag(c.device);
   torch::NoGradGuard no_grad;
   LoadedDenoiser loaded;
   try {
@@ -149,11 +166,12 @@ void run(const EvalCommand& c) {
   if (c.steps < 1 || c.steps > schedule.timesteps())
     throw UsageError("--steps: allowed 1..T = " + std::to_string(schedule.timesteps()));
   sampler.steps = c.steps;
+  if (!(c.eta >= 0.0 && c.eta <= 1.0)) throw UsageError("--eta: " + format_double(c.eta) + " is out of range; allowed: 0..1");
   sampler.eta = c.eta;
   sampler.clip_x0 = true;
   if (!(c.guidance >= 0 && c.guidance <= 10)) throw UsageError("--guidance: allowed 0..10");
 
-  const torch::Device device = resolve_device(parse_enum_flag<DeviceKind>(c.device, "--device"));
+  const torch::Device device = device_flag(c.device);
   torch::NoGradGuard no_grad;
   const LoadedDenoiser loaded = load_denoiser_for_sampling(c.model, device, ModelKind::UNet);
   const std::string dataset = c.dataset.empty() ? loaded.metadata.dataset : c.dataset;
@@ -296,10 +314,12 @@ void add_eval_command(CLI::App& app) {
   sub->add_option("--bpd-terms", command->bpd_terms,
                   "Evaluate K evenly spaced terms L_{t-1} and scale their sum (0: all T - 1 terms)")
       ->capture_default_str();
-  sub->add_option("--seed", command->seed, "Seed of the samples, the floor's training images and the noise")
+  add_seed_option(*sub, command->seed, "Seed of the samples, the floor's training images and the noise")
+      ->required(false)
       ->capture_default_str();
   sub->add_option("--device", command->device, "auto, cpu or cuda")->capture_default_str();
   sub->add_option("--threads", command->threads, "CPU threads (0: all)")->capture_default_str();
+  command->command = sub;
   sub->callback([command] { run(*command); });
 }
 

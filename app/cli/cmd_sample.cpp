@@ -13,6 +13,7 @@
 #include "app/cli/model_source.h"
 #include "app/cli/options.h"
 #include "core/datasets2d.h"
+#include "core/atomic_file.h"
 #include "core/rng.h"
 #include "core/samplers.h"
 
@@ -54,13 +55,13 @@ Denoiser converted(const ModelSource& source, Prediction wanted) {
   };
 }
 
-void append_points(std::string& csv, int step, int t, const torch::Tensor& x) {
+void append_points(std::ostream& csv, int step, int t, const torch::Tensor& x) {
   const auto p = x.detach().to(torch::kCPU).to(torch::kDouble).contiguous();
   const auto a = p.accessor<double, 2>();
   char buffer[128];
   for (std::int64_t i = 0; i < p.size(0); ++i) {
-    std::snprintf(buffer, sizeof buffer, "%d,%d,%.9g,%.9g\n", step, t, a[i][0], a[i][1]);
-    csv += buffer;
+    const int length = std::snprintf(buffer, sizeof buffer, "%d,%d,%.9g,%.9g\n", step, t, a[i][0], a[i][1]);
+    csv.write(buffer, length);
   }
 }
 
@@ -78,35 +79,56 @@ void run(const SampleCommand& c) {
   config.eta = c.eta.value_or(config.kind == SamplerKind::EulerAncestral ? 1.0 : 0.0);
   if (!(std::isfinite(config.eta) && config.eta >= 0.0 && config.eta <= 1.0))
     throw UsageError("--eta: " + format_double(config.eta) + " is out of range; allowed: 0..1");
-  check_point_count(c.n, "--n");
   if (c.prediction) parse_enum_flag<Prediction>(*c.prediction, "--prediction");
 
   if (is_image_checkpoint(c.model)) {  // an image model: a PNG grid (app/cli/image_commands.h)
     if (c.prediction) throw UsageError("--prediction: not available for image models");
     return run_image_sample(schedule, {c.model, c.out, c.trajectory, config, c.n, c.seed, c.image});
+  if (!c.trajectory.empty() && !c.out.empty() && resolve_write_target(c.trajectory) == resolve_write_target(c.out))
+    throw UsageError("--trajectory: the same file as --out; give two different files");
   }
   torch::NoGradGuard no_grad;
   const ModelSource source = resolve_model(c.model, c.dataset, c.n, c.seed);
   config.prediction = c.prediction ? *from_name<Prediction>(*c.prediction) : source.prediction;
   const Denoiser denoiser = converted(source, config.prediction);
+  check_point_count(c.n, "--n");
+  // Every output is checked before the work, and written all or none (core/atomic_file.h).
+  if (!c.out.empty()) check_writable(c.out);
+  if (!c.trajectory.empty()) check_writable(c.trajectory);
 
   // x_T ~ N(0, I) and the sampler's noise z come from two streams derived from --seed (as in the app).
   const ReverseStart start = reverse_start(c.n, 2, c.seed);
   const torch::Tensor& x_T = start.x_T;
   config.seed = start.sampler_seed;
 
-  std::string trajectory;
+  // The trajectory goes to its temporary file step by step (K + 1 steps of n points do not fit in memory
+  // at large n), and replaces the destination only once x_0 is written too.
+  std::optional<AtomicFile> trajectory;
   StepObserver observer;
   if (!c.trajectory.empty()) {
-    trajectory = "step,t,x,y\n";
-    observer = [&trajectory](const SamplerStep& s) {
-      if (s.step == 1) append_points(trajectory, 0, s.t, s.x_t);  // step 0: x_T at the first (noisiest) t
-      append_points(trajectory, s.step, s.t_prev, s.x_prev);
+    trajectory.emplace(c.trajectory);
+    std::ostream& csv = trajectory->stream();
+    csv << "step,t,x,y\n";
+    observer = [&csv](const SamplerStep& s) {
+      if (s.step == 1) append_points(csv, 0, s.t, s.x_t);  // step 0: x_T at the first (noisiest) t
+      append_points(csv, s.step, s.t_prev, s.x_prev);
     };
   }
   const SampleResult result = sample(schedule, denoiser, x_T, config, observer);
-  if (!c.trajectory.empty()) write_output(c.trajectory, trajectory);
-  write_output(c.out, points_to_csv(result.x0));
+  if (!torch::isfinite(result.x0).all().item<bool>())
+    throw std::runtime_error("the sampler produced non-finite values (NaN or inf); nothing was written");
+  const std::string x0 = points_to_csv(result.x0);
+  if (trajectory) trajectory->finish();  // a failed write (disk full) throws before anything is replaced
+  if (c.out.empty()) {
+    if (trajectory) trajectory->commit();
+    write_output(c.out, x0);
+    return;
+  }
+  AtomicFile out(c.out);
+  out.stream() << x0;
+  out.finish();
+  out.commit();
+  if (trajectory) trajectory->commit();
 }
 
 }  // namespace

@@ -9,9 +9,12 @@
 #include <optional>
 #include <string>
 
+#include <unistd.h>
+
 #include "app/cli/commands.h"
 #include "app/cli/image_commands.h"
 #include "app/cli/options.h"
+#include "core/atomic_file.h"
 #include "core/checkpoint.h"
 #include "core/datasets2d.h"
 #include "core/device.h"
@@ -45,7 +48,22 @@ struct TrainCommand {
   bool weights_only = false;
   std::string out;
   ImageTrainOptions image;  // --dataset shapes, fashion-mnist or a folder of images
+  const CLI::App* command = nullptr;  // to tell a given flag from its default
 };
+
+// What one training step of the MLP holds in memory, roughly: the weights with their gradients, EMA and
+// two Adam moments (5 copies), and per batch row the activations of every layer kept for the backward
+// pass (about 4 tensors of width `hidden` per residual block). Float32.
+double mlp_training_bytes(std::int64_t batch, std::int64_t hidden, std::int64_t depth) {
+  const double weights = static_cast<double>(depth + 2) * hidden * (hidden + 1);
+  const double activations = static_cast<double>(batch) * hidden * (4.0 * depth + 4.0);
+  return 4.0 * (5.0 * weights + 2.0 * activations);
+}
+
+double physical_memory_bytes() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+  return pages > 0 && page > 0 ? static_cast<double>(pages) * page : 0.0;
+}
 
 std::string format_duration(double seconds) {
   char buffer[32];
@@ -64,7 +82,7 @@ TrainerConfig make_config(const TrainCommand& c) {
   TrainerConfig config;
   config.optimizer = parse_enum_flag<OptimizerKind>(c.optimizer, "--optimizer");
   config.device = parse_enum_flag<DeviceKind>(c.device, "--device");
-  if (!(c.lr > 0) || !std::isfinite(c.lr)) throw UsageError("--lr: must be a positive number");
+  if (!(c.lr > 0) || !(c.lr <= 10)) throw UsageError("--lr: " + format_double(c.lr) + " is out of range; allowed: above 0, at most 10");
   if (c.batch < 1 || c.batch > 1'000'000) throw UsageError("--batch: must be in 1..1000000");
   if (c.threads < 0 || c.threads > 1024) throw UsageError("--threads: must be in 0..1024 (0: every hardware thread)");
   if (!(c.ema_decay >= 0 && c.ema_decay < 1)) throw UsageError("--ema-decay: must be in [0, 1)");
@@ -83,6 +101,7 @@ TrainerConfig make_config(const TrainCommand& c) {
 void run(const TrainCommand& c) {
   if (c.steps < 1 || c.steps > kMaxSteps) throw UsageError("--steps: must be in 1..100000000");
   if (c.out.empty()) throw UsageError("--out: the checkpoint path is required");
+  check_writable(c.out);  // before the training, not after it (issue 15)
   TrainerConfig config = make_config(c);
   ModelSpec spec;
   spec.prediction = parse_enum_flag<Prediction>(c.prediction, "--prediction");
@@ -90,6 +109,21 @@ void run(const TrainCommand& c) {
   if (c.depth < 0 || c.depth > 32) throw UsageError("--depth: must be in 0..32");
   spec.hidden = c.hidden;
   spec.depth = c.depth;
+  if (!c.resume.empty() && c.command)  // the checkpoint decides these: a given value would be ignored
+    for (const char* flag : {"--hidden", "--depth", "--prediction", "--channels", "--levels", "--attention"})
+      if (c.command->count(flag) > 0)
+        throw UsageError(std::string(flag) + ": has no effect with --resume (the checkpoint fixes the model); leave it out");
+  if (!is_image_dataset_flag(c.dataset) && c.resume.empty()) {
+    const double need = mlp_training_bytes(c.batch, c.hidden, c.depth), have = physical_memory_bytes();
+    if (have > 0 && need > 0.8 * have) {
+      char text[256];
+      std::snprintf(text, sizeof text,
+                    "--batch: training with --batch %d, --hidden %d, --depth %d needs about %.1f GB of memory, more "
+                    "than this machine's %.1f GB; lower --batch, --hidden or --depth",
+                    c.batch, c.hidden, c.depth, need / 1e9, have / 1e9);
+      throw UsageError(text);
+    }
+  }
 
   std::optional<Checkpoint> resume;
   if (!c.resume.empty()) {
@@ -197,6 +231,7 @@ void add_train_command(CLI::App& app) {
                 "Save only the EMA weights (a quarter of the size; enough to sample, not to resume exactly)");
   sub->add_option("--out", command->out, "Checkpoint file to write (atomically)")->required();
   add_image_train_options(*sub, command->image);
+  command->command = sub;
   sub->callback([command] { run(*command); });
 }
 

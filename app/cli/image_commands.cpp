@@ -4,10 +4,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
+#include "core/atomic_file.h"
 #include "core/checkpoint.h"
+#include "core/datasets2d.h"
 #include "core/guidance.h"
 #include "core/image_datasets.h"
 #include "core/image_grid.h"
@@ -18,6 +22,8 @@ namespace dlab::cli {
 namespace {
 
 constexpr std::int64_t kDefaultShapesTrainingImages = 20000;
+constexpr std::int64_t kSampleBatch = 1000;       // images per sampler run of `dlab sample`
+constexpr double kMaxGridPixels = 256.0 * 1024 * 1024;  // a float32 grid of 1 GB per channel
 
 bool ends_with_png(const std::string& path) {
   std::string ext = std::filesystem::path(path).extension().string();
@@ -44,8 +50,9 @@ void add_image_train_options(CLI::App& command, ImageTrainOptions& options) {
                    "Images: keep the colours of a folder's images (else grayscale)");
 }
 
+// Built-in names first (2D and images), for train as for data: a folder named "moons" is "./moons".
 bool is_image_dataset_flag(const std::string& dataset) {
-  return is_image_dataset_name(dataset);
+  return !is_builtin_dataset(dataset) && is_image_dataset_name(dataset);
 }
 
 ImageTrainingData prepare_image_training(const std::string& dataset, std::optional<std::int64_t> n,
@@ -131,8 +138,25 @@ void run_image_sample(const NoiseSchedule& schedule, const ImageSampleArgs& args
   } catch (const std::invalid_argument& e) {
     throw UsageError(std::string("--guidance: ") + e.what());
   }
+  check_writable(args.out);  // every output before the work (issue 15)
+  if (!args.trajectory.empty()) check_writable(args.trajectory);
   torch::NoGradGuard no_grad;
   const LoadedDenoiser loaded = load_denoiser_for_sampling(args.model, torch::kCPU, ModelKind::UNet);
+  {  // The PNG grid is tiled in memory as float32: refuse one that cannot be held.
+    const auto& shape = loaded.spec.data_shape;  // [C, H, W]
+    const auto columns = static_cast<std::int64_t>(std::ceil(std::sqrt(static_cast<double>(args.n))));
+    const std::int64_t rows = (args.n + columns - 1) / columns;
+    const double pixels = static_cast<double>(rows * (shape[1] * args.image.grid_scale + 2) + 2) *
+                          static_cast<double>(columns * (shape[2] * args.image.grid_scale + 2) + 2);
+    if (pixels > kMaxGridPixels) {
+      char text[256];
+      std::snprintf(text, sizeof text,
+                    "--n: a grid of %lld images at --grid-scale %d has %.0f million pixels, more than the %.0f "
+                    "million a PNG grid may have; lower --n or --grid-scale",
+                    static_cast<long long>(args.n), args.image.grid_scale, pixels / 1e6, kMaxGridPixels / 1e6);
+      throw UsageError(text);
+    }
+  }
   ImageSampleRequest request;
   request.count = args.n;
   request.label = args.image.label;
@@ -140,7 +164,7 @@ void run_image_sample(const NoiseSchedule& schedule, const ImageSampleArgs& args
   request.sampler = args.sampler;
   request.sampler.clip_x0 = true;
   request.seed = args.seed;
-  request.batch = std::max<std::int64_t>(args.n, 1);  // one run, so the trajectory covers every image
+  request.batch = kSampleBatch;  // in chunks: memory stays bounded whatever --n
   try {
     request_labels(loaded.spec, request);
   } catch (const std::invalid_argument& e) {
@@ -152,9 +176,12 @@ void run_image_sample(const NoiseSchedule& schedule, const ImageSampleArgs& args
   std::vector<torch::Tensor> frames;
   StepObserver observer;
   if (!args.trajectory.empty()) {
-    observer = [&frames, rows](const SamplerStep& s) {
+    bool first_batch_done = false;  // the trajectory shows rows of the first batch only
+    observer = [&frames, rows, first_batch_done](const SamplerStep& s) mutable {
+      if (first_batch_done) return;
       const int every = std::max(1, s.num_steps / 10);
       if ((s.step - 1) % every == 0) frames.push_back(s.x_t.narrow(0, 0, rows).to(torch::kCPU).clamp(-1, 1));
+      if (s.step == s.num_steps) first_batch_done = true;
     };
   }
   const auto start = std::chrono::steady_clock::now();
@@ -162,14 +189,24 @@ void run_image_sample(const NoiseSchedule& schedule, const ImageSampleArgs& args
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   GridLayout layout;
   layout.scale = args.image.grid_scale;
-  write_image_grid_png(args.out, images, layout);
+  // Both PNGs are encoded and written to their temporary files before either replaces its destination.
+  AtomicFile out(args.out);
+  const std::string grid = encode_png(tile_images(images, layout));
+  out.stream().write(grid.data(), static_cast<std::streamsize>(grid.size()));
+  out.finish();
+  std::optional<AtomicFile> trajectory;
   if (!args.trajectory.empty()) {
     frames.push_back(images.narrow(0, 0, rows));
     // [frames, rows, C, H, W] -> one row per image, time left to right.
     const auto strip = torch::stack(frames, 1).flatten(0, 1);
     layout.columns = static_cast<int>(frames.size());
-    write_image_grid_png(args.trajectory, strip, layout);
+    trajectory.emplace(args.trajectory);
+    const std::string png = encode_png(tile_images(strip, layout));
+    trajectory->stream().write(png.data(), static_cast<std::streamsize>(png.size()));
+    trajectory->finish();
   }
+  out.commit();
+  if (trajectory) trajectory->commit();
   const int nfe =
       expected_nfe(schedule, request.sampler) *
       (loaded.spec.num_classes > 0 && args.image.guidance != 1.0 && args.image.guidance != 0.0 ? 2 : 1);

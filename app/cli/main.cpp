@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/cli/commands.h"
+#include "core/text_excerpt.h"
 
 namespace {
 
@@ -19,8 +20,55 @@ int report_error(const std::string& message, int exit_code) {
   for (char& c : line)
     if (c == '\n' || c == '\r') c = ' ';
   while (!line.empty() && line.back() == ' ') line.pop_back();
-  std::cerr << "error: " << line << std::endl;
+  // Control bytes (a NUL, an ANSI escape) never reach the terminal, and no line is of megabytes.
+  std::cerr << "error: " << dlab::text_excerpt(line, 2000) << std::endl;
   return exit_code;
+}
+
+// What a value of this CLI11 type name must be, in the project's words.
+std::string expected_value(const CLI::App& app, const std::string& flag) {
+  const CLI::App* command = &app;
+  for (const CLI::App* sub : app.get_subcommands()) command = sub;  // the command being parsed
+  std::string type;
+  try {
+    type = command->get_option(flag)->get_type_name();
+  } catch (const CLI::Error&) {
+  }
+  if (type == "INT") return "a whole number in the flag's range (see --help)";
+  if (type == "UINT") return "a whole number from 0 to 2^64-1";
+  if (type == "FLOAT") return "a number (at most about 1.8e308 in magnitude)";
+  return "a value of type " + (type.empty() ? std::string("TEXT") : type);
+}
+
+// CLI11's own wording ("At Most 1 required but received 2", "Could not convert: --x = y") in the
+// project's: the flag first, the offending value quoted (cut and escaped), what to give instead.
+std::string usage_message(const CLI::App& app, const CLI::ParseError& e) {
+  const std::string what = e.what();  // may hold a whole argument of megabytes: no std::regex over it
+  const auto after = [&](const std::string& prefix) {
+    return what.rfind(prefix, 0) == 0 ? what.substr(prefix.size()) : std::string();
+  };
+  const auto at_most = what.find(": At Most ");
+  if (at_most != std::string::npos) {
+    const auto received = what.rfind(' ');
+    const std::string limit = what.substr(at_most + 10, what.find(' ', at_most + 10) - (at_most + 10));
+    return what.substr(0, at_most) + ": given " + what.substr(received + 1) + " times; give it " +
+           (limit == "1" ? std::string("once") : "at most " + limit + " times");
+  }
+  const std::string conversion = after("Could not convert: ");
+  if (!conversion.empty()) {
+    const auto equals = conversion.find(" = ");
+    const std::string flag = conversion.substr(0, equals);
+    const std::string value = equals == std::string::npos ? "" : conversion.substr(equals + 3);
+    return flag + ": '" + dlab::text_excerpt(value, 60) + "' is not " + expected_value(app, flag);
+  }
+  for (const char* prefix : {"The following argument was not expected: ", "The following arguments were not expected: "}) {
+    const std::string extra = after(prefix);
+    if (!extra.empty()) return "unexpected argument '" + dlab::text_excerpt(extra, 60) + "'; see --help";
+  }
+  const auto missing = what.find(": 1 required ");
+  if (missing != std::string::npos && what.size() > 8 && what.compare(what.size() - 8, 8, " missing") == 0)
+    return what.substr(0, missing) + ": needs a value (" + expected_value(app, what.substr(0, missing)) + ")";
+  return what;
 }
 
 }  // namespace
@@ -47,16 +95,17 @@ int main(int argc, char** argv) {
         allowed += (allowed.empty() ? "" : ", ") + command->get_name();
       }
       if (!known)
-        throw dlab::cli::UsageError(std::string("unknown command '") + argv[1] + "'; allowed: " + allowed);
+        throw dlab::cli::UsageError("unknown command '" + dlab::text_excerpt(argv[1], 60) + "'; allowed: " + allowed);
     }
     app.parse(argc, argv);  // the chosen command runs in its callback, inside parse
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);  // --help
     return report_error(e.what(), kExitUsage);
   } catch (const std::invalid_argument& e) {  // dlab::cli::UsageError and invalid values found by core
-    return report_error(e.what(), kExitUsage);
-  } catch (const c10::Error& e) {
-    return report_error(e.what_without_backtrace(), kExitFailure);
+    return report_error(usage_message(app, e), kExitUsage);
+  } catch (const c10::Error& e) {  // LibTorch: its first line, without the C++ backtrace
+    const std::string message = e.what_without_backtrace();
+    return report_error(message.substr(0, message.find('\n')), kExitFailure);
   } catch (const std::exception& e) {
     return report_error(e.what(), kExitFailure);
   }

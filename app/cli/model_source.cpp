@@ -53,7 +53,8 @@ ModelSource checkpoint_model(const std::string& path) {
   try {
     loaded = load_denoiser_for_sampling(path, torch::kCPU, ModelKind::Mlp);
   } catch (const std::exception& e) {  // CheckpointError names the file and what is wrong
-    throw std::runtime_error("cannot load model " + path + ": " + e.what());
+    const std::string what = e.what();  // one line: never a LibTorch backtrace
+    throw std::runtime_error("cannot load model " + path + ": " + what.substr(0, what.find('\n')));
   }
   if (loaded.spec.data_shape != std::vector<std::int64_t>{2})
     throw std::runtime_error("cannot load model " + path + ": it is not a model of 2D points");

@@ -1,10 +1,12 @@
 #include "app/cli/options.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
 #include "core/atomic_file.h"
 #include "core/datasets2d.h"
+#include "core/text_excerpt.h"
 
 namespace dlab::cli {
 
@@ -59,17 +61,28 @@ NoiseSchedule make_schedule(const ScheduleOptions& options) {
   try {
     return NoiseSchedule(config);
   } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--schedule: ") + e.what());
+    const std::string what = e.what();  // "beta-end = 0.4 makes ...": name the flag to change
+    for (const std::string flag : {"beta-start", "beta-end"})
+      if (what.rfind(flag + " = ", 0) == 0) throw UsageError("--" + flag + ": " + what.substr(flag.size() + 3));
+    throw UsageError("--schedule: " + what);
   }
 }
 
 CLI::Option* add_seed_option(CLI::App& command, std::uint64_t& seed, const std::string& description) {
-  const CLI::Validator non_negative(
+  // Checked as text: CLI11 would wrap -1 around and saturate values above 2^64-1 (strtoull).
+  const CLI::Validator seed_range(
       [](std::string& value) -> std::string {
-        return value.find('-') == std::string::npos ? "" : value + " is out of range; allowed: 0..2^64-1";
+        const std::string shown = "'" + text_excerpt(value, 60) + "'";
+        if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos)
+          return shown + " is not a whole number from 0 to 2^64-1 = 18446744073709551615";
+        const std::string digits = value.substr(std::min(value.find_first_not_of('0'), value.size() - 1));
+        const std::string largest = "18446744073709551615";
+        if (digits.size() > largest.size() || (digits.size() == largest.size() && digits > largest))
+          return shown + " is out of range; allowed: 0..2^64-1 = 18446744073709551615";
+        return "";
       },
       "0..2^64-1");
-  return command.add_option("--seed", seed, description)->check(non_negative)->required();
+  return command.add_option("--seed", seed, description)->check(seed_range)->required();
 }
 
 void check_point_count(std::int64_t n, const char* flag, bool allow_zero) {

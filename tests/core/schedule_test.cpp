@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace dlab {
@@ -84,6 +86,48 @@ TEST(Schedule, RespacedEffectiveBetasReproduceBaseAlphaBar) {
     // Respacing to every step gives the base schedule back.
     const auto full = respace(base, 1000, Spacing::Linspace);
     for (int t = 1; t <= 1000; ++t) EXPECT_NEAR(full.effective.beta(t), base.beta(t), 1e-15);
+  }
+}
+
+// Issue 15: schedules whose abar_t underflows (every float32 sample NaN) or whose beta_1 rounds away are
+// refused naming the value to change; the largest beta-end allowed gives finite tables everywhere.
+std::string refusal(const ScheduleConfig& c) {
+  try {
+    NoiseSchedule s(c);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Schedule, UnderflowingOrRoundedAwaySchedulesAreRefused) {
+  ScheduleConfig c;
+  c.beta_end = 0.4;
+  EXPECT_EQ(refusal(c).rfind("beta-end = 0.4 makes abar_t fall below 1e-60", 0), 0u) << refusal(c);
+  c.kind = ScheduleKind::Sigmoid;
+  c.beta_end = 0.9;
+  EXPECT_EQ(refusal(c).rfind("beta-end = 0.9", 0), 0u) << refusal(c);
+  c = ScheduleConfig{};
+  c.beta_start = 1e-17;
+  EXPECT_EQ(refusal(c).rfind("beta-start = 1e-17 is too small", 0), 0u) << refusal(c);
+  c.beta_start = 1e-15;
+  EXPECT_EQ(refusal(c), "");
+  // The edge: linear T = 1000 up to beta-end 0.25; zero terminal SNR (abar_T = 0 by design) still allowed.
+  for (auto kind : {ScheduleKind::Linear, ScheduleKind::ScaledLinear, ScheduleKind::Sigmoid}) {
+    c = ScheduleConfig{};
+    c.kind = kind;
+    c.beta_end = 0.25;
+    c.zero_terminal_snr = kind == ScheduleKind::Sigmoid;
+    ASSERT_EQ(refusal(c), "") << to_name(kind);
+    const NoiseSchedule s(c);
+    for (int t = 1; t <= s.timesteps(); ++t) {
+      EXPECT_TRUE(std::isfinite(s.beta_tilde(t)) && std::isfinite(s.posterior_mean_coef1(t)) &&
+                  std::isfinite(s.posterior_mean_coef2(t)) && !std::isnan(s.log_snr(t)))
+          << to_name(kind) << " t = " << t;
+      if (t < s.timesteps() || !c.zero_terminal_snr) {
+        EXPECT_GE(s.alpha_bar(t), kMinAlphaBar);
+      }
+    }
   }
 }
 

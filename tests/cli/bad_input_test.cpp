@@ -1,0 +1,279 @@
+// Hostile and careless input on the real dlab binary (issue 15): outputs that are devices, links or missing
+// folders; schedules that would sample NaN; values beyond their types; options that would be ignored; input
+// quoted in messages. The contract: exit 0 / 2 (usage) / 1 (runtime), one line "error: ...", nothing
+// half-written, no output file left by a failed command.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace dlab {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A fresh folder per test.
+std::string folder() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  const std::string path = std::string(DLAB_TEST_TMP) + "/bad_input_" + info->name();
+  static std::string made;
+  if (made != path) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+    made = path;
+  }
+  return path;
+}
+
+std::string in_folder(const std::string& name) { return folder() + "/" + name; }
+
+// Runs "dlab ARGS" (in the test's folder when `here`), stdout and stderr captured.
+Result dlab(const std::string& args, bool here = false, const std::string& prefix = "") {
+  static int counter = 0;
+  const std::string base = in_folder("run" + std::to_string(++counter));
+  const std::string command = prefix + (here ? "cd '" + folder() + "' && " : std::string()) + DLAB_BINARY + " " + args +
+                              " >" + base + ".out 2>" + base + ".err";
+  const int status = std::system(command.c_str());
+  Result r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = read_file(base + ".out");
+  r.err = read_file(base + ".err");
+  return r;
+}
+
+void write_file(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+
+int count_lines(const std::string& text) {
+  int n = 0;
+  for (char c : text) n += c == '\n';
+  return n;
+}
+
+// Exit `code`, one line "error: ..." holding every fragment, nothing on stdout.
+Result expect_error(const std::string& args, const std::vector<std::string>& fragments, int code = 2) {
+  const Result r = dlab(args);
+  EXPECT_EQ(r.exit_code, code) << args << "\n" << r.err;
+  EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << args << "\n" << r.err;
+  EXPECT_EQ(count_lines(r.err), 1) << args << "\n" << r.err;
+  EXPECT_TRUE(r.out.empty()) << args << "\n" << r.out.substr(0, 200);
+  for (const auto& fragment : fragments) EXPECT_NE(r.err.find(fragment), std::string::npos) << args << "\n" << r.err;
+  return r;
+}
+
+const std::string kSample = "sample --model exact --dataset gmm8 --sampler ddim --steps 5 --schedule linear --seed 1";
+
+// ---- data loss ----------------------------------------------------------------------------------------
+
+TEST(CliBadInput, OutputToADeviceIsWrittenThroughAndAFullDiskIsAnError) {
+  const Result r = dlab("data --dataset moons --n 3 --seed 1 --out /dev/null");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  struct stat st {};
+  ASSERT_EQ(::stat("/dev/null", &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode)) << "/dev/null became a regular file";
+  if (::access("/dev/full", W_OK) == 0) {
+    expect_error("data --dataset moons --n 3 --seed 1 --out /dev/full", {"/dev/full", "No space left on device"}, 1);
+    expect_error(kSample + " --n 100 --trajectory /dev/full --out " + in_folder("x.csv"), {"/dev/full"}, 1);
+    EXPECT_FALSE(fs::exists(in_folder("x.csv"))) << "x_0 written although the trajectory failed";
+  }
+}
+
+TEST(CliBadInput, OutputThroughASymbolicLinkKeepsTheLinkAndTheMode) {
+  const std::string real = in_folder("real.csv"), link = in_folder("link.csv");
+  write_file(real, "old\n");
+  ASSERT_EQ(::chmod(real.c_str(), 0600), 0);
+  fs::create_symlink("real.csv", link);
+  const Result r = dlab("data --dataset moons --n 3 --seed 1 --out " + link);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::is_symlink(link));
+  EXPECT_EQ(read_file(real).rfind("x,y\n", 0), 0u);
+  struct stat st {};
+  ASSERT_EQ(::stat(real.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+}
+
+// ---- NaN schedules --------------------------------------------------------------------------------------
+
+TEST(CliBadInput, SchedulesThatWouldSampleNanAreRefusedNamingTheFlag) {
+  expect_error("schedule --schedule linear --beta-end 0.4", {"--beta-end: ", "abar_t fall below"});
+  expect_error("schedule --schedule linear --beta-start 1e-17", {"--beta-start: ", "too small"});
+  expect_error(kSample.substr(0, kSample.find("--steps")) +
+                   "--steps 50 --schedule sigmoid --beta-end 0.9 --seed 1 --n 10",
+               {"--beta-end: "});
+  expect_error(kSample + " --beta-end 0.4 --n 10", {"--beta-end: "});
+  // The largest beta-end allowed at T = 1000 samples finite numbers with every sampler.
+  for (const char* sampler : {"ddpm", "ddim", "euler", "euler-a", "heun", "lms", "dpmpp-2m", "dpmpp-2m-sde"}) {
+    const Result r = dlab("sample --model exact --dataset gmm8 --sampler " + std::string(sampler) +
+                          " --steps 20 --schedule linear --beta-end 0.25 --seed 3 --n 50");
+    ASSERT_EQ(r.exit_code, 0) << sampler << ": " << r.err;
+    EXPECT_EQ(r.out.find("nan"), std::string::npos) << sampler;
+    EXPECT_EQ(r.out.find("inf"), std::string::npos) << sampler;
+  }
+  const Result table = dlab("schedule --schedule linear --beta-end 0.25");
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_EQ(table.out.find("nan"), std::string::npos);
+}
+
+// ---- CSV input ----------------------------------------------------------------------------------------
+
+TEST(CliBadInput, CsvValuesBeyondFloatAreRefusedWithFileAndLine) {
+  const std::string csv = in_folder("big.csv");
+  write_file(csv, "x,y\n1,2\n1e39,0\n");
+  expect_error("data --dataset " + csv + " --n 0 --seed 1", {"big.csv:3: x value '1e39' is outside the float32 range"}, 1);
+  write_file(csv, "x,y\n0,1e308\n");
+  expect_error("data --dataset " + csv + " --n 0 --seed 1", {"big.csv:2: y value '1e308' is outside the float32"}, 1);
+}
+
+TEST(CliBadInput, MessagesQuoteInputShortAndEscaped) {
+  const std::string csv = in_folder("hostile.csv");
+  write_file(csv, "x,y\n" + std::string(1 << 20, '7') + "z,1\n");
+  Result r = expect_error("data --dataset " + csv + " --n 0 --seed 1", {"hostile.csv:2: x value '", "bytes)"}, 1);
+  EXPECT_LT(r.err.size(), 300u);
+  write_file(csv, "x,y\n1,2\x1b[31m\n");
+  r = expect_error("data --dataset " + csv + " --n 0 --seed 1", {"\\x1B[31m"}, 1);
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << "an ANSI escape reached the terminal";
+  write_file(csv, std::string("x,y\n1,2\n3,4\0z\n", 14));
+  expect_error("data --dataset " + csv + " --n 0 --seed 1", {"hostile.csv:3: y value '4\\x00z'"}, 1);
+  write_file(csv, "x,y\n1,\xEF\xBB\xBF" "2\n");
+  expect_error("data --dataset " + csv + " --n 0 --seed 1", {"y value '\\uFEFF2'"}, 1);
+  // A byte-order mark at the start of the file is the UTF-8 signature: read as such.
+  write_file(csv, "\xEF\xBB\xBF" "1,2\n3,4\n");
+  EXPECT_EQ(dlab("data --dataset " + csv + " --n 0 --seed 1").out, "x,y\n1,2\n3,4\n");
+}
+
+TEST(CliBadInput, CsvFolderAndWrongSeparatorAreNamed) {
+  fs::create_directories(in_folder("dir.csv"));
+  expect_error("data --dataset " + in_folder("dir.csv") + " --n 0 --seed 1", {"it is a folder, not a CSV file"}, 1);
+  write_file(in_folder("tab.csv"), "1\t2\n");
+  expect_error("data --dataset " + in_folder("tab.csv") + " --n 0 --seed 1", {"the separator must be a comma"}, 1);
+  write_file(in_folder("semi.csv"), "x;y\n1;2\n3;4\n");
+  expect_error("data --dataset " + in_folder("semi.csv") + " --n 0 --seed 1", {"the separator must be a comma"}, 1);
+}
+
+// ---- partial files --------------------------------------------------------------------------------------
+
+TEST(CliBadInput, AFailedCommandLeavesNoneOfItsOutputs) {
+  const std::string trajectory = in_folder("t.csv");
+  expect_error(kSample + " --n 10 --trajectory " + trajectory + " --out " + in_folder("nodir/x.csv"),
+               {"nodir' does not exist"}, 1);
+  EXPECT_FALSE(fs::exists(trajectory));
+  expect_error(kSample + " --n 10 --trajectory " + trajectory + " --out " + trajectory, {"--trajectory", "--out"});
+  // train checks --out before it trains: no progress lines, nothing written.
+  const Result r = dlab("train --dataset moons --steps 100000 --out " + in_folder("nodir/m.pt"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("nodir' does not exist"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("step "), std::string::npos) << r.out;
+  for (const auto& entry : fs::directory_iterator(folder()))
+    EXPECT_EQ(entry.path().filename().string().find(".tmp."), std::string::npos) << entry.path();
+}
+
+// ---- usage errors in the project's words ------------------------------------------------------------------
+
+TEST(CliBadInput, ValuesBeyondTheirTypesAreUsageErrorsNamingTheFlag) {
+  expect_error("data --dataset moons --n 3 --seed 18446744073709551616", {"--seed", "out of range", "2^64-1"});
+  expect_error("data --dataset moons --n 3 --seed -1", {"--seed"});
+  expect_error("data --dataset moons --n 3 --seed 0x10", {"--seed", "not a whole number"});
+  EXPECT_EQ(dlab("data --dataset moons --n 1 --seed 18446744073709551615").exit_code, 0);
+  expect_error("data --dataset moons --n 3 --n 4 --seed 1", {"--n: given 2 times; give it once"});
+  expect_error("schedule --schedule linear --timesteps 99999999999", {"--timesteps: '99999999999' is not a whole number"});
+  expect_error("train --dataset moons --steps 1 --lr 1e300 --out " + in_folder("m.pt"), {"--lr: ", "out of range"});
+  expect_error("schedule --schedule linear --steps 0", {"--steps: K = 0"});
+  expect_error("schedule --schedule linear --spacing leading", {"--spacing: has no effect without --steps"});
+}
+
+TEST(CliBadInput, OptionsWithoutEffectAreErrors) {
+  const std::string model = in_folder("m.pt");
+  ASSERT_EQ(dlab("train --dataset moons --n 200 --steps 2 --batch 16 --hidden 16 --depth 1 --threads 1 --out " + model)
+                .exit_code,
+            0);
+  for (const std::string flag : {"--sampler foo", "--timesteps 4001", "--eta 2", "--steps 0"})
+    expect_error("eval --model " + model + " --n 10 " + flag, {flag.substr(0, flag.find(' ')) + ": has no effect on a 2D model"});
+  expect_error("eval --model " + model + " --n 10 --seed -1", {"--seed"});
+  for (const std::string flag : {"--hidden 32", "--prediction v"})
+    expect_error("train --dataset moons --n 200 --steps 1 --resume " + model + " --out " + in_folder("r.pt") + " " + flag,
+                 {flag.substr(0, flag.find(' ')) + ": has no effect with --resume"});
+}
+
+TEST(CliBadInput, ABuiltInNameWinsOverAFolderOfThatName) {
+  fs::create_directories(in_folder("moons"));
+  write_file(in_folder("moons/readme.txt"), "not an image\n");
+  const Result data = dlab("data --dataset moons --n 3 --seed 1", true);
+  EXPECT_EQ(data.exit_code, 0) << data.err;
+  const Result train = dlab("train --dataset moons --n 100 --steps 1 --batch 8 --hidden 8 --depth 1 --threads 1 --out m.pt", true);
+  EXPECT_EQ(train.exit_code, 0) << train.err;
+  EXPECT_NE(train.out.find("on moons (100 points)"), std::string::npos) << train.out;
+  // ./moons is the folder.
+  const Result folder_train = dlab("train --dataset ./moons --steps 1 --out m2.pt", true);
+  EXPECT_EQ(folder_train.exit_code, 1);
+  EXPECT_EQ(folder_train.out.find("on moons (100 points)"), std::string::npos);
+}
+
+TEST(CliBadInput, MemoryBeyondTheMachineIsRefusedBeforeWork) {
+  expect_error("train --dataset moons --steps 1 --hidden 4096 --depth 32 --batch 1000000 --out " + in_folder("m.pt"),
+               {"--batch: ", "GB of memory", "lower --batch, --hidden or --depth"});
+  EXPECT_FALSE(fs::exists(in_folder("m.pt")));
+}
+
+// ---- checkpoints ----------------------------------------------------------------------------------------
+
+// The checkpoint at `from` with its header's "embedding_dim" set to `value` (the header length fixed up).
+void write_with_embedding_dim(const std::string& from, const std::string& to, const std::string& value) {
+  const std::string bytes = read_file(from);
+  ASSERT_GT(bytes.size(), 12u);
+  const auto* b = reinterpret_cast<const unsigned char*>(bytes.data() + 8);
+  const std::size_t length = b[0] | (b[1] << 8) | (b[2] << 16) | (static_cast<std::size_t>(b[3]) << 24);
+  std::string header = bytes.substr(12, length);
+  const auto key = header.find("\"embedding_dim\":");
+  ASSERT_NE(key, std::string::npos);
+  const auto start = header.find_first_of("0123456789", key);
+  const auto end = header.find_first_not_of("0123456789", start);
+  header.replace(start, end - start, value);
+  std::string out = bytes.substr(0, 8);
+  for (int i = 0; i < 4; ++i) out += static_cast<char>((header.size() >> (8 * i)) & 0xFF);
+  write_file(to, out + header + bytes.substr(12 + length));
+}
+
+TEST(CliBadInput, AbsurdOrOversizedCheckpointsAreRefusedInOneLine) {
+  const std::string model = in_folder("m.pt"), absurd = in_folder("absurd.pt"), huge = in_folder("huge.pt");
+  ASSERT_EQ(dlab("train --dataset moons --n 200 --steps 2 --batch 16 --hidden 16 --depth 1 --threads 1 --out " + model)
+                .exit_code,
+            0);
+  const std::string sample = " --sampler ddim --steps 5 --schedule linear --seed 1 --n 5";
+  // A network of 2^31 inputs: LibTorch's allocation error, its first line only (it had a 4 KB backtrace).
+  write_with_embedding_dim(model, absurd, "2147483646");
+  const Result r = expect_error("sample --model " + absurd + sample, {"absurd.pt", "invalid model spec"}, 1);
+  EXPECT_LT(r.err.size(), 400u) << r.err;
+  EXPECT_EQ(r.err.find("frame #"), std::string::npos) << r.err;
+  // A 3 GB file that starts as a checkpoint: refused from its header, before it is read (sparse: no disk used).
+  fs::copy_file(model, huge);
+  fs::resize_file(huge, 3ull << 30);
+  // Under a 2 GB address-space limit: before, the file was read whole (twice) and the read failed with bad_alloc.
+  const Result limited = dlab("sample --model " + huge + sample, false, "ulimit -v 2000000; ");
+  EXPECT_EQ(limited.exit_code, 1);
+  const std::string extra = std::to_string((3ull << 30) - fs::file_size(model));
+  EXPECT_NE(limited.err.find("huge.pt': corrupt: " + extra + " unexpected bytes after the tensor data"), std::string::npos)
+      << limited.err;
+  EXPECT_EQ(count_lines(limited.err), 1) << limited.err;
+  fs::remove(huge);
+}
+
+}  // namespace
+}  // namespace dlab

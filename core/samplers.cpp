@@ -79,8 +79,14 @@ SampleResult sample(const NoiseSchedule& schedule, const Denoiser& denoiser, con
   };
 
   torch::Tensor x = x_T;
-  torch::Tensor previous_x0;  // DPM-Solver++(2M): the denoised value of the previous step
+  torch::Tensor previous_x0;  // DPM-Solver++(2M) and its SDE: the denoised value of the previous step
   double previous_sigma = 0.0;
+  // LMS: the sigmas in the order they are visited (sigma_{t_K}, ..., sigma_{t_1}, 0) and the last slopes d.
+  constexpr int kLmsOrder = 4;
+  std::vector<double> run_sigmas;
+  for (int i = K; i >= 1; --i) run_sigmas.push_back(ve_sigma(plan.alpha_bars[i]));
+  run_sigmas.push_back(0.0);
+  std::vector<torch::Tensor> slopes;  // d of the last kLmsOrder steps, oldest first
   for (int i = K; i >= 1; --i) {
     if (cancel && cancel->load()) {
       result.cancelled = true;
@@ -114,7 +120,9 @@ SampleResult sample(const NoiseSchedule& schedule, const Denoiser& denoiser, con
       case SamplerKind::Euler:
       case SamplerKind::Heun:
       case SamplerKind::EulerAncestral:
-      case SamplerKind::DpmSolverPP2M: {
+      case SamplerKind::DpmSolverPP2M:
+      case SamplerKind::Lms:
+      case SamplerKind::DpmSolverPP2MSde: {
         // Sigma form (Karras et al. 2022, section 2): x~ = x/sqrt(abar), D = x0_hat, d = (x~ - D)/sigma =
         // eps_hat. Each update is written with x~ = D + sigma d substituted, so that no term of size sigma
         // |x~| appears: at abar_T ~ 1e-9 (cosine) sigma is 2e4 and x~ itself would cost float32 three digits.
@@ -140,6 +148,37 @@ SampleResult sample(const NoiseSchedule& schedule, const Denoiser& denoiser, con
           const AncestralStep c = ancestral_step(sigma, sigma_next, last ? 0.0 : config.eta);
           xs_next = D + c.sigma_down * d;
           if (!last && config.eta > 0.0) xs_next = xs_next + c.sigma_up * noise_like(x);
+        } else if (config.kind == SamplerKind::Lms) {
+          // Linear multistep of order min(step, 4) in sigma (k-diffusion sample_lms): x~_next = x~ + sum_j c_j
+          // d_{i-j}; with x~ = D + sigma d and sum_j c_j = sigma_next - sigma:
+          // x~_next = D + sigma_next d + sum_j c_j (d_{i-j} - d).
+          slopes.push_back(d);
+          if (static_cast<int>(slopes.size()) > kLmsOrder) slopes.erase(slopes.begin());
+          const int order = static_cast<int>(slopes.size());
+          xs_next = D + sigma_next * d;
+          for (int j = 1; j < order; ++j)
+            xs_next = xs_next + lms_coefficient(run_sigmas.data(), step - 1, j, order) *
+                                    (slopes[order - 1 - j] - d);
+        } else if (config.kind == SamplerKind::DpmSolverPP2MSde) {
+          // DPM-Solver++(2M) SDE, midpoint form (Lu et al. 2022, section 4 and Alg. 2 with the SDE step of
+          // k-diffusion sample_dpmpp_2m_sde), h = log(sigma/sigma_next):
+          // x~_next = (sigma_next/sigma) e^(-eta h) x~ + (1 - e^(-(1+eta)h)) D
+          //           + (1 - e^(-(1+eta)h))/(2r) (D - D_prev) + sigma_next sqrt(1 - e^(-2 eta h)) z;
+          // with x~ = D + sigma d the first two terms are D + sigma_next e^(-eta h) d. eta = 0 is DPM-Solver++(2M).
+          if (last) {
+            xs_next = D;
+          } else {
+            const double h = std::log(sigma / sigma_next), eta_h = config.eta * h;
+            xs_next = D + (sigma_next * std::exp(-eta_h)) * d;
+            if (previous_x0.defined()) {
+              const double r = std::log(previous_sigma / sigma) / h;
+              xs_next = xs_next + (-0.5 * std::expm1(-h - eta_h) / r) * (D - previous_x0);
+            }
+            if (config.eta > 0.0)
+              xs_next = xs_next + (sigma_next * std::sqrt(-std::expm1(-2.0 * eta_h))) * noise_like(x);
+          }
+          previous_x0 = D;
+          previous_sigma = sigma;
         } else {
           // DPM-Solver++(2M) (Lu et al. 2022, Alg. 2) with lambda = -log sigma, h = log(sigma/sigma_next):
           // x~_next = (sigma_next/sigma) x~ - expm1(-h) D', D' = (1 + 1/(2r)) D - 1/(2r) D_prev, r =

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/sampling_plan.h"
+
 namespace dlab {
 namespace {
 
@@ -160,8 +162,6 @@ std::vector<CurvePoint> default_custom_curve() {
 NoiseSchedule::NoiseSchedule(const ScheduleConfig& config) : config_(config) {
   validate(config_);
   betas_ = make_betas(config_);
-  if (config_.zero_terminal_snr) betas_ = rescale_zero_terminal_snr(betas_);
-  alpha_bars_.assign(betas_.size() + 1, 1.0);
   std::vector<double> plain_alpha_bars(betas_.size() + 1, 1.0);  // before any zero-terminal-SNR rescaling
   for (std::size_t i = 0; i < betas_.size(); ++i) plain_alpha_bars[i + 1] = plain_alpha_bars[i] * (1.0 - betas_[i]);
   const int T = config_.timesteps;
@@ -170,7 +170,8 @@ NoiseSchedule::NoiseSchedule(const ScheduleConfig& config) : config_(config) {
     throw std::invalid_argument("beta-start = " + fmt(config_.beta_start) +
                                 " is too small: 1 - beta_1 rounds to 1 in double precision (abar_1 = 1, an infinite "
                                 "SNR); use beta-start >= 1e-15");
-  // The samplers divide by sqrt(abar_t) in float32: below kMinAlphaBar that overflows and every sample is NaN.
+  // The samplers divide by sqrt(abar_t) in float32: below kMinAlphaBar that overflows and every sample is NaN
+  // (checked before any zero-terminal-SNR rescaling, which only moves abar_T to 0).
   for (int t = 1; t <= T; ++t) {
     if (plain_alpha_bars[t] >= kMinAlphaBar) continue;
     char detail[200];
@@ -183,6 +184,8 @@ NoiseSchedule::NoiseSchedule(const ScheduleConfig& config) : config_(config) {
     throw std::invalid_argument(beta_range ? "beta-end = " + fmt(config_.beta_end) + detail
                                            : std::string("the schedule") + detail);
   }
+  if (config_.zero_terminal_snr) betas_ = rescale_zero_terminal_snr(betas_);
+  alpha_bars_.assign(betas_.size() + 1, 1.0);
   for (std::size_t i = 0; i < betas_.size(); ++i) alpha_bars_[i + 1] = alpha_bars_[i] * (1.0 - betas_[i]);
 }
 
@@ -252,6 +255,10 @@ std::vector<int> respaced_timesteps(int T, int K, Spacing spacing) {
     case Spacing::Trailing:
       for (int k = 0; k < K; ++k) ts[K - 1 - k] = static_cast<int>(std::lround(T - k * static_cast<double>(T) / K));
       break;
+    case Spacing::Karras:
+    case Spacing::Exponential:
+      throw std::invalid_argument(std::string("respaced_timesteps: '") + to_name(spacing) +
+                                  "' spacing needs the schedule's sigmas (use respace)");
   }
   std::sort(ts.begin(), ts.end());
   ts.erase(std::unique(ts.begin(), ts.end()), ts.end());
@@ -260,7 +267,8 @@ std::vector<int> respaced_timesteps(int T, int K, Spacing spacing) {
 
 SamplingGrid respace(const NoiseSchedule& base, int steps, Spacing spacing) {
   SamplingGrid grid;
-  grid.timesteps = respaced_timesteps(base.timesteps(), steps, spacing);
+  grid.timesteps = spacing_uses_sigmas(spacing) ? sigma_spaced_timesteps(base, steps, spacing)
+                                                : respaced_timesteps(base.timesteps(), steps, spacing);
   std::vector<double> betas(grid.timesteps.size());
   double prev = 1.0;  // abar_{t_0} = abar_0 = 1
   for (std::size_t i = 0; i < grid.timesteps.size(); ++i) {

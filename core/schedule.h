@@ -8,7 +8,7 @@
 
 #include <vector>
 
-#include "core/names.h"
+#include "core/choices.h"
 
 namespace dlab {
 
@@ -110,21 +110,14 @@ class NoiseSchedule {
   std::vector<double> alpha_bars_;
 };
 
-// Respacing to K <= T steps (Nichol & Dhariwal 2021, section 4; Song et al. 2021 DDIM).
-enum class Spacing { Linspace, Leading, Trailing };
-
-template <>
-struct EnumNames<Spacing> {
-  static constexpr std::array<EnumEntry<Spacing>, 3> entries{{
-      {Spacing::Linspace, "linspace", "Linspace"},
-      {Spacing::Leading, "leading", "Leading"},
-      {Spacing::Trailing, "trailing", "Trailing"},
-  }};
-};
+// Respacing to K <= T steps (Nichol & Dhariwal 2021, section 4; Song et al. 2021 DDIM): the Spacing enum
+// and its name table are in core/choices.h.
 
 // Ascending base-schedule timesteps t_1 < ... < t_K in 1..T:
 //   linspace: round(linspace(1, T, K)); leading: 1 + k*floor(T/K); trailing: round(T - k*T/K), k = 0..K-1.
 // (improved-diffusion space_timesteps(1000, "10") = 0-based {0, 111, ..., 999} = our linspace.)
+// Karras and exponential depend on the schedule's sigmas: they throw std::invalid_argument here (use
+// respace or make_sampling_plan, which place them with sigma_spaced_timesteps of core/sampling_plan.h).
 std::vector<int> respaced_timesteps(int timesteps, int steps, Spacing spacing);
 
 // A respaced schedule: the effective schedule has K steps with beta'_i = 1 - abar_{t_i}/abar_{t_{i-1}}

@@ -42,4 +42,22 @@ AncestralStep ancestral_step(double sigma, double sigma_next, double eta) {
   return s;
 }
 
+double lms_coefficient(const double* sigmas, int i, int j, int order) {
+  auto basis = [&](double tau) {
+    double product = 1.0;
+    for (int k = 0; k < order; ++k)
+      if (k != j) product *= (tau - sigmas[i - k]) / (sigmas[i - j] - sigmas[i - k]);
+    return product;
+  };
+  // 4-point Gauss-Legendre: exact for the basis polynomials (degree order - 1 <= 3 for order <= 4).
+  static constexpr double kNode[4] = {-0.8611363115940526, -0.3399810435848563, 0.3399810435848563,
+                                      0.8611363115940526};
+  static constexpr double kWeight[4] = {0.3478548451374538, 0.6521451548625461, 0.6521451548625461,
+                                        0.3478548451374538};
+  const double a = sigmas[i], b = sigmas[i + 1], half = 0.5 * (b - a), mid = 0.5 * (a + b);
+  double integral = 0.0;
+  for (int q = 0; q < 4; ++q) integral += kWeight[q] * basis(mid + half * kNode[q]);
+  return half * integral;
+}
+
 }  // namespace dlab

@@ -38,4 +38,11 @@ struct AncestralStep {
 };
 AncestralStep ancestral_step(double sigma, double sigma_next, double eta);
 
+// Linear multistep (LMS) weights (k-diffusion's linear_multistep_coeff): the step from sigmas[i] to
+// sigmas[i + 1] is x~_next = x~ + sum_j c_j d_{i-j}, j = 0..order-1, with c_j the integral over
+// [sigmas[i], sigmas[i + 1]] of the Lagrange basis polynomial through sigmas[i], ..., sigmas[i - order + 1]
+// that is 1 at sigmas[i - j] (Adams-Bashforth in sigma). Needs order <= i + 1; the c_j sum to
+// sigmas[i + 1] - sigmas[i].
+double lms_coefficient(const double* sigmas, int i, int j, int order);
+
 }  // namespace dlab

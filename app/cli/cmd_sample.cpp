@@ -2,6 +2,7 @@
 // optionally every step as CSV step,t,x,y.
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -12,8 +13,8 @@
 #include "app/cli/image_commands.h"
 #include "app/cli/model_source.h"
 #include "app/cli/options.h"
-#include "core/datasets2d.h"
 #include "core/atomic_file.h"
+#include "core/datasets2d.h"
 #include "core/rng.h"
 #include "core/samplers.h"
 
@@ -24,9 +25,9 @@ struct SampleCommand {
   std::string model;
   std::string dataset;
   std::string sampler;
-  int steps = 0;
+  std::optional<int> steps;
   ScheduleOptions schedule;
-  std::string spacing = to_name(Spacing::Linspace);
+  std::optional<std::string> spacing;
   std::string variance = to_name(VarianceKind::BetaTilde);
   std::optional<double> eta;
   std::optional<std::string> prediction;
@@ -69,32 +70,35 @@ void run(const SampleCommand& c) {
   const NoiseSchedule schedule = make_schedule(c.schedule);
   SamplerConfig config;
   config.kind = parse_enum_flag<SamplerKind>(c.sampler, "--sampler");
-  config.spacing = parse_enum_flag<Spacing>(c.spacing, "--spacing");
+  // Each sampler's own spacing and step count unless given (core/choices.h default_spacing, default_steps).
+  config.spacing = c.spacing ? parse_enum_flag<Spacing>(*c.spacing, "--spacing") : default_spacing(config.kind);
+  const int steps = c.steps.value_or(std::min(default_steps(config.kind), schedule.timesteps()));
   config.variance = parse_enum_flag<VarianceKind>(c.variance, "--variance");
-  if (c.steps < 1 || c.steps > schedule.timesteps())
-    throw UsageError("--steps: K = " + std::to_string(c.steps) + " is out of range; allowed: 1..T = " +
+  if (steps < 1 || steps > schedule.timesteps())
+    throw UsageError("--steps: K = " + std::to_string(steps) + " is out of range; allowed: 1..T = " +
                      std::to_string(schedule.timesteps()) + " (--timesteps)");
-  config.steps = c.steps;
-  // Euler ancestral is usually run with eta = 1 (k-diffusion); eta = 0 would make it plain Euler.
-  config.eta = c.eta.value_or(config.kind == SamplerKind::EulerAncestral ? 1.0 : 0.0);
+  config.steps = steps;
+  // Euler ancestral and DPM-Solver++(2M) SDE are usually run with eta = 1 (k-diffusion); eta = 0 would make
+  // them plain Euler and DPM-Solver++(2M).
+  config.eta = c.eta.value_or(default_eta(config.kind));
   if (!(std::isfinite(config.eta) && config.eta >= 0.0 && config.eta <= 1.0))
     throw UsageError("--eta: " + format_double(config.eta) + " is out of range; allowed: 0..1");
   if (c.prediction) parse_enum_flag<Prediction>(*c.prediction, "--prediction");
+  if (!c.trajectory.empty() && !c.out.empty() && resolve_write_target(c.trajectory) == resolve_write_target(c.out))
+    throw UsageError("--trajectory: the same file as --out; give two different files");
 
   if (is_image_checkpoint(c.model)) {  // an image model: a PNG grid (app/cli/image_commands.h)
     if (c.prediction) throw UsageError("--prediction: not available for image models");
     return run_image_sample(schedule, {c.model, c.out, c.trajectory, config, c.n, c.seed, c.image});
-  if (!c.trajectory.empty() && !c.out.empty() && resolve_write_target(c.trajectory) == resolve_write_target(c.out))
-    throw UsageError("--trajectory: the same file as --out; give two different files");
   }
-  torch::NoGradGuard no_grad;
-  const ModelSource source = resolve_model(c.model, c.dataset, c.n, c.seed);
-  config.prediction = c.prediction ? *from_name<Prediction>(*c.prediction) : source.prediction;
-  const Denoiser denoiser = converted(source, config.prediction);
   check_point_count(c.n, "--n");
   // Every output is checked before the work, and written all or none (core/atomic_file.h).
   if (!c.out.empty()) check_writable(c.out);
   if (!c.trajectory.empty()) check_writable(c.trajectory);
+  torch::NoGradGuard no_grad;
+  const ModelSource source = resolve_model(c.model, c.dataset, c.n, c.seed);
+  config.prediction = c.prediction ? *from_name<Prediction>(*c.prediction) : source.prediction;
+  const Denoiser denoiser = converted(source, config.prediction);
 
   // x_T ~ N(0, I) and the sampler's noise z come from two streams derived from --seed (as in the app).
   const ReverseStart start = reverse_start(c.n, 2, c.seed);
@@ -147,20 +151,23 @@ void add_sample_command(CLI::App& app) {
                   "Built-in data set (" + allowed_names<Dataset2D>(", ") +
                       ") or the path of a CSV file; required by exact and empirical (a checkpoint knows its own)");
   sub->add_option("--sampler", command->sampler, "Sampler: " + allowed_names<SamplerKind>(", "))->required();
-  sub->add_option("--steps", command->steps, "Number of sampling steps K in 1..T (respaced when K < T)")
-      ->required();
+  sub->add_option("--steps", command->steps,
+                  "Number of sampling steps K in 1..T (respaced when K < T); default: the sampler's own "
+                  "(ddpm, euler-a 100; ddim, euler 50; dpmpp-2m-sde 30; heun 25; lms, dpmpp-2m 20)");
   add_schedule_options(*sub, command->schedule);
   sub->add_option("--spacing", command->spacing,
-                  "How K < T steps are chosen: " + allowed_names<Spacing>(", "))
-      ->capture_default_str();
+                  "How K < T steps are chosen: " + allowed_names<Spacing>(", ") +
+                      "; default: exponential for dpmpp-2m and dpmpp-2m-sde, else linspace. karras (Karras "
+                      "et al. 2022, Eq. (5), rho = 7) and exponential place sigmas between the schedule's "
+                      "smallest and largest and map each to the nearest timestep in log sigma");
   sub->add_option(
          "--variance", command->variance,
          "DDPM noise variance (ddpm only): " + allowed_names<VarianceKind>(", ") +
              " (variance-as-std is the labelled mistake of multiplying z by beta~ instead of its root)")
       ->capture_default_str();
   sub->add_option("--eta", command->eta,
-                  "Noise scale in 0..1 for ddim (default 0: deterministic; 1: like DDPM with beta-tilde) and "
-                  "euler-a (default 1)");
+                  "Noise scale in 0..1 for ddim (default 0: deterministic; 1: like DDPM with beta-tilde), "
+                  "euler-a and dpmpp-2m-sde (default 1)");
   sub->add_option("--prediction", command->prediction,
                   "Drive the sampler with this parameterisation of the model's output (" +
                       allowed_names<Prediction>(", ") +

@@ -21,6 +21,7 @@ void add_forward_command(CLI::App& app);   // cmd_forward.cpp
 void add_sample_command(CLI::App& app);    // cmd_sample.cpp
 void add_train_command(CLI::App& app);     // cmd_train.cpp   (training issue)
 void add_bench_command(CLI::App& app);     // cmd_bench.cpp   (training issue)
+void add_bench_nfe_command(CLI::App& app);  // cmd_bench_nfe.cpp (issue 13: quality against NFE)
 void add_eval_command(CLI::App& app);      // cmd_eval.cpp    (images issue)
 
 }  // namespace dlab::cli

@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
   dlab::cli::add_sample_command(app);
   dlab::cli::add_train_command(app);
   dlab::cli::add_bench_command(app);
+  dlab::cli::add_bench_nfe_command(app);
   dlab::cli::add_eval_command(app);
   try {
     // CLI11 would say "A subcommand is required" for a misspelt command: name it and the allowed ones.
@@ -100,9 +101,9 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);  // the chosen command runs in its callback, inside parse
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);  // --help
-    return report_error(e.what(), kExitUsage);
-  } catch (const std::invalid_argument& e) {  // dlab::cli::UsageError and invalid values found by core
     return report_error(usage_message(app, e), kExitUsage);
+  } catch (const std::invalid_argument& e) {  // dlab::cli::UsageError and invalid values found by core
+    return report_error(e.what(), kExitUsage);
   } catch (const c10::Error& e) {  // LibTorch: its first line, without the C++ backtrace
     const std::string message = e.what_without_backtrace();
     return report_error(message.substr(0, message.find('\n')), kExitFailure);

@@ -11,6 +11,92 @@
 namespace dlab {
 namespace {
 
+// LMS weights: they sum to the step length (the basis sums to 1), and integrate polynomials of degree <
+// order exactly: sum_j c_j p(s_{i-j}) = integral of p over [s_i, s_{i+1}].
+TEST(StepCoefficients, LmsWeightsIntegrateCubicsExactly) {
+  const double sigmas[] = {80.0, 30.0, 9.0, 2.5, 0.6, 0.0};
+  auto p = [](double x) { return 1.0 - 2.0 * x + 0.3 * x * x - 0.01 * x * x * x; };
+  auto integral = [](double a, double b) {
+    auto F = [](double x) { return x - x * x + 0.1 * x * x * x - 0.0025 * x * x * x * x; };
+    return F(b) - F(a);
+  };
+  for (int i = 3; i <= 4; ++i) {
+    double sum = 0, quad = 0;
+    for (int j = 0; j < 4; ++j) {
+      const double c = lms_coefficient(sigmas, i, j, 4);
+      sum += c;
+      quad += c * p(sigmas[i - j]);
+    }
+    EXPECT_NEAR(sum, sigmas[i + 1] - sigmas[i], 1e-12);
+    EXPECT_NEAR(quad, integral(sigmas[i], sigmas[i + 1]), 1e-9 * std::abs(integral(sigmas[i], sigmas[i + 1])));
+  }
+  // Order 1 is Euler: c_0 = sigma_next - sigma.
+  EXPECT_NEAR(lms_coefficient(sigmas, 0, 0, 1), -50.0, 1e-12);
+  // Order 2, equal steps h: Adams-Bashforth 2, c = (3/2 h, -1/2 h).
+  const double even[] = {3.0, 2.0, 1.0};
+  EXPECT_NEAR(lms_coefficient(even, 1, 0, 2), -1.5, 1e-12);
+  EXPECT_NEAR(lms_coefficient(even, 1, 1, 2), 0.5, 1e-12);
+}
+
+// Karras et al. 2022, Eq. (5) and the log-uniform (exponential) sigmas, and their placement on timesteps.
+TEST(StepCoefficients, KarrasAndExponentialSigmas) {
+  const auto karras = spacing_sigmas(0.002, 80.0, 5, Spacing::Karras);
+  ASSERT_EQ(karras.size(), 5u);
+  EXPECT_DOUBLE_EQ(karras.front(), 80.0);
+  EXPECT_DOUBLE_EQ(karras.back(), 0.002);
+  // i = 2 of 5: ((80^(1/7) + 0.002^(1/7))/2)^7, by hand: (1.8706 + 0.4118)/2 = 1.1412, ^7 = 2.5218
+  EXPECT_NEAR(karras[2], std::pow((std::pow(80.0, 1 / 7.0) + std::pow(0.002, 1 / 7.0)) / 2, 7), 1e-12);
+  EXPECT_NEAR(karras[2], 2.52, 0.01);
+  const auto expo = spacing_sigmas(0.01, 100.0, 5, Spacing::Exponential);
+  for (int i = 0; i < 5; ++i) EXPECT_NEAR(expo[i], std::pow(10.0, 2.0 - i), 1e-9 * expo[i]);
+  EXPECT_EQ(spacing_sigmas(0.01, 100.0, 1, Spacing::Karras), std::vector<double>{100.0});
+  EXPECT_THROW(spacing_sigmas(0.01, 100.0, 5, Spacing::Linspace), std::invalid_argument);
+
+  const NoiseSchedule linear;  // sigma_1 = 0.0100005, sigma_1000 = 157.4 (REFERENCE.md section 2)
+  const auto sig = sampling_sigmas(linear);
+  EXPECT_NEAR(sig.front(), 0.0100005, 1e-6);
+  EXPECT_NEAR(sig.back(), 157.407, 1e-3);
+  for (Spacing spacing : {Spacing::Karras, Spacing::Exponential}) {
+    for (int K : {1, 2, 10, 50, 200, 999, 1000}) {
+      const auto ts = sigma_spaced_timesteps(linear, K, spacing);
+      ASSERT_EQ(static_cast<int>(ts.size()), K) << K;
+      EXPECT_EQ(ts.back(), 1000);
+      if (K > 1) {
+        EXPECT_EQ(ts.front(), 1);
+      }
+      for (int i = 1; i < K; ++i) EXPECT_LT(ts[i - 1], ts[i]);
+      EXPECT_EQ(respace(linear, K, spacing).timesteps, ts);
+      EXPECT_EQ(make_sampling_plan(linear, K, spacing).timesteps, ts);
+    }
+    // At K = 10 no two sigmas share a timestep, so each is the nearest in log sigma.
+    const auto targets = spacing_sigmas(sig.front(), sig.back(), 10, spacing);
+    const auto ts = sigma_spaced_timesteps(linear, 10, spacing);
+    for (int i = 0; i < 10; ++i) {
+      const int t = ts[9 - i];
+      const double here = std::abs(std::log(sig[t - 1] / targets[i]));
+      if (t > 1) {
+        EXPECT_LE(here, std::abs(std::log(sig[t - 2] / targets[i]))) << i;
+      }
+      if (t < 1000) {
+        EXPECT_LE(here, std::abs(std::log(sig[t] / targets[i]))) << i;
+      }
+    }
+  }
+  // Zero terminal SNR: sigma_T is clamped (abar_T = 2^-24, sigma 4096) below sigma_999 (15,400); the plan still
+  // starts at T and keeps K distinct ascending timesteps.
+  ScheduleConfig zero;
+  zero.zero_terminal_snr = true;
+  for (Spacing spacing : {Spacing::Karras, Spacing::Exponential}) {
+    const auto ts = sigma_spaced_timesteps(NoiseSchedule(zero), 30, spacing);
+    ASSERT_EQ(ts.size(), 30u);
+    EXPECT_EQ(ts.back(), 1000);
+    EXPECT_EQ(ts.front(), 1);
+    for (int i = 1; i < 30; ++i) EXPECT_LT(ts[i - 1], ts[i]);
+  }
+  EXPECT_THROW(respaced_timesteps(1000, 10, Spacing::Karras), std::invalid_argument);
+  EXPECT_THROW(sigma_spaced_timesteps(linear, 1001, Spacing::Karras), std::invalid_argument);
+}
+
 TEST(StepCoefficients, DdpmMatchesTheScheduleOnUnrespacedSteps) {
   // On the full chain the step's beta' is beta_t and beta~ is the schedule's posterior variance.
   const NoiseSchedule schedule;

@@ -143,9 +143,16 @@ void sampler_section(PanelContext& context) {
   SamplerSettings& sampler = context.state.sampler;
   const int T = context.schedule.timesteps();
   row_label(tr("Sampler"));
-  enum_combo("##sampler", &sampler.kind);
+  if (enum_combo("##sampler", &sampler.kind)) {
+    // Each sampler's own step count and spacing (core/choices.h), as dlab sample uses by default.
+    const int k = default_steps(sampler.kind);
+    sampler.steps = k >= T ? 0 : k;
+    sampler.spacing = default_spacing(sampler.kind);
+  }
   tooltip(tr("How x_T is turned back into x\u2080. DDPM: ancestral steps with fresh noise (Ho et al. 2020, Alg. 2). "
-             "DDIM: deterministic at \u03b7 = 0 (Song et al. 2021). Euler, Heun, DPM-Solver++: ODE solvers in \u03c3 form."));
+             "DDIM: deterministic at \u03b7 = 0 (Song et al. 2021). Euler, Heun, LMS, DPM-Solver++: ODE solvers in "
+             "\u03c3 form; DPM-Solver++(2M) SDE adds noise. Choosing a sampler sets its own steps K and spacing "
+             "(exponential for DPM-Solver++: measured on gmm8)."));
   row_label(tr("Steps K"));
   int steps = sampler.steps == 0 ? T : std::min(sampler.steps, T);
   if (ImGui::SliderInt("##K", &steps, 1, T, "%d", ImGuiSliderFlags_Logarithmic)) sampler.steps = steps >= T ? 0 : steps;
@@ -155,7 +162,9 @@ void sampler_section(PanelContext& context) {
     row_label(tr("Spacing"));
     enum_combo("##spacing", &sampler.spacing);
     tooltip(tr("Which K of the T timesteps: linspace (evenly, first and last included), leading (multiples of T/K from 1), "
-               "trailing (counted down from T)."));
+               "trailing (counted down from T); Karras (\u03c3 spaced by Karras et al. 2022, Eq. 5, \u03c1 = 7) and "
+               "exponential (uniform in log \u03c3) place noise levels between the schedule's smallest and largest "
+               "\u03c3, each on the nearest timestep."));
   }
   ImGui::BeginDisabled(!sampler_uses_variance(sampler.kind));
   row_label(tr("Variance"));
@@ -169,7 +178,8 @@ void sampler_section(PanelContext& context) {
   float eta = static_cast<float>(sampler.effective_eta());
   if (ImGui::SliderFloat("##eta", &eta, 0.0f, 1.0f, sampler.eta ? "%.2f" : tr("%.2f (default)"))) sampler.eta = eta;
   ImGui::EndDisabled();
-  tooltip(tr("DDIM and Euler ancestral: how much fresh noise each step adds. 0 = deterministic ODE, 1 = as much as DDPM."));
+  tooltip(tr("DDIM, Euler ancestral and DPM-Solver++(2M) SDE: how much fresh noise each step adds. 0 = deterministic "
+             "ODE, 1 = as much as DDPM."));
   row_label(tr("Sample seed"));
   int seed = static_cast<int>(sampler.seed);
   if (ImGui::InputInt("##sample_seed", &seed)) sampler.seed = static_cast<std::uint64_t>(std::max(0, seed));

@@ -30,11 +30,26 @@ long long parse_int(const std::string& name, const std::string& value, long long
     used = 0;
   }
   if (used != value.size() || value.empty())
-    throw std::invalid_argument(name + ": '" + value + "' is not an integer");
+    throw std::invalid_argument(name + ": '" + text_excerpt(value, 60) + "' is not an integer" +
+                                (value.find_first_not_of("+-0123456789") == std::string::npos && !value.empty()
+                                     ? " in " + std::to_string(low) + ".." + std::to_string(high)
+                                     : std::string()));
   if (parsed < low || parsed > high)
     throw std::invalid_argument(name + ": " + value + " is outside " + std::to_string(low) + ".." +
                                 std::to_string(high));
   return parsed;
+}
+
+// A seed: every value 0..2^64-1, as dlab's --seed (not wrapped, not saturated).
+std::uint64_t parse_seed(const std::string& name, const std::string& value) {
+  const std::string largest = "18446744073709551615";
+  const std::size_t first = value.find_first_not_of('0');
+  const std::string digits = first == std::string::npos ? "0" : value.substr(first);
+  if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos || digits.size() > largest.size() ||
+      (digits.size() == largest.size() && digits > largest))
+    throw std::invalid_argument(name + ": '" + text_excerpt(value, 60) +
+                                "' is not a whole number in 0..2^64-1 = 18446744073709551615");
+  return std::strtoull(digits.c_str(), nullptr, 10);
 }
 
 double parse_double(const std::string& name, const std::string& value) {
@@ -46,7 +61,7 @@ double parse_double(const std::string& name, const std::string& value) {
     used = 0;
   }
   if (used != value.size() || value.empty())
-    throw std::invalid_argument(name + ": '" + value + "' is not a number");
+    throw std::invalid_argument(name + ": '" + text_excerpt(value, 60) + "' is not a number");
   return parsed;
 }
 
@@ -90,7 +105,7 @@ const std::vector<Control>& controls() {
        [](Scene& s, const std::string& v) { s.data.n = static_cast<int>(parse_int("n", v, 1, 20000)); },
        [](const Scene& s) -> Value { return s.data.n; }},
       {"seed", "seed of the data and the forward noise",
-       [](Scene& s, const std::string& v) { s.data.seed = static_cast<std::uint64_t>(parse_int("seed", v, 0, 1LL << 62)); },
+       [](Scene& s, const std::string& v) { s.data.seed = parse_seed("seed", v); },
        [](const Scene& s) -> Value { return s.data.seed; }},
       {"schedule", "noise schedule: " + allowed_names<ScheduleKind>(", "),
        [](Scene& s, const std::string& v) {
@@ -162,7 +177,7 @@ const std::vector<Control>& controls() {
        },
        [](const Scene& s) -> Value { return s.sampler.eta ? Value(*s.sampler.eta) : Value("default"); }},
       {"sample-seed", "seed of x_T and of the sampler's noise",
-       [](Scene& s, const std::string& v) { s.sampler.seed = static_cast<std::uint64_t>(parse_int("sample-seed", v, 0, 1LL << 62)); },
+       [](Scene& s, const std::string& v) { s.sampler.seed = parse_seed("sample-seed", v); },
        [](const Scene& s) -> Value { return s.sampler.seed; }},
       {"model", "the denoiser: " + allowed_names<ModelSource>(", "),
        [](Scene& s, const std::string& v) { s.model = parse_name<ModelSource>(v, "model"); },
@@ -342,7 +357,8 @@ bool sampler_is_stochastic(const SamplerSettings& sampler) {
   switch (sampler.kind) {
     case SamplerKind::Ddpm: return sampler.variance != VarianceKind::Zero;
     case SamplerKind::Ddim:
-    case SamplerKind::EulerAncestral: return sampler.effective_eta() > 0;
+    case SamplerKind::EulerAncestral:
+    case SamplerKind::DpmSolverPP2MSde: return sampler.effective_eta() > 0;
     default: return false;
   }
 }

@@ -17,12 +17,13 @@ const std::vector<const char*>& enum_labels() {
       N_("Noise eps"), N_("Clean data x0"), N_("Velocity v"),
       // core/choices.h: SamplerKind
       N_("DDPM (ancestral)"), N_("DDIM"), N_("Euler"), N_("Heun"), N_("Euler ancestral"), N_("DPM-Solver++(2M)"),
+      N_("LMS (order 4)"), N_("DPM-Solver++(2M) SDE"),
       // core/choices.h: VarianceKind
       N_("Posterior (fixed small)"), N_("\u03b2\u209c (fixed large)"), N_("No noise (\u03c3\u209c = 0)"),
       N_("Mistake: variance used as std"),
-      // core/schedule.h: ScheduleKind, Spacing
+      // core/schedule.h: ScheduleKind; core/choices.h: Spacing
       N_("Linear"), N_("Scaled linear"), N_("Sigmoid"), N_("Cosine"), N_("Custom curve"),
-      N_("Linspace"), N_("Leading"), N_("Trailing"),
+      N_("Linspace"), N_("Leading"), N_("Trailing"), N_("Karras (rho = 7)"), N_("Exponential (uniform in log sigma)"),
       // core/image_datasets.h: Shape (the classes of the built-in shapes) and Fashion-MNIST's classes
       N_("Disk"), N_("Ring"), N_("Square"), N_("Square frame"), N_("Triangle"), N_("Diamond"), N_("Plus"),
       N_("Cross (x)"), N_("Stripes"), N_("Four dots"),

@@ -8,6 +8,7 @@
 
 #include "app/gui/state/i18n.h"
 #include "app/gui/views/points/compute/lab_impl.h"
+#include "core/sampling_plan.h"
 #include "core/step_coefficients.h"
 #include "core/step_noise.h"
 
@@ -244,7 +245,9 @@ Formula Lab::formula(int followed) const {
     case SamplerKind::Euler:
     case SamplerKind::Heun:
     case SamplerKind::EulerAncestral:
-    case SamplerKind::DpmSolverPP2M: {
+    case SamplerKind::DpmSolverPP2M:
+    case SamplerKind::Lms:
+    case SamplerKind::DpmSolverPP2MSde: {
       // Sigma form (Karras et al. 2022): x~ = x/sqrt(abar), sigma = sqrt((1 - abar)/abar), d = eps_hat.
       const double sigma = ve_sigma(abar), sigma_next = ve_sigma(abar_next);
       f.terms.push_back({"\u03c3", sigma});
@@ -270,6 +273,25 @@ Formula Lab::formula(int followed) const {
                            up, eta);
         f.terms.push_back({"\u03c3_up", up});
         f.terms.push_back({"\u03c3_down", down});
+      } else if (kind == SamplerKind::Lms) {
+        // k-diffusion sample_lms: Adams-Bashforth in sigma over the last (up to 4) slopes.
+        f.title += std::string("  ") + tr("(k-diffusion, linear multistep)");
+        f.equation = tr("x\u0303\u2032 = x\u0303 + \u03a3\u2c7c c\u2c7c \u00b7 \u03b5\u0302\u2c7c,   c\u2c7c = "
+                        "\u222b of the polynomial through the last 4 \u03b5\u0302 from \u03c3 to \u03c3\u2032");
+        f.numbers = format("x\u0303\u2032 = x\u0303 + (%.4f \u2212 %.4f) \u00b7 \u03b5\u0302 + \u2026", sigma_next, sigma);
+        f.note = tr("The first steps have fewer earlier slopes: step 1 is an Euler step, step 4 on use all four.");
+      } else if (kind == SamplerKind::DpmSolverPP2MSde) {
+        const double eta = m.sampler.effective_eta();
+        const double h = sigma_next > 0 ? std::log(sigma / sigma_next) : INFINITY;
+        const double noise = std::isfinite(h) ? sigma_next * std::sqrt(-std::expm1(-2 * eta * h)) : 0.0;
+        f.title += "  (Lu et al. 2022, DPM-Solver++ 2M SDE)";
+        f.equation = tr("x\u0303\u2032 = (\u03c3\u2032/\u03c3) e\u207b\u03b7\u02b0 \u00b7 x\u0303 + (1 \u2212 "
+                        "e\u207b\u207d\u00b9\u207a\u03b7\u207e\u02b0) \u00b7 D + \u03c3\u2032 \u221a(1 \u2212 "
+                        "e\u207b\u00b2\u03b7\u02b0) z,   D = x\u0302\u2080 with a 2nd-order correction");
+        f.numbers = format("x\u0303\u2032 = %.4f \u00b7 x\u0303 + %.4f \u00b7 D + %.4f \u00b7 z   (h = %.4f, \u03b7 = %.2f)",
+                           std::isfinite(h) ? std::exp(-(1 + eta) * h) : 0.0,
+                           std::isfinite(h) ? -std::expm1(-(1 + eta) * h) : 1.0, noise, h, eta);
+        f.terms.push_back({"h", h});
       } else {
         const double h = sigma_next > 0 ? std::log(sigma / sigma_next) : INFINITY;
         f.title += "  (Lu et al. 2022, DPM-Solver++ 2M)";
@@ -281,6 +303,17 @@ Formula Lab::formula(int followed) const {
       }
       if (has_point) f.point = format("#%d:  x = %s,  \u03b5\u0302 = %s,  x\u0302\u2080 = %s  \u2192  %s", point.index, p_x.c_str(),
                                       p_eps.c_str(), p_x0.c_str(), p_next.c_str());
+      // Multistep solvers extrapolate from the previous step with weight ~ h/(2 h_prev) (Lu et al. 2022,
+      // Alg. 2): a spacing whose steps grow fast in log sigma makes them overshoot (core/sampling_plan.h).
+      const double ratio = max_log_sigma_step_ratio(m.plan);
+      if (kind != SamplerKind::Euler && kind != SamplerKind::EulerAncestral && ratio > kLargeStepRatio) {
+        const std::string warning =
+            format_text(tr("Warning: with this spacing one step is %.1f times longer in log \u03c3 than the step "
+                           "before it, and the correction from the previous step overshoots (clusters come out "
+                           "too narrow). Karras spacing keeps the steps even."),
+                        ratio);
+        f.note = f.note.empty() ? warning : f.note + " " + warning;
+      }
       break;
     }
   }

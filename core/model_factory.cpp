@@ -2,12 +2,14 @@
 // network used as a sampler's denoiser.
 #include "core/denoiser_net.h"
 #include "core/mlp_denoiser.h"
+#include "core/mlp_step.h"
 #include "core/noise_embedding.h"
 #include "core/unet.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 
@@ -66,6 +68,28 @@ Denoiser make_network_denoiser(DenoiserNet net, const torch::Device& device, std
   if (max_batch < 1) throw std::invalid_argument("network denoiser: max_batch must be >= 1");
   const int num_classes = net->spec().num_classes;
   net->eval();
+  if (device.is_cpu() && mlp_step_supports(*net)) {
+    // The 2D MLP on the CPU: the hand-written forward over buffers allocated once (core/mlp_step.h); only the
+    // returned tensor is new at each call. A second thread calling while one computes takes the module path.
+    struct Fast {
+      MlpStep step;
+      std::mutex mutex;
+      explicit Fast(DenoiserNetImpl& n) : step(n, /*gradients=*/false) {}
+    };
+    auto fast = std::make_shared<Fast>(*net);
+    return [net, fast](const torch::Tensor& x_t, int /*t*/, double alpha_bar) -> torch::Tensor {
+      torch::NoGradGuard no_grad;
+      const float log_snr = static_cast<float>(log_snr_from_alpha_bar(alpha_bar));
+      std::unique_lock<std::mutex> lock(fast->mutex, std::try_to_lock);
+      if (!lock.owns_lock() || !x_t.device().is_cpu()) {
+        const torch::Tensor input = x_t.to(torch::kCPU, torch::kFloat);
+        return net->forward(input, torch::full({input.size(0)}, log_snr, input.options()), {}).to(x_t.device());
+      }
+      torch::Tensor out;
+      fast->step.forward(x_t, log_snr, out);
+      return out;
+    };
+  }
   return [net, device, max_batch, num_classes](const torch::Tensor& x_t, int /*t*/, double alpha_bar) -> torch::Tensor {
     torch::NoGradGuard no_grad;
     const std::int64_t rows = x_t.size(0);

@@ -8,6 +8,7 @@
 #include <limits>
 #include <sstream>
 
+#include "core/mlp_step.h"
 #include "core/noise_embedding.h"
 #include "core/samplers.h"
 
@@ -172,6 +173,8 @@ Trainer::Trainer(const TrainerConfig& config, const ModelSpec& spec, const torch
     exp_avg_ = torch::zeros_like(flat_params_);
     exp_avg_sq_ = torch::zeros_like(flat_params_);
   }
+  if (config_.hand_written_mlp_step && device_.is_cpu() && mlp_step_supports(*net_))
+    mlp_step_ = std::make_unique<MlpStep>(*net_);  // writes its gradients into the flat_grads_ views
 
   // ---- random numbers: our own CPU generator; on a GPU the device's default generator, seeded -----
   // (A stream of its own, so that data drawn from the same --seed do not share random numbers with it.)
@@ -276,6 +279,30 @@ void Trainer::step_once(std::int64_t slot) {
       const torch::Tensor drop = at::rand({batch}, generator_, float_options) < config_.label_dropout;
       labels = labels.masked_fill(drop, spec_.num_classes);
     }
+  }
+
+  if (mlp_step_) {
+    // The same loss, gradients and Adam update, by hand (core/mlp_step.h).
+    torch::NoGradGuard no_grad;
+    const double loss = mlp_step_->loss_and_gradients(x_t, log_snr, target, per_example_);
+    FusedAdam adam;
+    adam.learning_rate = lr;
+    adam.beta1 = config_.adam_beta1;
+    adam.beta2 = config_.adam_beta2;
+    adam.epsilon = config_.adam_epsilon;
+    adam.weight_decay = config_.weight_decay;
+    adam.decoupled = config_.optimizer == OptimizerKind::AdamW;
+    adam.grad_clip = config_.grad_clip;
+    const auto s = static_cast<double>(step_.load());
+    adam.ema_decay = std::min(config_.ema_decay, (1.0 + s) / (10.0 + s));  // as below
+    fused_adam_step(adam, ++optimizer_step_, flat_params_, flat_grads_, exp_avg_, exp_avg_sq_, flat_ema_);
+    step_.fetch_add(1);
+    loss_buffer_.data_ptr<float>()[slot] = static_cast<float>(loss);
+    if (!ones_.defined() || ones_.size(0) != batch) ones_ = torch::ones({batch}, float_options);
+    const torch::Tensor bins = tables_->bins.index_select(0, entry);
+    bin_sum_.index_add_(0, bins, per_example_);
+    bin_count_.index_add_(0, bins, ones_);
+    return;
   }
 
   // ---- L_simple = |target - f(x_t, log SNR)|^2 (Ho et al. 2020, Eq. (14)) --------------------------

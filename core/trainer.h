@@ -81,6 +81,9 @@ struct TrainerConfig {
   std::int64_t loss_bins_window = 500;  // steps: the per-bin mean is over the most recent this many steps
   // Noise levels seen in training (see the top of this file).
   std::vector<ScheduleConfig> noise_schedules = default_training_schedules();
+  // An unconditional MLP on the CPU trains with the hand-written step of core/mlp_step.h (forward, backward
+  // and Adam over preallocated buffers, no autograd graph; the same gradients); false: autograd and tensor ops.
+  bool hand_written_mlp_step = true;
 
   static std::vector<ScheduleConfig> default_training_schedules();
 };
@@ -151,6 +154,8 @@ struct TrainingState {
   double last_loss = 0;
 };
 
+class MlpStep;
+
 class Trainer {
  public:
   // data: [N, spec.data_shape...] float; labels: [N] int64 in 0..num_classes-1, required when
@@ -216,6 +221,8 @@ class Trainer {
   std::int64_t optimizer_step_ = 0;
   torch::Tensor data_, labels_;
   std::unique_ptr<Tables> tables_;
+  std::unique_ptr<MlpStep> mlp_step_;     // the hand-written step, when config and network allow it
+  torch::Tensor per_example_;             // its per-example losses [batch]
   mutable at::Generator generator_;  // guarded by its own mutex for get/set_state
   torch::Tensor loss_buffer_;             // per-step losses since the last check, on the device
   torch::Tensor bin_sum_, bin_count_;     // per-bin sums since the last check, on the device

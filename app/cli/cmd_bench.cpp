@@ -10,6 +10,7 @@
 #include "app/cli/options.h"
 #include "core/datasets2d.h"
 #include "core/device.h"
+#include "core/noise_embedding.h"
 #include "core/rng.h"
 #include "core/samplers.h"
 #include "core/trainer.h"
@@ -23,6 +24,7 @@ struct BenchCommand {
   double seconds = 2.0;
   int batch = 256;
   std::int64_t points = 10'000;
+  bool autograd = false;
 };
 
 using Clock = std::chrono::steady_clock;
@@ -41,12 +43,15 @@ void run(const BenchCommand& c) {
   config.threads = c.threads;
   config.batch_size = c.batch;
   config.seed = 1;
+  config.hand_written_mlp_step = !c.autograd;
   const ModelSpec spec;  // the default model: MLP 3 x 128
   Trainer trainer(config, spec, sample_dataset(Dataset2D::Gmm8, 100'000, 1));
   std::printf("device: %s\n", trainer.device_description().c_str());
   std::printf("threads: %d\n", trainer.device().is_cpu() ? configured_cpu_threads() : 0);
   std::printf("libtorch: %s\n", libtorch_version().c_str());
   std::printf("model: %s %dx%d\n", to_name(spec.kind), spec.depth, spec.hidden);
+  std::printf("path: %s\n", c.autograd ? "autograd (LibTorch modules, tensor-op Adam)"
+                                        : "hand-written (core/mlp_step.h) where the model allows");
   std::fflush(stdout);
 
   // ---- training: warm up, then run in chunks for about --seconds ------------------------------------
@@ -62,7 +67,15 @@ void run(const BenchCommand& c) {
 
   // ---- sampling: DDIM (one network evaluation per step) on --points points ---------------------------
   torch::NoGradGuard no_grad;
-  const Denoiser denoiser = make_network_denoiser(trainer.ema_net(), trainer.device());
+  const DenoiserNet ema = trainer.ema_net();
+  Denoiser denoiser = make_network_denoiser(ema, trainer.device());
+  if (c.autograd) {  // the module's own forward under NoGradGuard, as before core/mlp_step.h
+    denoiser = [ema](const torch::Tensor& x_t, int, double alpha_bar) {
+      torch::NoGradGuard guard;
+      const float level = static_cast<float>(log_snr_from_alpha_bar(alpha_bar));
+      return ema->forward(x_t, torch::full({x_t.size(0)}, level), {});
+    };
+  }
   const NoiseSchedule schedule{ScheduleConfig{}};
   SamplerConfig sampler;
   sampler.kind = SamplerKind::Ddim;
@@ -96,6 +109,9 @@ void add_bench_command(CLI::App& app) {
   sub->add_option("--seconds", command->seconds, "Seconds per measurement")->capture_default_str();
   sub->add_option("--batch", command->batch, "Training batch size")->capture_default_str();
   sub->add_option("--points", command->points, "Points sampled at once")->capture_default_str();
+  sub->add_flag("--autograd", command->autograd,
+                "Measure the LibTorch-module path (autograd training step, module forward) instead of the "
+                "hand-written MLP step, for comparison");
   sub->callback([command] { run(*command); });
 }
 

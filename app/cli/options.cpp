@@ -74,7 +74,7 @@ CLI::Option* add_seed_option(CLI::App& command, std::uint64_t& seed, const std::
       [](std::string& value) -> std::string {
         const std::string shown = "'" + text_excerpt(value, 60) + "'";
         if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos)
-          return shown + " is not a whole number from 0 to 2^64-1 = 18446744073709551615";
+          return shown + " is not a whole number in 0..2^64-1 = 18446744073709551615";
         const std::string digits = value.substr(std::min(value.find_first_not_of('0'), value.size() - 1));
         const std::string largest = "18446744073709551615";
         if (digits.size() > largest.size() || (digits.size() == largest.size() && digits > largest))

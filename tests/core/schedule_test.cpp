@@ -112,11 +112,12 @@ TEST(Schedule, UnderflowingOrRoundedAwaySchedulesAreRefused) {
   EXPECT_EQ(refusal(c).rfind("beta-start = 1e-17 is too small", 0), 0u) << refusal(c);
   c.beta_start = 1e-15;
   EXPECT_EQ(refusal(c), "");
-  // The edge: linear T = 1000 up to beta-end 0.25; zero terminal SNR (abar_T = 0 by design) still allowed.
+  // The edge at T = 1000: linear and scaled-linear up to beta-end 0.25, sigmoid (which spends longer near
+  // beta-end) 0.2; zero terminal SNR (abar_T = 0 by design) still allowed.
   for (auto kind : {ScheduleKind::Linear, ScheduleKind::ScaledLinear, ScheduleKind::Sigmoid}) {
     c = ScheduleConfig{};
     c.kind = kind;
-    c.beta_end = 0.25;
+    c.beta_end = kind == ScheduleKind::Sigmoid ? 0.2 : 0.25;
     c.zero_terminal_snr = kind == ScheduleKind::Sigmoid;
     ASSERT_EQ(refusal(c), "") << to_name(kind);
     const NoiseSchedule s(c);

@@ -473,6 +473,7 @@ void App::finish_checkpoint_load() {
   // A newer load replaced this one (load.id differs): this one reports the newer one's outcome.
   const LoadOrigin origin = checkpoint_load_.origin;
   const std::string path = checkpoint_load_.path;
+  const int script_line = checkpoint_load_.script_line;
   checkpoint_load_ = CheckpointLoadInFlight();
   if (load.ok && origin != LoadOrigin::Scene) state_.model = ModelSource::Live;  // sample with it
   switch (origin) {
@@ -483,6 +484,10 @@ void App::finish_checkpoint_load() {
     case LoadOrigin::Script:
       if (!load.ok) messages_.push_back(load.message);  // shown in the window, as when the button is pressed
       std::printf("load %s: %s\n", path.c_str(), load.ok ? "ok" : load.message.c_str());
+      if (!load.ok) {  // the script goes on, and fails at its end naming the line (issue 15)
+        std::fprintf(stderr, "error: %s:%d: %s\n", options_.script.c_str(), script_line, load.message.c_str());
+        exit_code_ = 1;
+      }
       break;
     case LoadOrigin::Scene:
       if (load.ok) break;

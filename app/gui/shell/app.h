@@ -106,6 +106,8 @@ class App {
     std::uint64_t id = 0;  // 0: none
     LoadOrigin origin = LoadOrigin::Button;
     std::string path;
+    int script_line = 0;  // LoadOrigin::Script: the line of the `load`, for its error
+    int waited_frames = 0;  // frames a script's `load` waited for the scene's data
   } checkpoint_load_;
   bool waited_for_sampling_ = false;
   int settled_frames_ = 0;  // frames drawn since the last thing capture() waited for came in

@@ -45,6 +45,12 @@ void App::fail_script(const ScriptCommand& command, const std::string& message) 
 // Runs commands until one needs frames to pass (wait, click, key, screenshot, ...).
 void App::run_script() {
   if (options_.script.empty() || quit_) return;
+  if (options_.timeout > 0 && glfwGetTime() > options_.timeout) {  // seconds since the window opened
+    std::fprintf(stderr, "error: %s: not finished after %g s (--timeout)\n", options_.script.c_str(), options_.timeout);
+    exit_code_ = 1;
+    quit_ = true;
+    return;
+  }
   if (script_wait_frames_ > 0) {
     --script_wait_frames_;
     return;
@@ -114,9 +120,20 @@ void App::run_script() {
       const bool ok = lab_->training_save(command.args[0], &error);
       if (!ok) messages_.push_back(error);  // shown in the window, as when the button is pressed
       std::printf("save %s: %s\n", command.args[0].c_str(), ok ? "ok" : error.c_str());
+      if (!ok) {  // and the script fails at its end, naming the line (issue 15)
+        std::fprintf(stderr, "error: %s:%d: %s\n", options_.script.c_str(), command.line, error.c_str());
+        exit_code_ = 1;
+      }
     } else if (name == "load") {
+      // The checkpoint is loaded with the scene's data, made at the first frame's sync: as the first line of a
+      // script, `load` waits for it (before, it failed with "the data set is empty").
+      if (lab_->data_points().empty() && checkpoint_load_.waited_frames++ < 30) {
+        --script_next_;
+        return;
+      }
       // On the training thread: the next commands wait for the result (finish_checkpoint_load prints it).
       start_checkpoint_load(command.args[0], LoadOrigin::Script);
+      checkpoint_load_.script_line = command.line;
       return;
     } else if (name == "open") {
       try {

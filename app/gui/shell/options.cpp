@@ -9,6 +9,7 @@
 #include "app/gui/state/controls.h"
 #include "app/gui/state/lesson.h"
 #include "app/gui/state/script.h"
+#include "core/text_excerpt.h"
 
 namespace dlab::gui {
 
@@ -49,6 +50,9 @@ int parse_options(int argc, char** argv, Options* options) {
   cli.add_flag("--play", options->play, "Start playback at launch");
   cli.add_option("--script", options->script, "Run a script of actions (" + script_command_names() + "), one per line")
       ->check(CLI::ExistingFile);
+  cli.add_option("--timeout", options->timeout,
+                 "Fail a --script that has not finished after SECONDS: error and exit 1 (default: no limit)")
+      ->check(CLI::Range(1.0, 86400.0));
   cli.add_option("--bench-frames", options->bench_frames,
                  "Render N frames of a 10,000-point scene, print frame times (median, p99) and the time per "
                  "reverse step, exit")
@@ -85,8 +89,19 @@ int parse_options(int argc, char** argv, Options* options) {
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = cli.exit(e);
-    return code == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return cli.exit(e);  // --help
+    // One line "error: ...", like dlab (not CLI11's two lines without "error:"); the input quoted short.
+    std::string what = e.what();
+    const std::string conversion = "Could not convert: ";  // "Could not convert: --frames = 1e99"
+    if (what.rfind(conversion, 0) == 0 && what.find(" = ") != std::string::npos) {
+      const auto equals = what.find(" = ");
+      what = what.substr(conversion.size(), equals - conversion.size()) + ": '" +
+             text_excerpt(what.substr(equals + 3), 60) + "' is not a number in the flag's range (see --help)";
+    }
+    for (char& c : what)
+      if (c == '\n' || c == '\r') c = ' ';
+    std::fprintf(stderr, "error: %s\n", text_excerpt(what, 300).c_str());
+    return 2;
   }
   if (list_lessons) return list_builtin_lessons();
   if (!size_text.empty()) {

@@ -16,6 +16,7 @@ struct Options {
   int width = 1280, height = 720;
   bool play = false;        // start playback at launch
   std::string script;       // run a script of actions (script.h)
+  double timeout = 0;       // --timeout: a --script not finished after this many seconds fails (0: none)
   int bench_frames = 0;     // measure frame times over this many frames, print, exit
   int bench_points = 10000; // points in the benchmark scene
   std::string stats_out;    // write statistics of the shown points as JSON before exiting

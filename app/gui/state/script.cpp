@@ -91,6 +91,11 @@ std::vector<ScriptCommand> parse_script(const std::string& text, const std::stri
       if (numeric && !is_integer(arg, command.name == "wait-training"))
         throw std::runtime_error(where + "'" + text_excerpt(arg) + "' is not an integer" +
                                  (command.name == "wait-training" ? "" : " in -2147483648..2147483647"));
+    // `wait 2000000000` would run for a year: a script waits at most kMaxScriptWaitFrames frames at a time.
+    if (command.name == "wait" && (std::strtoll(command.args[0].c_str(), nullptr, 10) < 0 ||
+                                   std::strtoll(command.args[0].c_str(), nullptr, 10) > kMaxScriptWaitFrames))
+      throw std::runtime_error(where + "wait " + command.args[0] + ": the frames to wait must be in 0.." +
+                               std::to_string(kMaxScriptWaitFrames) + " (about 30 minutes at 60 frames per second)");
     commands.push_back(std::move(command));
   }
   return commands;

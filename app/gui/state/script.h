@@ -33,8 +33,11 @@ struct ScriptCommand {
   int line = 0;                   // 1-based, for error messages
 };
 
-// Parses a script. Throws std::runtime_error naming the file and line for an unknown command or a
-// wrong number of arguments (control values are checked when they run).
+// The most frames one `wait` may ask for (30 minutes at 60 frames per second).
+constexpr long long kMaxScriptWaitFrames = 108000;
+
+// Parses a script. Throws std::runtime_error naming the file and line for an unknown command, a
+// wrong number of arguments or a number out of range (control values are checked when they run).
 std::vector<ScriptCommand> parse_script(const std::string& text, const std::string& file_name);
 std::vector<ScriptCommand> load_script(const std::string& path);
 // Every command a script may use, comma-separated in alphabetical order (for --help).

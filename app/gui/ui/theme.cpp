@@ -2,22 +2,35 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
-#include <fstream>
+#include <set>
 #include <vector>
+
+#include "app/gui/state/font_file.h"
+#include "core/text_excerpt.h"
 
 namespace dlab::gui {
 
 namespace {
 
-bool file_exists(const std::string& path) {
-  std::ifstream file(path);
-  return file.good();
-}
+// A font given by the user (--font, DLAB_FONT, DLAB_CJK_FONT) that ImGui cannot read safely: one `error:` line
+// (once per file, though the fonts are loaded again at every scale change), then the next candidate.
+struct FontCandidate {
+  std::string path;
+  const char* given_by = nullptr;  // "--font", "DLAB_FONT", ...; nullptr: a system default, skipped silently
+};
 
-std::string find_font(const std::vector<std::string>& candidates) {
-  for (const auto& path : candidates)
-    if (!path.empty() && file_exists(path)) return path;
+std::string find_font(const std::vector<FontCandidate>& candidates, int face = 0) {
+  static std::set<std::string> reported;
+  for (const auto& candidate : candidates) {
+    if (candidate.path.empty()) continue;
+    const std::string problem = font_file_problem(candidate.path, face);  // stb_truetype trusts the file
+    if (problem.empty()) return candidate.path;
+    if (candidate.given_by && reported.insert(candidate.path).second)
+      std::fprintf(stderr, "error: %s '%s': %s; using the default font instead\n", candidate.given_by,
+                   text_excerpt(candidate.path, 200).c_str(), problem.c_str());
+  }
   return {};
 }
 
@@ -56,12 +69,14 @@ ImVector<ImWchar> cjk_ranges(const std::string& text) {
 
 std::string cjk_font_path() {
   const char* env_font = std::getenv("DLAB_CJK_FONT");
-  return find_font({
-      env_font ? env_font : "",
-      "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-      "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-      "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
-  });
+  return find_font(
+      {
+          {env_font ? env_font : "", "DLAB_CJK_FONT"},
+          {"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"},
+          {"/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc"},
+          {"/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc"},
+      },
+      /*face=*/2);
 }
 
 Fonts load_fonts(float ui_scale, const std::string& font_path, const FontNeeds& needs, std::string* warning) {
@@ -69,16 +84,16 @@ Fonts load_fonts(float ui_scale, const std::string& font_path, const FontNeeds& 
   io.Fonts->Clear();
   const char* env_font = std::getenv("DLAB_FONT");
   const std::string regular_path = find_font({
-      font_path,
-      env_font ? env_font : "",
-      "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-      "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-      "/usr/share/fonts/TTF/DejaVuSans.ttf",
+      {font_path, "--font"},
+      {env_font ? env_font : "", "DLAB_FONT"},
+      {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"},
+      {"/usr/share/fonts/dejavu/DejaVuSans.ttf"},
+      {"/usr/share/fonts/TTF/DejaVuSans.ttf"},
   });
   const std::string mono_path = find_font({
-      "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
-      "/usr/share/fonts/dejavu/DejaVuSansMono.ttf",
-      "/usr/share/fonts/TTF/DejaVuSansMono.ttf",
+      {"/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"},
+      {"/usr/share/fonts/dejavu/DejaVuSansMono.ttf"},
+      {"/usr/share/fonts/TTF/DejaVuSansMono.ttf"},
   });
   Fonts fonts;
   const float size = std::round(kBaseFontPx * ui_scale);

@@ -384,8 +384,7 @@ void panel_images(PanelContext& context, ImageLab& image_lab, ImageTextures& ima
   // behind, names its t), or what is still missing.
   char x_title[160];
   if (reverse && view.unconditional)
-    std::snprintf(x_title, sizeof x_title, "x\u209c  (t = %d)   %s", info.t,
-                  state.images.guidance == 0 ? tr("unconditional: w = 0 ignores the class") : tr("unconditional"));
+    std::snprintf(x_title, sizeof x_title, "x\u209c  (t = %d)   %s", info.t, tr("unconditional"));
   else
     std::snprintf(x_title, sizeof x_title, "x\u209c  (t = %d)", info.t);
   std::string x0_title = has_x0 ? tr("x\u0302\u2080, the model's guess") : tr("x\u0302\u2080: computing...");

@@ -62,7 +62,8 @@ double mean_nearest_distance(const std::vector<float>& xy, const std::vector<flo
   return total / shown;
 }
 
-FittedView fit_view(const std::vector<float>& xy, double aspect, double minimum_half_height, double margin) {
+FittedView fit_view(const std::vector<float>& xy, double aspect, double minimum_half_height, double margin,
+                    double fit_margin) {
   FittedView view;
   view.half_height = minimum_half_height;
   const std::size_t n = xy.size() / 2;
@@ -83,7 +84,8 @@ FittedView fit_view(const std::vector<float>& xy, double aspect, double minimum_
   if (about_origin <= minimum_half_height) return view;
   view.center_x = 0.5 * (min_x + max_x);
   view.center_y = 0.5 * (min_y + max_y);
-  view.half_height = std::max(minimum_half_height, std::max(0.5 * (max_y - min_y), 0.5 * (max_x - min_x) / aspect) * grow);
+  view.half_height = std::max(minimum_half_height,
+                              std::max(0.5 * (max_y - min_y), 0.5 * (max_x - min_x) / aspect) * (1.0 + fit_margin));
   return view;
 }
 

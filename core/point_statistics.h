@@ -39,11 +39,13 @@ double mean_neighbour_distance(const std::vector<float>& xy, std::size_t max_poi
 
 // A view of the plane that shows every point: the classic view (centre 0, half height `minimum_half_height`)
 // when the points fit in it with `margin` (a fraction of their half-extent) to spare on each side, else their
-// bounding box grown by the margin, centred on it, at a width/height `aspect` (the canvas's).
+// bounding box grown by `fit_margin` (room for the read-outs in the canvas's corners), centred on it, at a
+// width/height `aspect` (the canvas's).
 struct FittedView {
   double center_x = 0, center_y = 0, half_height = 0;
 };
-FittedView fit_view(const std::vector<float>& xy, double aspect, double minimum_half_height, double margin = 0.15);
+FittedView fit_view(const std::vector<float>& xy, double aspect, double minimum_half_height, double margin = 0.15,
+                    double fit_margin = 0.3);
 
 // The fraction of the points inside the box centre +- (half_width, half_height); 1 without points.
 double fraction_inside(const std::vector<float>& xy, double center_x, double center_y, double half_width,

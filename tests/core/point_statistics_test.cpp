@@ -80,20 +80,20 @@ TEST(PointStatistics, FitView) {
   FittedView view = fit_view({2, 2, -2, -2}, 1.5, 3.2);
   EXPECT_EQ(view.center_x, 0.0);
   EXPECT_EQ(view.half_height, 3.2);
-  // The checkerboard reaches +-4: the box grown by 15%, half height 4.6 on a square canvas.
+  // The checkerboard reaches +-4: the box grown by 30%, half height 5.2 on a square canvas.
   view = fit_view({4, 4, -4, -4, 0, 0}, 1.0, 3.2);
-  EXPECT_NEAR(view.half_height, 4.6, 1e-12);
+  EXPECT_NEAR(view.half_height, 5.2, 1e-12);
   EXPECT_NEAR(view.center_x, 0.0, 1e-12);
   EXPECT_NEAR(fraction_inside({4, 4, -4, -4, 0, 0}, view.center_x, view.center_y, view.half_height, view.half_height), 1.0,
               1e-12);
-  // Wide data on a wide canvas: the width decides (half width 6 * 1.15 = 6.9 at aspect 2: half height 3.45).
+  // Wide data on a wide canvas: the width decides (half width 6 * 1.3 = 7.8 at aspect 2: half height 3.9).
   view = fit_view({6, 0, -6, 0}, 2.0, 3.2);
-  EXPECT_NEAR(view.half_height, 3.45, 1e-12);
+  EXPECT_NEAR(view.half_height, 3.9, 1e-12);
   // Data off the origin: centred on its box.
   view = fit_view({10, 10, 12, 12}, 1.0, 0.5);
   EXPECT_NEAR(view.center_x, 11.0, 1e-12);
   EXPECT_NEAR(view.center_y, 11.0, 1e-12);
-  EXPECT_NEAR(view.half_height, 1.15, 1e-12);
+  EXPECT_NEAR(view.half_height, 1.3, 1e-12);
   EXPECT_EQ(fit_view({}, 1.0, 3.2).half_height, 3.2);
   EXPECT_DOUBLE_EQ(fraction_inside({0, 0, 5, 0}, 0, 0, 3, 3), 0.5);
 }

@@ -23,6 +23,13 @@ if(NOT DLAB_IMGUI_BACKENDS_DIR)
 endif()
 find_package(glfw3 3.3 REQUIRED)
 find_package(OpenGL REQUIRED)
+# The export of videos (app/gui/export): FFmpeg's libraries (MP4 H.264, WebM VP9) and giflib (GIF).
+pkg_check_modules(DLAB_AV IMPORTED_TARGET libavcodec libavformat libswscale libavutil)
+find_package(GIF)
+if(NOT DLAB_AV_FOUND OR NOT GIF_FOUND)
+  message(FATAL_ERROR "the video export needs FFmpeg's and giflib's headers: apt-get install libavcodec-dev "
+                      "libavformat-dev libswscale-dev libgif-dev (scripts/setup.sh deps), or configure with -DDLAB_BUILD_GUI=OFF")
+endif()
 
 # ---- glad: GL 3.3 core loader, generated into the build dir -----------------------------------------
 find_program(DLAB_SYSTEM_PYTHON NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
@@ -87,7 +94,8 @@ file(GLOB_RECURSE DLAB_GUI_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}
 list(FILTER DLAB_GUI_SOURCES EXCLUDE REGEX "/compute/[^/]*\\.cpp$")
 list(FILTER DLAB_GUI_SOURCES EXCLUDE REGEX "/app/gui/(state|timeline)/")
 add_executable(diffusion-lab ${DLAB_GUI_SOURCES} ${DLAB_EMBEDDED_SHADERS})
-target_link_libraries(diffusion-lab PRIVATE dlab_gui_compute dlab_gui_state dlab_glad PkgConfig::DLAB_IMGUI glfw OpenGL::GL)
+target_link_libraries(diffusion-lab PRIVATE dlab_gui_compute dlab_gui_state dlab_glad PkgConfig::DLAB_IMGUI glfw OpenGL::GL
+                                            PkgConfig::DLAB_AV GIF::GIF)
 target_compile_options(diffusion-lab PRIVATE ${DLAB_WARNINGS})
 target_include_directories(diffusion-lab PRIVATE ${DLAB_IMGUI_BACKENDS_DIR})
 target_compile_definitions(diffusion-lab PRIVATE DLAB_VERSION="${PROJECT_VERSION}")

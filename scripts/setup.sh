@@ -36,6 +36,9 @@ PACKAGES=(
   python3-torch                               # only for the PyTorch speed baseline
   imagemagick                                 # screenshots and image checks
   gettext                                     # the translation catalogue's test (xgettext, msgcmp, msgfmt)
+  libavcodec-dev libavformat-dev libswscale-dev  # the app's video export: MP4 (H.264, libx264), WebM (VP9)
+  libgif-dev                                  # the app's GIF export (giflib)
+  ffmpeg                                      # ffprobe: the export tests count frames
   clang libclang-rt-14-dev                    # libFuzzer targets of the file parsers (tests/fuzz)
 )
 

@@ -32,9 +32,19 @@ void run(const ForwardCommand& c) {
   check_point_count(c.n, "--n", /*allow_zero=*/true);
   torch::NoGradGuard no_grad;
   const auto x0 = resolve_dataset_flag(c.dataset, c.n, c.seed);
-  // The data come from --seed itself; the noise from a separate stream derived from it.
-  Rng noise(derived_seed(c.seed, SeedStream::ForwardNoise));
-  write_output(c.out, points_to_csv(diffuse(mode, schedule, x0, c.t, noise)));
+  // The data come from --seed itself; the noise from separate streams derived from it (core/seed_streams.h), as
+  // in the app: the closed form's eps from one stream, each chain step s from its own (chain_step_seed).
+  torch::Tensor x = x0;
+  if (mode == ForwardMode::Chain) {
+    for (int s = 1; s <= c.t; ++s) {
+      Rng step_noise(chain_step_seed(c.seed, s));
+      x = forward_step(schedule, x, s, step_noise);
+    }
+  } else {
+    Rng noise(derived_seed(c.seed, SeedStream::ForwardNoise));
+    x = diffuse(mode, schedule, x0, c.t, noise);
+  }
+  write_output(c.out, points_to_csv(x));
 }
 
 }  // namespace

@@ -48,7 +48,7 @@ double changed_fraction(const Image& a, const Image& b) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s FILE [--size WxH] [--min-stddev S] [--differs OTHER [--min-changed F]] [--same OTHER]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s FILE [--size WxH] [--min-stddev S] [--differs OTHER [--min-changed F]] [--same OTHER] [--scale-of OTHER K]\n", argv[0]);
     return 2;
   }
   Image image;
@@ -65,6 +65,15 @@ int main(int argc, char** argv) {
       std::sscanf(argv[++i], "%dx%d", &w, &h);
       if (image.width != w || image.height != h) {
         std::fprintf(stderr, "FAIL: %s is %dx%d, expected %dx%d\n", argv[1], image.width, image.height, w, h);
+        return 1;
+      }
+    } else if (flag == "--scale-of" && i + 2 < argc) {  // --scale-of OTHER K: exactly K times OTHER's size
+      Image other;
+      if (!load(argv[++i], &other)) return 1;
+      const int k = std::atoi(argv[++i]);
+      if (image.width != k * other.width || image.height != k * other.height) {
+        std::fprintf(stderr, "FAIL: %s is %dx%d, expected %d x %s's %dx%d = %dx%d\n", argv[1], image.width, image.height,
+                     k, argv[i - 1], other.width, other.height, k * other.width, k * other.height);
         return 1;
       }
     } else if (flag == "--differs" && i + 1 < argc) {

@@ -40,6 +40,13 @@ void save_screenshot(const std::string& path, int width, int height) {
       target[i + 3] = 255;
     }
   }
+  save_png_rgba(path, width, height, image);
+}
+
+void save_png_rgba(const std::string& path, int width, int height, const std::vector<unsigned char>& image) {
+  if (width <= 0 || height <= 0 || image.size() != static_cast<std::size_t>(width) * height * 4)
+    throw std::runtime_error(path + ": no pixels to save");
+  const std::size_t row = static_cast<std::size_t>(width) * 4;
   std::vector<unsigned char> png;
   if (!stbi_write_png_to_func(append_bytes, &png, width, height, 4, image.data(), static_cast<int>(row)))
     throw std::runtime_error(path + ": PNG encoding failed");

@@ -20,6 +20,7 @@
 #include "app/gui/views/view.h"
 #include "app/gui/views/points/lab.h"
 #include "app/gui/render/screenshot.h"
+#include "app/gui/shell/app_export.h"
 #include "app/gui/state/i18n.h"
 #include "app/gui/state/scene_file.h"
 #include "app/gui/timeline/timeline.h"
@@ -46,7 +47,7 @@ bool same_schedule(const ScheduleConfig& a, const ScheduleConfig& b) {
 
 }  // namespace
 
-App::App(Options options) : options_(std::move(options)) {
+App::App(Options options) : options_(std::move(options)), export_(std::make_unique<ExportState>()) {
   if (!options_.open.empty()) {
     try {
       open_scene(options_.open);
@@ -104,7 +105,7 @@ bool App::init_window() {
     return false;
   }
   const bool measuring = !options_.screenshot.empty() || options_.bench_frames > 0 || !options_.stats_out.empty() ||
-                         !options_.script.empty();
+                         !options_.script.empty() || options_.exports();
   glfwSwapInterval(options_.vsync && !measuring ? 1 : 0);
 
   IMGUI_CHECKVERSION();
@@ -144,6 +145,7 @@ bool App::init_window() {
 void App::shutdown() {
   lab_.reset();  // stops the worker threads
   views_.clear();  // before the Lab they borrow, with the GL context current
+  export_.reset();  // its framebuffer, with the GL context current; an unfinished video is cancelled
   renderer_.reset();
   if (imgui_ready_) {
     ImGui_ImplOpenGL3_Shutdown();
@@ -168,7 +170,8 @@ int App::run() {
   while (!quit_ && !glfwWindowShouldClose(window_)) {
     const bool sampling = lab_ && !views_.empty() && (reverse_running() || busy());
     const bool animating = state_.playback.playing || sampling || frame_index_ < 3 || !options_.screenshot.empty() ||
-                           !options_.stats_out.empty() || !options_.script.empty() || options_.bench_frames > 0;
+                           !options_.stats_out.empty() || !options_.script.empty() || options_.bench_frames > 0 || options_.exports() ||
+                           exporting();
     if (animating)
       glfwPollEvents();
     else
@@ -185,10 +188,13 @@ void App::frame() {
   const double elapsed = std::min(0.25, now - last_time_);
   last_time_ = now;
 
+  // An export may draw this frame off screen, at its own size and scale (app_export.cpp).
+  const bool offscreen = begin_export_frame();
   update_ui_scale();
   bench_frame_start();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
+  if (offscreen) override_export_display();
   run_script();
   apply_injected_input();
   ImGui::NewFrame();
@@ -242,7 +248,17 @@ void App::frame() {
                         ImGui::GetColorU32(ImGuiCol_Border));
   }
 
+  export_->layout = layout;
+  if (offscreen)
+    draw_export_overlay();
+  else
+    draw_export_window();
   ImGui::Render();
+  if (offscreen) {
+    finish_export_frame();  // into the export's framebuffer: nothing to capture or show
+    ++frame_index_;
+    return;
+  }
   int fb_width = 0, fb_height = 0;
   glfwGetFramebufferSize(window_, &fb_width, &fb_height);
   glViewport(0, 0, fb_width, fb_height);
@@ -264,7 +280,11 @@ void App::capture(int fb_width, int fb_height) {
   const bool wants_capture =
       (!options_.screenshot.empty() || !options_.stats_out.empty() || !options_.save_scene.empty()) &&
       options_.script.empty();
-  if (!wants_capture || frame_index_ < options_.frames) return;
+  if (export_->cli_started) {  // the --export-* flags run over the next frames, then exit
+    if (!start_cli_exports()) quit_ = true;
+    return;
+  }
+  if ((!wants_capture && !(options_.exports() && options_.script.empty())) || frame_index_ < options_.frames) return;
   // A checkpoint or data set still loading, or a chain still catching up: draw more frames (the UI
   // thread never blocks on them).
   if (busy() || checkpoint_load_.id != 0 || !pending_checkpoint_.empty()) {
@@ -308,6 +328,7 @@ void App::capture(int fb_width, int fb_height) {
       exit_code_ = 1;
     }
   }
+  if (options_.exports() && start_cli_exports()) return;  // pictures and videos take frames; then exit
   quit_ = true;
 }
 
@@ -506,7 +527,12 @@ void App::update_ui_scale() {
   glfwGetWindowSize(window_, &width, &height);
   float content_x = 1.0f, content_y = 1.0f;
   glfwGetWindowContentScale(window_, &content_x, &content_y);
-  const float scale = std::max(ui_scale_for(width, height, options_.ui_scale), content_x * options_.ui_scale);
+  float scale = std::max(ui_scale_for(width, height, options_.ui_scale), content_x * options_.ui_scale);
+  if (export_ && export_->frame.active) {  // a frame drawn off screen for an export, at its own size and scale
+    width = export_->frame.width;
+    height = export_->frame.height;
+    scale = export_->frame.ui_scale;
+  }
   FontNeeds needs = font_needs();
   const bool same_fonts = needs.presenter == font_needs_.presenter && needs.cjk_text == font_needs_.cjk_text;
   if ((scale == ui_scale_ && same_fonts) || width <= 0 || height <= 0) return;
@@ -567,6 +593,7 @@ void App::toggle_fullscreen() {
 }
 
 void App::advance_playback(double seconds) {
+  if (export_->video.active) return;  // the export sets the cursor of each frame
   dlab::gui::advance_playback(state_.playback, seconds, cursor_end(state_, schedule_));
 }
 

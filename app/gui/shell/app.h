@@ -22,6 +22,7 @@ namespace dlab::gui {
 class Lab;
 class CanvasRenderer;
 class View;
+struct ExportState;
 
 class App {
  public:
@@ -79,6 +80,23 @@ class App {
   // app_bench.cpp
   void bench_frame_start();
   void bench_frame_end();
+  // app_export.cpp: pictures, numbers, videos and "Copy as command" (issue 11).
+  bool begin_export_frame();        // true when this frame is drawn off screen for an export
+  void override_export_display();   // after the GLFW backend's NewFrame: the offscreen frame's size
+  void draw_export_overlay();       // the video's title line, before ImGui::Render
+  float window_ui_scale() const;    // the UI scale of the window itself (update_ui_scale's)
+  void finish_export_frame();       // after ImGui::Render of an offscreen frame
+  bool start_cli_exports();         // capture(): the --export-* flags; true while they run
+  bool exporting() const;           // a picture or a video is being rendered
+  void draw_export_menu();          // in the menu bar
+  void draw_export_window();
+  std::string export_csv_text(const std::string& table);  // throws std::runtime_error saying what is missing
+  void write_export_csv(const std::string& path, const std::string& table);  // throws
+  void start_picture_export(const std::string& region, const std::string& path, int scale, bool transparent);
+  void start_video_export(const std::string& path, int fps, int width, int height, bool canvas_only,
+                          const std::string& title);
+  void end_video_export();          // reports the outcome (stderr for the command line, the window otherwise)
+  std::string copy_as_command(bool* ok);  // the dlab command line, or why there is none
 
   Options options_;
   Scene state_;
@@ -147,6 +165,7 @@ class App {
   bool presenter_ = false;
   bool presenter_plots_ = false;    // P in presenter mode: the plots column beside the canvas
   int windowed_pos_[2] = {0, 0}, windowed_size_[2] = {0, 0};
+  std::unique_ptr<ExportState> export_;  // app_export.h
 };
 
 }  // namespace dlab::gui

@@ -191,6 +191,7 @@ float App::draw_menu_bar() {
       if (ImGui::MenuItem(entry.label, nullptr, state_.language == entry.value)) state_.language = entry.value;
     ImGui::EndMenu();
   }
+  draw_export_menu();  // app_export.cpp
   const float height = ImGui::GetWindowSize().y;
   ImGui::EndMainMenuBar();
   return height;

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "app/gui/shell/app.h"
+#include "app/gui/shell/app_export.h"
 #include "app/gui/state/controls.h"
 #include "app/gui/views/points/lab.h"
 #include "app/gui/render/screenshot.h"
@@ -58,6 +59,10 @@ void App::run_script() {
   if (input_.click_phase >= 0 || input_.key_phase >= 0 || script_wait_sampling_) return;
   if (!script_stats_.empty() || !script_screenshot_.empty()) return;  // waiting for statistics (view.h)
   if (checkpoint_load_.id != 0) return;  // `load` waits for its result (the frames go on)
+  if (export_->script_wait) {  // wait-export, export-png: until the file is written (app_export.cpp)
+    if (exporting()) return;
+    export_->script_wait = false;
+  }
   if (script_wait_training_ >= 0) {
     const TrainingStatus training = lab_->training_status();
     if (training.running && training.step < script_wait_training_) return;
@@ -163,6 +168,52 @@ void App::run_script() {
       // As the button "Sample again with the latest model": the latest weights of live training, a new run.
       lab_->training_snapshot();
       state_.requests.sample_again = true;
+    } else if (name == "export-video") {
+      try {
+        start_video_export(command.args[0], options_.export_fps, options_.export_width, options_.export_height,
+                           options_.export_region == "canvas", options_.export_title);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "error: %s:%d: %s\n", options_.script.c_str(), command.line, e.what());
+        exit_code_ = 1;
+      }
+    } else if (name == "wait-export") {
+      export_->script_wait = true;
+      return;
+    } else if (name == "cancel-export") {
+      if (export_->video.job)
+        export_->video.job->cancel();  // the worker stops; the next frame reports it (end_video_export)
+      else if (export_->video.active)
+        end_video_export();  // no frame encoded yet
+    } else if (name == "export-png") {
+      const std::string& region = command.args[0];
+      const int scale = command.args.size() > 2 ? std::atoi(command.args[2].c_str()) : 1;
+      if ((region != "canvas" && region != "plots" && region != "images" && region != "formula" && region != "window") ||
+          (scale != 1 && scale != 2 && scale != 4)) {
+        fail_script(command, "export-png REGION PATH [SCALE]: REGION is canvas, plots, images, formula or window; "
+                             "SCALE is 1, 2 or 4");
+        return;
+      }
+      start_picture_export(region, command.args[1], scale, options_.export_transparent);
+      export_->script_wait = true;
+      return;
+    } else if (name == "export-csv") {
+      const std::string table = command.args.size() > 1 ? command.args[1] : "points";
+      try {
+        write_export_csv(command.args[0], table);
+        std::printf("wrote %s\n", command.args[0].c_str());
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "error: %s:%d: %s\n", options_.script.c_str(), command.line, e.what());
+        exit_code_ = 1;
+      }
+    } else if (name == "print-command") {
+      bool ok = false;
+      const std::string text = copy_as_command(&ok);
+      if (ok)
+        std::printf("%s\n", text.c_str());
+      else {
+        std::fprintf(stderr, "error: %s:%d: %s\n", options_.script.c_str(), command.line, text.c_str());
+        exit_code_ = 1;
+      }
     } else if (name == "quit") {
       quit_ = true;
       return;

@@ -2,9 +2,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
+#include "app/gui/export/video_encoder.h"
 #include "app/gui/state/scene.h"
 #include "app/gui/state/controls.h"
 #include "app/gui/state/lesson.h"
@@ -78,6 +80,43 @@ int parse_options(int argc, char** argv, Options* options) {
                "Start in presenter mode: the canvas and the slide fill the screen in large type (F5 toggles, Esc leaves)");
   bool no_vsync = false;
   cli.add_flag("--no-vsync", no_vsync, "Do not wait for the display's refresh (frame-time measurements)");
+  // Export (issue 11): files of what the window shows, then exit.
+  cli.add_option("--export-csv", options->export_csv,
+                 "After --frames frames (a reverse run finished), write the --export-table as CSV and exit")
+      ->group("Export");
+  cli.add_option("--export-table", options->export_table,
+                 "What --export-csv writes: points (x,y,origin at the frame shown), trajectories (step,t,x,y of the "
+                 "reverse run, as dlab sample --trajectory), schedule (the columns of dlab schedule), loss "
+                 "(step,loss of live training), loss-by-t (t,loss)")
+      ->check(CLI::IsMember({"points", "trajectories", "schedule", "loss", "loss-by-t"}))
+      ->group("Export");
+  std::vector<std::string> png_args;
+  cli.add_option("--export-png", png_args,
+                 "REGION PATH: a PNG of canvas, plots, images, formula or window, drawn again at --export-scale")
+      ->expected(2)
+      ->group("Export");
+  cli.add_option("--export-scale", options->export_scale, "Scale of --export-png: 1, 2 or 4 (default 1)")
+      ->check(CLI::IsMember({1, 2, 4}))
+      ->group("Export");
+  std::string background = "theme";
+  cli.add_option("--export-background", background, "Background of --export-png: theme or transparent")
+      ->check(CLI::IsMember({"theme", "transparent"}))
+      ->group("Export");
+  cli.add_option("--export-video", options->export_video,
+                 "Render the playback of the mode, first to last frame, into PATH (.mp4 H.264, .webm VP9, .gif) and exit")
+      ->group("Export");
+  cli.add_option("--export-fps", options->export_fps, "Frames per second of --export-video (default 30)")
+      ->check(CLI::Range(1, 120))
+      ->group("Export");
+  std::string export_size;
+  cli.add_option("--export-size", export_size, "Frame size WxH of --export-video (default: the window's)")->group("Export");
+  cli.add_option("--export-region", options->export_region, "What --export-video shows: window or canvas")
+      ->check(CLI::IsMember({"window", "canvas"}))
+      ->group("Export");
+  cli.add_option("--export-title", options->export_title, "A title line over each frame of --export-video")->group("Export");
+  cli.add_flag("--print-command", options->print_command,
+               "Print the dlab command line that prints the points the canvas shows (same settings and seeds), exit")
+      ->group("Export");
 
   // Every control is also a flag: --dataset moons --sampler ddim --steps 50 ...
   std::vector<std::pair<std::string, std::string>> controls = control_names();
@@ -115,6 +154,36 @@ int parse_options(int argc, char** argv, Options* options) {
     options->height = h;
   }
   options->vsync = !no_vsync;
+  if (png_args.size() == 2) {
+    static const char* const regions[] = {"canvas", "plots", "images", "formula", "window"};
+    if (std::find(std::begin(regions), std::end(regions), png_args[0]) == std::end(regions)) {
+      std::fprintf(stderr, "error: --export-png: unknown region '%s'; allowed: canvas, plots, images, formula, window\n",
+                   png_args[0].c_str());
+      return 2;
+    }
+    options->export_png_region = png_args[0];
+    options->export_png = png_args[1];
+  }
+  options->export_transparent = background == "transparent";
+  if (!options->export_video.empty()) {
+    try {
+      video_format_for(options->export_video);
+    } catch (const std::invalid_argument& e) {
+      std::fprintf(stderr, "error: --export-video: %s\n", e.what());
+      return 2;
+    }
+  }
+  if (!export_size.empty()) {
+    int w = 0, h = 0;
+    char extra = 0;
+    if (std::sscanf(export_size.c_str(), "%dx%d%c", &w, &h, &extra) != 2 || w < 64 || h < 64 || w > 7680 || h > 4320) {
+      std::fprintf(stderr, "error: --export-size: '%s' is not WxH with 64 <= W <= 7680 and 64 <= H <= 4320 (e.g. 1280x720)\n",
+                   export_size.c_str());
+      return 2;
+    }
+    options->export_width = w;
+    options->export_height = h;
+  }
   // Settings keep their command-line order (so --mode reverse --t 500 work in either order: t is
   // resolved once the grid is known).
   for (CLI::Option* option : cli.parse_order()) {

@@ -29,10 +29,26 @@ struct Options {
   bool presenter = false;   // start in presenter mode (F5 toggles, Esc leaves)
   bool fullscreen = false;
   bool vsync = true;
+  // Export (issue 11), once --frames frames are drawn and every reverse run is finished; then exit.
+  std::string export_csv;              // CSV of export_table
+  std::string export_table = "points"; // points, trajectories, schedule, loss, loss-by-t
+  std::string export_png_region, export_png;  // canvas, plots, images, formula, window; the PNG's path
+  int export_scale = 1;                // 1, 2, 4: drawn again at that scale
+  bool export_transparent = false;     // the PNG's background: transparent instead of the theme's
+  std::string export_video;            // .mp4, .webm, .gif: the playback of the mode, first to last frame
+  int export_fps = 30;
+  int export_width = 0, export_height = 0;  // the video's frame size (0: the window's)
+  std::string export_region = "window";     // window or canvas
+  std::string export_title;            // a title line over the video
+  bool print_command = false;          // print the dlab command line that reproduces the canvas
 
   // The run makes files and exits instead of staying open for a person.
   bool batch() const {
-    return !screenshot.empty() || !stats_out.empty() || !save_scene.empty() || !script.empty() || bench_frames > 0;
+    return !screenshot.empty() || !stats_out.empty() || !save_scene.empty() || !script.empty() || bench_frames > 0 ||
+           exports();
+  }
+  bool exports() const {
+    return !export_csv.empty() || !export_png.empty() || !export_video.empty() || print_command;
   }
 };
 

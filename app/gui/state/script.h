@@ -19,6 +19,13 @@
 //   save-scene lecture.json   write the scene (and a network trained here, beside it)
 //   open-lesson NAME|FILE     open a lesson (lesson.h) at its first slide
 //   sample-again              restart the reverse run with the latest weights of live training
+//   export-video out.mp4      start rendering the playback into a video (.mp4, .webm, .gif; app_export.cpp);
+//                             the next commands run while it renders
+//   wait-export               wait until the video (or picture) is written, failed or cancelled
+//   cancel-export             cancel the video being rendered: no file is left
+//   export-png canvas a.png 2 a PNG of canvas, plots, images, formula or window at scale 1, 2 or 4 (waits)
+//   export-csv a.csv [TABLE]  the CSV of points (default), trajectories, schedule, loss or loss-by-t
+//   print-command             print the dlab command line that reproduces the canvas
 //   quit                      exit (also at the end of the script)
 #pragma once
 

@@ -239,6 +239,14 @@ class Lab {
   // Time per reverse step of the last finished run, in milliseconds (0 when none).
   double last_reverse_ms_per_step() const;
 
+  // ---- export (lab_export.cpp, issue 11) ------------------------------------------------------------
+  // Every frame of the finished reverse run as CSV step,t,x,y, as `dlab sample --trajectory` writes it
+  // (core/export_tables.h); empty while it is still sampling, after a failure, or when none ran.
+  std::string reverse_trajectory_csv() const;
+  // The kind of model sampling uses now (a pretrained choice without a shipped network falls back to the
+  // exact or the empirical one) and, for a pretrained one, its file; false when there is none.
+  bool model_in_use(ModelSource* source, std::string* pretrained_file) const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -250,25 +250,17 @@ GridLayout grid_layout(int n, int columns, ImVec2 avail, bool has_labels, int na
   g.gap = std::max(2.0f, std::round(font * 0.25f));
   g.title_h = font * 1.4f;
   g.column_gap = font * 1.2f;
-  const auto fit = [&](int cols, float label_h) {
-    const int rows = (n + cols - 1) / cols;
-    const float across = (avail.x - g.column_gap * (columns - 1) - g.gap * (cols - 1) * columns) / (cols * columns);
-    const float down = (avail.y - g.title_h - (g.gap + label_h) * rows) / rows;
+  g.cols = std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(n)))));
+  g.rows = (n + g.cols - 1) / g.cols;
+  const auto fit = [&](float label_h) {
+    const float across = (avail.x - g.column_gap * (columns - 1) - g.gap * (g.cols - 1) * columns) / (g.cols * columns);
+    const float down = (avail.y - g.title_h - (g.gap + label_h) * g.rows) / g.rows;
     return std::floor(std::min(across, down));
   };
-  // The number of columns that gives the largest tiles in this room (a square grid left wide canvases
-  // mostly empty: 84 px tiles at 1920x1080, issue 14); among equals, the squarer grid.
-  const float label_h = has_labels ? font * 1.05f : 0.0f;
-  g.cols = std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(n)))));
-  for (int cols = 1; cols <= n; ++cols) {
-    const float with = fit(cols, label_h), best = fit(g.cols, label_h);
-    if (with > best || (with == best && std::abs(cols * cols - n) < std::abs(g.cols * g.cols - n))) g.cols = cols;
-  }
-  g.rows = (n + g.cols - 1) / g.cols;
-  g.tile = fit(g.cols, 0);
-  if (has_labels && fit(g.cols, label_h) >= font * 4.5f) {
-    g.label_h = label_h;
-    g.tile = fit(g.cols, g.label_h);
+  g.tile = fit(0);
+  if (has_labels && fit(font * 1.05f) >= font * 4.5f) {
+    g.label_h = font * 1.05f;
+    g.tile = fit(g.label_h);
   }
   // Whole screen pixels per image pixel (crisp) when that costs the tiles little of their room.
   const float whole = std::floor(g.tile / native) * native;

@@ -415,14 +415,23 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
   if (context.shown_t == context.schedule.timesteps()) {
     const double kl = lab.prior_kl();
     const bool gaussian = kl < 1e-3;
-    const std::string text =
+    std::string text =
         format_text(gaussian ? tr("x_T is N(0, I): KL = %.2g nats/dim") : tr("x_T is NOT N(0, I): KL = %.2g nats/dim"), kl);
-    const ImVec2 size = ImGui::CalcTextSize(text.c_str());
+    // Too wide for the canvas (a large UI scale): two lines at the colon, then smaller type, as the mean/cov.
+    const std::size_t colon = text.find(": ");
+    if (ImGui::CalcTextSize(text.c_str()).x > room && colon != std::string::npos) text.replace(colon, 2, ":\n");
+    float font_size = ImGui::GetFontSize();
+    ImVec2 size = ImGui::CalcTextSize(text.c_str());
+    if (size.x > room) {
+      font_size *= std::max(0.7f, room / size.x);
+      size = ImGui::GetFont()->CalcTextSizeA(font_size, FLT_MAX, 0.0f, text.c_str());
+    }
     check_fits(size.x, room, "prior KL");
     const ImVec2 at(origin.x + view.width_px - size.x - 10 * s, bottom - size.y);
     draw->AddRectFilled(ImVec2(at.x - 6 * s, at.y - 3 * s), ImVec2(at.x + size.x + 6 * s, at.y + size.y + 3 * s),
                         IM_COL32(14, 16, 21, 190), 4 * s);
-    draw->AddText(at, gaussian ? IM_COL32(128, 230, 153, 255) : IM_COL32(255, 153, 102, 255), text.c_str());
+    draw->AddText(ImGui::GetFont(), font_size, at, gaussian ? IM_COL32(128, 230, 153, 255) : IM_COL32(255, 153, 102, 255),
+                  text.c_str());
   }
 }
 

@@ -56,7 +56,7 @@ dlab_gui_run(export_png_2x --dataset gmm8 --n 500 --t 200 --size 1280x720 --expo
              --export-scale 2)
 dlab_gui_check(export_png_2x "gui_export_png_1x;gui_export_png_2x" export_canvas_2x.png --scale-of
                ${art}/export_canvas_1x.png 2)
-dlab_gui_check(export_png_1x gui_export_png_1x export_canvas_1x.png --size 609x480)
+dlab_gui_check(export_png_1x gui_export_png_1x export_canvas_1x.png)
 dlab_gui_run(export_png_plots_4x --size 1280x720 --export-png plots ${art}/export_plots_4x.png --export-scale 4
              --export-background transparent)
 dlab_gui_check(export_png_plots_4x gui_export_png_plots_4x export_plots_4x.png --min-stddev 4)

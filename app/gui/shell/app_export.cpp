@@ -149,7 +149,9 @@ void App::draw_export_overlay() {
   const float pad = size * 0.35f;
   const ImVec2 text = font->CalcTextSizeA(size, FLT_MAX, 0.0f, e.video.title.c_str());
   const ImVec2 top_left(static_cast<float>(rect[0]), static_cast<float>(rect[1]));
-  draw->AddRectFilled(top_left, ImVec2(top_left.x + rect[2], top_left.y + text.y + 2 * pad), IM_COL32(0, 0, 0, 170));
+  // Opaque, in the window's colour: the band replaces the layer toggles under it rather than showing them through.
+  const ImU32 band = ImGui::GetColorU32(ImGuiCol_WindowBg, 1.0f) | IM_COL32_A_MASK;
+  draw->AddRectFilled(top_left, ImVec2(top_left.x + rect[2], top_left.y + text.y + 2 * pad), band);
   draw->AddText(font, size, ImVec2(top_left.x + (rect[2] - text.x) * 0.5f, top_left.y + pad), IM_COL32(255, 255, 255, 255),
                 e.video.title.c_str());
 }

@@ -19,8 +19,8 @@ void validate_mlp_spec(const ModelSpec& spec) {
     throw std::invalid_argument("mlp: hidden width must be in 1..65536, got " + std::to_string(spec.hidden));
   if (spec.depth < 0 || spec.depth > 64)
     throw std::invalid_argument("mlp: depth (residual blocks) must be in 0..64, got " + std::to_string(spec.depth));
-  if (spec.embedding_dim < 2 || spec.embedding_dim % 2 != 0)
-    throw std::invalid_argument("mlp: embedding_dim must be even and >= 2, got " +
+  if (spec.embedding_dim < 2 || spec.embedding_dim > 65536 || spec.embedding_dim % 2 != 0)
+    throw std::invalid_argument("mlp: embedding_dim must be even and in 2..65536, got " +
                                 std::to_string(spec.embedding_dim));
   if (spec.num_classes != 0)
     throw std::invalid_argument("mlp: class conditioning is not supported (num_classes must be 0)");

@@ -52,8 +52,8 @@ void validate_unet_spec(const ModelSpec& spec) {
   if (spec.depth < 1 || spec.depth > 5)
     throw std::invalid_argument("unet: depth (resolution levels) must be in 1..5, got " +
                                 std::to_string(spec.depth));
-  if (spec.embedding_dim < 2 || spec.embedding_dim % 2 != 0)
-    throw std::invalid_argument("unet: embedding_dim must be even and >= 2, got " +
+  if (spec.embedding_dim < 2 || spec.embedding_dim > 65536 || spec.embedding_dim % 2 != 0)
+    throw std::invalid_argument("unet: embedding_dim must be even and in 2..65536, got " +
                                 std::to_string(spec.embedding_dim));
   if (spec.num_classes < 0 || spec.num_classes > 100000)
     throw std::invalid_argument("unet: num_classes must be in 0..100000, got " +

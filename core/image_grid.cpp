@@ -64,15 +64,12 @@ std::string encode_png(const torch::Tensor& image) {
 }
 
 void write_png(const std::string& path, const torch::Tensor& image) {
-  if (image.dim() != 3) throw std::invalid_argument("PNG: expected one image [C, H, W]");
-  check_channels(image.size(0), "PNG");
-  const torch::Tensor bytes = images_to_bytes(image.unsqueeze(0))[0];  // [H, W, C] uint8
-  const int height = static_cast<int>(bytes.size(0)), width = static_cast<int>(bytes.size(1));
-  const int channels = static_cast<int>(bytes.size(2));
   std::string encoded;
-  if (!stbi_write_png_to_func(&append_bytes, &encoded, width, height, channels,
-                              bytes.data_ptr<std::uint8_t>(), width * channels))
-    throw std::runtime_error(path + ": PNG encoding failed");
+  try {
+    encoded = encode_png(image);
+  } catch (const std::runtime_error& e) {  // the encoder failed; bad arguments pass through as they are
+    throw std::runtime_error(path + ": " + e.what());
+  }
   write_file_atomically(path, [&](std::ostream& out) {
     out.write(encoded.data(), static_cast<std::streamsize>(encoded.size()));
   });

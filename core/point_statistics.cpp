@@ -6,6 +6,23 @@
 
 namespace dlab {
 
+namespace {
+
+// Squared distance from point i of `xy` to the nearest of the first `count` points of `others`, leaving out
+// others' point `skip` (the point itself, when others is xy).
+double nearest_squared_distance(const std::vector<float>& xy, std::size_t i, const std::vector<float>& others,
+                                std::size_t count, std::size_t skip = static_cast<std::size_t>(-1)) {
+  double best = std::numeric_limits<double>::infinity();
+  for (std::size_t j = 0; j < count; ++j) {
+    if (j == skip) continue;
+    const double dx = xy[2 * i] - others[2 * j], dy = xy[2 * i + 1] - others[2 * j + 1];
+    best = std::min(best, dx * dx + dy * dy);
+  }
+  return best;
+}
+
+}  // namespace
+
 PointMoments point_moments(const std::vector<float>& xy) {
   PointMoments m;
   const std::size_t n = xy.size() / 2;
@@ -51,14 +68,7 @@ double mean_nearest_distance(const std::vector<float>& xy, const std::vector<flo
   const std::size_t shown = std::min(xy.size() / 2, max_points), count = std::min(data.size() / 2, max_points);
   if (shown == 0 || count == 0) return -1.0;
   double total = 0;
-  for (std::size_t i = 0; i < shown; ++i) {
-    double best = std::numeric_limits<double>::infinity();
-    for (std::size_t j = 0; j < count; ++j) {
-      const double dx = xy[2 * i] - data[2 * j], dy = xy[2 * i + 1] - data[2 * j + 1];
-      best = std::min(best, dx * dx + dy * dy);
-    }
-    total += std::sqrt(best);
-  }
+  for (std::size_t i = 0; i < shown; ++i) total += std::sqrt(nearest_squared_distance(xy, i, data, count));
   return total / shown;
 }
 
@@ -103,14 +113,7 @@ double spread_about_modes(const std::vector<float>& xy, const std::vector<float>
   const std::size_t n = xy.size() / 2, modes = means.size() / 2;
   if (n == 0 || modes == 0) return -1.0;
   double total = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    double best = std::numeric_limits<double>::infinity();
-    for (std::size_t c = 0; c < modes; ++c) {
-      const double dx = xy[2 * i] - means[2 * c], dy = xy[2 * i + 1] - means[2 * c + 1];
-      best = std::min(best, dx * dx + dy * dy);
-    }
-    total += best;
-  }
+  for (std::size_t i = 0; i < n; ++i) total += nearest_squared_distance(xy, i, means, modes);
   return std::sqrt(total / n / 2.0);
 }
 
@@ -118,15 +121,7 @@ double mean_neighbour_distance(const std::vector<float>& xy, std::size_t max_poi
   const std::size_t n = std::min(xy.size() / 2, max_points);
   if (n < 2) return -1.0;
   double total = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    double best = std::numeric_limits<double>::infinity();
-    for (std::size_t j = 0; j < n; ++j) {
-      if (j == i) continue;
-      const double dx = xy[2 * i] - xy[2 * j], dy = xy[2 * i + 1] - xy[2 * j + 1];
-      best = std::min(best, dx * dx + dy * dy);
-    }
-    total += std::sqrt(best);
-  }
+  for (std::size_t i = 0; i < n; ++i) total += std::sqrt(nearest_squared_distance(xy, i, xy, n, i));
   return total / n;
 }
 

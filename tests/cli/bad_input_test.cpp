@@ -3,6 +3,7 @@
 // quoted in messages. The contract: exit 0 / 2 (usage) / 1 (runtime), one line "error: ...", nothing
 // half-written, no output file left by a failed command.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,24 +13,20 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "core/device.h"
+#include "tests/cli/dlab_runner.h"
 
 namespace dlab {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using cli_test::read_file;
+using cli_test::Result;
+using cli_test::write_file;
 
 // A fresh folder per test.
 std::string folder() {
@@ -49,37 +46,57 @@ std::string in_folder(const std::string& name) { return folder() + "/" + name; }
 // Runs "dlab ARGS" (in the test's folder when `here`), stdout and stderr captured.
 Result dlab(const std::string& args, bool here = false, const std::string& prefix = "") {
   static int counter = 0;
-  const std::string base = in_folder("run" + std::to_string(++counter));
-  const std::string command = prefix + (here ? "cd '" + folder() + "' && " : std::string()) + DLAB_BINARY + " " + args +
-                              " >" + base + ".out 2>" + base + ".err";
-  const int status = std::system(command.c_str());
-  Result r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = read_file(base + ".out");
-  r.err = read_file(base + ".err");
-  return r;
+  return cli_test::run_dlab(args, in_folder("run" + std::to_string(++counter)),
+                            prefix + (here ? "cd '" + folder() + "' && " : std::string()));
 }
 
-void write_file(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
-
-int count_lines(const std::string& text) {
-  int n = 0;
-  for (char c : text) n += c == '\n';
-  return n;
-}
+int count_lines(const std::string& text) { return cli_test::count_newlines(text); }
 
 // Exit `code`, one line "error: ..." holding every fragment, nothing on stdout.
 Result expect_error(const std::string& args, const std::vector<std::string>& fragments, int code = 2) {
   const Result r = dlab(args);
-  EXPECT_EQ(r.exit_code, code) << args << "\n" << r.err;
-  EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << args << "\n" << r.err;
-  EXPECT_EQ(count_lines(r.err), 1) << args << "\n" << r.err;
-  EXPECT_TRUE(r.out.empty()) << args << "\n" << r.out.substr(0, 200);
-  for (const auto& fragment : fragments) EXPECT_NE(r.err.find(fragment), std::string::npos) << args << "\n" << r.err;
+  cli_test::expect_one_error_line(r, args, fragments, code);
   return r;
 }
 
 const std::string kSample = "sample --model exact --dataset gmm8 --sampler ddim --steps 5 --schedule linear --seed 1";
+
+// Runs "dlab ARGS" (stdout and stderr to files) and returns its exit code and its peak resident memory in
+// kB (wait4's ru_maxrss of the process, which the shell replaces by exec).
+std::pair<int, long> dlab_peak_memory(const std::string& args) {
+  static int counter = 0;
+  const std::string base = in_folder("measured" + std::to_string(++counter));
+  const std::string command =
+      std::string("exec ") + DLAB_BINARY + " " + args + " >" + base + ".out 2>" + base + ".err";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int status = 0;
+  struct rusage usage {};
+  if (pid < 0 || ::wait4(pid, &status, 0, &usage) != pid) return {-1, 0};
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, usage.ru_maxrss};
+}
+
+// AddressSanitizer's shadow memory and quarantine (freed blocks kept for a while) make peak memory
+// meaningless: the memory bounds are checked in the release build.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kMeasuresMemory = false;
+#else
+constexpr bool kMeasuresMemory = true;
+#endif
+
+// A tiny class-conditional U-Net (4 channels, 1 level) for the image commands, trained once per test.
+std::string tiny_image_model() {
+  const std::string model = in_folder("tiny.pt");
+  const Result r = dlab(
+      "train --dataset shapes --n 16 --steps 1 --batch 4 --channels 4 --levels 1 --threads 1 --seed 1 "
+      "--out " +
+      model);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return model;
+}
 
 // ---- data loss ----------------------------------------------------------------------------------------
 
@@ -185,6 +202,85 @@ TEST(CliBadInput, AFailedCommandLeavesNoneOfItsOutputs) {
     EXPECT_EQ(entry.path().filename().string().find(".tmp."), std::string::npos) << entry.path();
 }
 
+// An image model's two PNGs (the grid and the trajectory) are written all or none, whichever fails.
+TEST(CliBadInput, AFailedImageSampleLeavesNeitherPng) {
+  const std::string model = tiny_image_model();
+  const std::string sample =
+      "sample --model " + model + " --n 4 --sampler ddim --steps 2 --schedule linear --seed 1";
+  const std::string grid = in_folder("grid.png"), trajectory = in_folder("t.png");
+  expect_error(sample + " --trajectory " + trajectory + " --out " + in_folder("nodir/grid.png"),
+               {"nodir' does not exist"}, 1);
+  EXPECT_FALSE(fs::exists(trajectory)) << "the trajectory was left although the grid failed";
+  expect_error(sample + " --trajectory " + in_folder("nodir/t.png") + " --out " + grid,
+               {"nodir' does not exist"}, 1);
+  EXPECT_FALSE(fs::exists(grid)) << "the grid was left although the trajectory failed";
+  if (::access("/dev/full", W_OK) == 0) {  // fails after sampling, when the trajectory is written
+    expect_error(sample + " --trajectory /dev/full --out " + grid, {"/dev/full", "No space left on device"},
+                 1);
+    EXPECT_FALSE(fs::exists(grid)) << "the grid was left although the trajectory failed";
+  }
+  for (const auto& entry : fs::directory_iterator(folder()))
+    EXPECT_EQ(entry.path().filename().string().find(".tmp."), std::string::npos) << entry.path();
+  const Result ok = dlab(sample + " --trajectory " + trajectory + " --out " + grid);
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_TRUE(fs::exists(grid) && fs::exists(trajectory));
+}
+
+// --trajectory goes to disk step by step: 2,100,000 rows (64 MB) cost the process almost no memory. Before,
+// the whole CSV was held as one string before it was written.
+TEST(CliBadInput, TheTrajectoryIsStreamedToDisk) {
+  const std::string sample =
+      "sample --model exact --dataset gmm8 --sampler ddim --steps 20 --schedule linear --seed 1 "
+      "--n 100000 --out " +
+      in_folder("x.csv");
+  const std::string trajectory = in_folder("t.csv");
+  const auto [plain_code, plain_kb] = dlab_peak_memory(sample);
+  const auto [code, kb] = dlab_peak_memory(sample + " --trajectory " + trajectory);
+  ASSERT_EQ(plain_code, 0);
+  ASSERT_EQ(code, 0);
+  // Every row: the header, then x_T and the 20 steps of all 100,000 points.
+  std::ifstream in(trajectory);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "step,t,x,y");
+  std::int64_t rows = 0, last_step = -1;
+  while (std::getline(in, line)) {
+    ++rows;
+    last_step = std::stoll(line.substr(0, line.find(',')));
+  }
+  EXPECT_EQ(rows, 21 * 100000);
+  EXPECT_EQ(last_step, 20);
+  const auto bytes = static_cast<long>(fs::file_size(trajectory));
+  if (kMeasuresMemory)
+    EXPECT_LT((kb - plain_kb) * 1024, bytes / 4) << "peak memory " << plain_kb << " kB without --trajectory, "
+                                                 << kb << " kB with a file of " << bytes << " bytes";
+  fs::remove(trajectory);
+}
+
+// Image sampling runs 1000 images at a time: 3000 images need hardly more memory than 1000 (a batch of 1000
+// of the tiny U-Net takes about 200 MB, so one batch of 3000 would take about 400 MB more); and a grid PNG
+// beyond its limit is refused before any sampling.
+TEST(CliBadInput, ImageSamplingRunsInBatchesAndRefusesAnOversizedGrid) {
+  const std::string model = tiny_image_model();
+  const std::string sample =
+      "sample --model " + model + " --sampler ddim --steps 1 --schedule linear --seed 1";
+  expect_error(sample + " --n 100000 --grid-scale 16 --out " + in_folder("huge.png"),
+               {"--n: a grid of 100000 images at --grid-scale 16 has",
+                "million pixels, more than the 268 million", "lower --n or --grid-scale"});
+  EXPECT_FALSE(fs::exists(in_folder("huge.png")));
+  if (!kMeasuresMemory) GTEST_SKIP() << "peak memory is not measured under AddressSanitizer";
+  const auto [small_code, small_kb] = dlab_peak_memory(sample + " --n 10 --out " + in_folder("g10.png"));
+  const auto [one_code, one_kb] = dlab_peak_memory(sample + " --n 1000 --out " + in_folder("g1000.png"));
+  const auto [three_code, three_kb] = dlab_peak_memory(sample + " --n 3000 --out " + in_folder("g3000.png"));
+  ASSERT_EQ(small_code, 0);
+  ASSERT_EQ(one_code, 0);
+  ASSERT_EQ(three_code, 0);
+  const long batch_kb = one_kb - small_kb;  // what a batch of 990 more images costs
+  ASSERT_GT(batch_kb, 50 * 1024) << "a batch of 1000 images should take tens of MB";
+  EXPECT_LT(three_kb - one_kb, batch_kb / 2) << "peak memory: " << small_kb << " kB (10 images), " << one_kb
+                                             << " kB (1000), " << three_kb << " kB (3000)";
+}
+
 // ---- usage errors in the project's words ------------------------------------------------------------------
 
 TEST(CliBadInput, ValuesBeyondTheirTypesAreUsageErrorsNamingTheFlag) {
@@ -212,6 +308,28 @@ TEST(CliBadInput, OptionsWithoutEffectAreErrors) {
                  {flag.substr(0, flag.find(' ')) + ": has no effect with --resume"});
 }
 
+// The ranges stated are the real ones: image sampling takes 1..100000 images (it claimed 1..10000000), image
+// eval names --eta, and --device cuda without a GPU names the flag and says so (train and bench named no
+// flag, and train made its data set first; sample, which has no --device, named "cuda --device").
+TEST(CliBadInput, ImageRangesAndTheDeviceAreNamedRight) {
+  const std::string model = tiny_image_model();
+  const std::string sample = "sample --model " + model +
+                             " --sampler ddim --steps 1 --schedule linear --seed 1 --out " +
+                             in_folder("g.png");
+  expect_error(sample + " --n 0", {"--n: images must be in 1..100000"});
+  expect_error(sample + " --n 100001", {"--n: images must be in 1..100000"});
+  expect_error("eval --model " + model + " --schedule linear --eta 5",
+               {"--eta: 5 is out of range; allowed: 0..1"});
+  expect_error(sample + " --n 1 --device cuda", {"--device: not an option of dlab sample"});
+  if (cuda_available()) GTEST_SKIP() << "CUDA is available: --device cuda is valid here";
+  const std::string no_gpu = "no CUDA GPU is available";
+  expect_error("eval --model " + model + " --schedule linear --device cuda", {"--device: ", no_gpu});
+  expect_error("train --dataset shapes --steps 1 --device cuda --out " + in_folder("m.pt"),
+               {"--device: ", no_gpu});
+  expect_error("bench --seconds 0.1 --device cuda", {"--device: ", no_gpu});
+  EXPECT_FALSE(fs::exists(in_folder("m.pt")));
+}
+
 TEST(CliBadInput, ABuiltInNameWinsOverAFolderOfThatName) {
   fs::create_directories(in_folder("moons"));
   write_file(in_folder("moons/readme.txt"), "not an image\n");
@@ -229,6 +347,15 @@ TEST(CliBadInput, ABuiltInNameWinsOverAFolderOfThatName) {
 TEST(CliBadInput, MemoryBeyondTheMachineIsRefusedBeforeWork) {
   expect_error("train --dataset moons --steps 1 --hidden 4096 --depth 32 --batch 1000000 --out " + in_folder("m.pt"),
                {"--batch: ", "GB of memory", "lower --batch, --hidden or --depth"});
+  EXPECT_FALSE(fs::exists(in_folder("m.pt")));
+  // The U-Net too, from its channels, levels, image size and batch, before the data set is made: a batch of
+  // 1,000,000 28x28 images needs terabytes; 10,000,000 shapes of 128x128 pixels 655 GB.
+  expect_error("train --dataset shapes --steps 1 --batch 1000000 --out " + in_folder("m.pt"),
+               {"--batch: training a U-Net (channels 32, levels 3) with --batch 1000000", "GB of memory",
+                "lower --batch, --channels or --levels"});
+  expect_error(
+      "train --dataset shapes --steps 1 --n 10000000 --image-size 128 --batch 8 --out " + in_folder("m.pt"),
+      {"--n: training a U-Net", "on 10000000 images of 1x128x128", "lower --n"});
   EXPECT_FALSE(fs::exists(in_folder("m.pt")));
 }
 

@@ -1,7 +1,6 @@
 // Runs the real dlab binary and checks the command-line contract of issue 2: CSV formats, values
 // against core, determinism, exit codes and one-line error messages naming the flag.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <torch/torch.h>
 
 #include <cmath>
@@ -14,21 +13,15 @@
 
 #include "core/datasets2d.h"
 #include "core/schedule.h"
+#include "tests/cli/dlab_runner.h"
 
 namespace dlab {
 namespace {
 
-struct Result {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using cli_test::lines_of;
+using cli_test::read_file;
+using cli_test::Result;
+using cli_test::write_file;
 
 std::string temp_path(const std::string& name) {
   std::filesystem::create_directories(DLAB_TEST_TMP);
@@ -39,25 +32,7 @@ std::string temp_path(const std::string& name) {
 // Runs "dlab ARGS" with stdout and stderr captured in files.
 Result dlab(const std::string& args) {
   static int counter = 0;
-  const std::string base = temp_path("run" + std::to_string(++counter));
-  const std::string command = std::string(DLAB_BINARY) + " " + args + " >" + base + ".out 2>" + base + ".err";
-  const int status = std::system(command.c_str());
-  Result r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = read_file(base + ".out");
-  r.err = read_file(base + ".err");
-  return r;
-}
-
-void write_file(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
+  return cli_test::run_dlab(args, temp_path("run" + std::to_string(++counter)));
 }
 
 std::vector<double> fields_of(const std::string& line) {
@@ -92,13 +67,7 @@ torch::Tensor points_of(const std::string& csv) {
 
 // Exit code 2 and one line "error: ..." on stderr that contains every expected fragment; nothing on stdout.
 void expect_usage_error(const std::string& args, const std::vector<std::string>& fragments, int code = 2) {
-  const Result r = dlab(args);
-  EXPECT_EQ(r.exit_code, code) << args << "\n" << r.err;
-  EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << args << "\n" << r.err;
-  EXPECT_EQ(lines_of(r.err).size(), 1u) << args << "\n" << r.err;
-  EXPECT_TRUE(r.out.empty()) << args;
-  for (const auto& fragment : fragments)
-    EXPECT_NE(r.err.find(fragment), std::string::npos) << args << "\n" << r.err;
+  cli_test::expect_one_error_line(dlab(args), args, fragments, code);
 }
 
 const char* const kScheduleHeader =

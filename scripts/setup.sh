@@ -91,11 +91,11 @@ sanitized_tests() {
 }
 
 # libFuzzer targets of the parsers of untrusted input (tests/fuzz: CSV points, checkpoint container, GUI
-# scripts, image files), built with clang without LibTorch, under ASan + UBSan: each replays its committed
-# corpus (ctest -L fuzz), then mutates inputs for DLAB_FUZZ_SECONDS. Inputs that reach new code are kept in
-# $FUZZ_DIR/corpus/<target>; a failing input is written to $FUZZ_DIR/artifacts/ (commit it, once fixed, to
+# scripts, image files, scene files, fonts), built with clang without LibTorch, under ASan + UBSan: each
+# replays its committed corpus (ctest -L fuzz), then mutates inputs for DLAB_FUZZ_SECONDS. Inputs that reach
+# new code are kept in $FUZZ_DIR/corpus/<target>; a failing input is written to $FUZZ_DIR/artifacts/ (commit it, once fixed, to
 # tests/fuzz/corpus/<target>/). -malloc_limit_mb: a small file must not make the parser allocate 512 MB.
-FUZZ_TARGETS=(points_csv checkpoint script image scene)
+FUZZ_TARGETS=(points_csv checkpoint script image scene font)
 fuzz_tests() {
   local seconds="${DLAB_FUZZ_SECONDS:-20}" failed=0 target
   cmake -S "$ROOT" -B "$FUZZ_DIR" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \

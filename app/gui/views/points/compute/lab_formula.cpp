@@ -29,6 +29,16 @@ std::string format(const char* pattern, ...) {
 
 std::string vec(const float v[2]) { return format("(%.3f, %.3f)", v[0], v[1]); }
 
+// The z a step drew for the followed point, recovered from its two states and the step's mean per axis
+// (core/step_noise.h), so that the printed line adds up; "z" when the next state is not known yet.
+template <class MeanOfAxis>
+std::string drawn_noise(const FollowInfo& point, double sigma, MeanOfAxis mean_of_axis) {
+  if (!point.has_next) return "z";
+  float zs[2];
+  for (int i = 0; i < 2; ++i) zs[i] = static_cast<float>(step_noise(point.next[i], mean_of_axis(i), sigma));
+  return vec(zs);
+}
+
 // "x₈₇₀": x with a subscript timestep.
 std::string x_at(int t) {
   static const char* digits[] = {"\u2080", "\u2081", "\u2082", "\u2083", "\u2084",
@@ -192,15 +202,8 @@ Formula Lab::formula(int followed) const {
       f.numbers = format("%s = %.5f \u00b7 (%s \u2212 %.5f \u00b7 \u03b5\u0302) + %.5f \u00b7 z", xn.c_str(), c_x, xt.c_str(),
                          c_eps, sigma);
       if (has_point) {
-        // The z this step drew, recovered from the two states (core/step_noise.h), so the line adds up.
-        std::string z = "z";
-        if (point.has_next) {
-          float zs[2];
-          for (int i = 0; i < 2; ++i)
-            zs[i] = static_cast<float>(
-                step_noise(point.next[i], c_x * (point.position[i] - c_eps * point.eps_hat[i]), sigma));
-          z = vec(zs);
-        }
+        const std::string z =
+            drawn_noise(point, sigma, [&](int i) { return c_x * (point.position[i] - c_eps * point.eps_hat[i]); });
         f.point = format("#%d:  %s = %.4f \u00b7 (%s \u2212 %.4f \u00b7 %s) + %.4f \u00b7 %s", point.index,
                          p_next.c_str(), c_x, p_x.c_str(), c_eps, p_eps.c_str(), sigma, z.c_str());
       }
@@ -226,14 +229,8 @@ Formula Lab::formula(int followed) const {
       f.numbers = format("%s = %.4f \u00b7 x\u0302\u2080 + %.4f \u00b7 \u03b5\u0302 + %.4f \u00b7 z   (\u03b7 = %.2f)", xn.c_str(), c_x0,
                          c_eps, sigma, eta);
       if (has_point) {
-        std::string z = "z";
-        if (point.has_next) {
-          float zs[2];
-          for (int i = 0; i < 2; ++i)
-            zs[i] = static_cast<float>(
-                step_noise(point.next[i], c_x0 * point.x0_hat[i] + c_eps * point.eps_hat[i], sigma));
-          z = vec(zs);
-        }
+        const std::string z =
+            drawn_noise(point, sigma, [&](int i) { return c_x0 * point.x0_hat[i] + c_eps * point.eps_hat[i]; });
         f.point = format("#%d:  %s = %.4f \u00b7 %s + %.4f \u00b7 %s + %.4f \u00b7 %s", point.index, p_next.c_str(),
                          c_x0, p_x0.c_str(), c_eps, p_eps.c_str(), sigma, z.c_str());
       }

@@ -7,6 +7,9 @@
 #include <limits>
 #include <memory>
 #include <stdexcept>
+#include <string>
+
+#include "core/text_excerpt.h"
 
 namespace dlab {
 namespace {
@@ -45,17 +48,31 @@ bool jpeg_huffman_tables_fit(std::string_view bytes) {
 }
 
 // stb_image grows its buffer for a PNG IDAT chunk to the chunk's declared length (up to 1 GiB) before reading
-// it: every chunk up to IEND must fit in the file.
-bool png_chunks_fit(std::string_view bytes) {
+// it: every chunk up to IEND must fit in the file. A chunk cut inside its length or type is refused here too:
+// stb reads the missing bytes as 0 and names the chunk by its type, so a file ending there gave an empty
+// reason, "cannot read the image ()" (issue 15). Returns why the chunks cannot be read, or "".
+std::string png_chunk_error(std::string_view bytes) {
   std::size_t at = 8;
-  while (at + 8 <= bytes.size()) {
+  while (at < bytes.size()) {
+    if (bytes.size() - at < 8) return "corrupt PNG: the file ends inside a chunk header (truncated?)";
     const auto* p = reinterpret_cast<const unsigned char*>(bytes.data() + at);
     const std::uint64_t length = std::uint64_t{p[0]} << 24 | p[1] << 16 | p[2] << 8 | p[3];
-    if (length + 12 > bytes.size() - at) return false;
-    if (bytes.substr(at + 4, 4) == "IEND") return true;
+    if (length + 12 > bytes.size() - at) return "corrupt PNG: a chunk runs past the end of the file";
+    for (int i = 4; i < 8; ++i)  // a chunk type is four ASCII letters (PNG specification, section 5.3)
+      if (!((p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= 'a' && p[i] <= 'z')))
+        return "corrupt PNG: a chunk type is not four letters";
+    if (bytes.substr(at + 4, 4) == "IEND") return "";
     at += 12 + length;
   }
-  return true;  // no IEND: stb reports the file as corrupt
+  return "corrupt PNG: the file ends before its IEND chunk (truncated?)";
+}
+
+// stb_image's reason for a failure: a short word ("bad zlib header") or, for an unknown PNG chunk, the
+// chunk's type from the file: quoted escaped, and never empty.
+std::string stb_reason() {
+  const char* reason = stbi_failure_reason();
+  if (!reason || !*reason) return "corrupt or unsupported image data";
+  return text_excerpt(reason, 60);
 }
 
 // Decoding allocates by the declared size: at most 2^25 pixels (33.5 megapixels, above 8K UHD).
@@ -72,9 +89,10 @@ std::vector<std::uint8_t> decode_image(std::string_view bytes, int size, int cha
   if (format == std::string_view("jpeg") && !jpeg_huffman_tables_fit(bytes))
     throw std::runtime_error(name +
                              ": cannot read the image (corrupt JPEG: a Huffman table with over 256 codes)");
-  if (format == std::string_view("png") && !png_chunks_fit(bytes))
-    throw std::runtime_error(name +
-                             ": cannot read the image (corrupt PNG: a chunk runs past the end of the file)");
+  if (format == std::string_view("png")) {
+    const std::string error = png_chunk_error(bytes);
+    if (!error.empty()) throw std::runtime_error(name + ": cannot read the image (" + error + ")");
+  }
   const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
   const int length = static_cast<int>(bytes.size());
   int width = 0, height = 0, file_channels = 0;
@@ -85,10 +103,7 @@ std::vector<std::uint8_t> decode_image(std::string_view bytes, int size, int cha
                              std::to_string(kMaxPixels) + " pixels)");
   std::unique_ptr<stbi_uc, decltype(&stbi_image_free)> pixels(
       stbi_load_from_memory(data, length, &width, &height, &file_channels, channels), &stbi_image_free);
-  if (!pixels) {
-    const char* reason = stbi_failure_reason();
-    throw std::runtime_error(name + ": cannot read the image (" + (reason ? reason : "unknown error") + ")");
-  }
+  if (!pixels) throw std::runtime_error(name + ": cannot read the image (" + stb_reason() + ")");
   if (width < 1 || height < 1)  // stb's BMP decoder accepts a height of 0
     throw std::runtime_error(name + ": cannot read the image (it has no pixels: " + std::to_string(width) +
                              "x" + std::to_string(height) + ")");

@@ -10,6 +10,7 @@
 
 #include "core/atomic_file.h"
 #include "core/image_datasets.h"
+#include "core/text_excerpt.h"
 
 namespace dlab {
 namespace {
@@ -82,8 +83,10 @@ void write_image_grid_png(const std::string& path, const torch::Tensor& images, 
 torch::Tensor read_png(const std::string& path) {
   int width = 0, height = 0, file_channels = 0;
   if (!stbi_info(path.c_str(), &width, &height, &file_channels)) {
-    const char* reason = stbi_failure_reason();
-    throw std::runtime_error(path + ": cannot read the image (" + (reason ? reason : "unknown error") + ")");
+    const char* reason = stbi_failure_reason();  // for an unknown PNG chunk, its type from the file: escaped
+    throw std::runtime_error(
+        path + ": cannot read the image (" +
+        (reason && *reason ? text_excerpt(reason, 60) : "corrupt or unsupported image data") + ")");
   }
   const int channels = file_channels <= 2 ? 1 : 3;
   std::unique_ptr<stbi_uc, decltype(&stbi_image_free)> pixels(

@@ -39,7 +39,7 @@ void run(const BenchCommand& c) {
   check_point_count(c.points, "--points");
   if (c.threads < 0 || c.threads > 1024) throw UsageError("--threads: must be in 0..1024 (0: every hardware thread)");
   TrainerConfig config;
-  config.device = parse_enum_flag<DeviceKind>(c.device, "--device");
+  config.device = parse_device_flag(c.device);
   config.threads = c.threads;
   config.batch_size = c.batch;
   config.seed = 1;

@@ -56,13 +56,7 @@ struct EvalCommand {
 };
 
 torch::Device device_flag(const std::string& value) {
-  try {
-    return resolve_device(parse_enum_flag<DeviceKind>(value, "--device"));
-  } catch (const UsageError&) {
-    throw;
-  } catch (const std::invalid_argument& e) {  // "device 'cuda': no CUDA GPU is available ..."
-    throw UsageError(std::string("--device: ") + e.what());
-  }
+  return resolve_device(parse_device_flag(value));
 }
 
 std::string default_classifier_path(const std::string& dataset) {

@@ -9,8 +9,6 @@
 #include <optional>
 #include <string>
 
-#include <unistd.h>
-
 #include "app/cli/commands.h"
 #include "app/cli/image_commands.h"
 #include "app/cli/options.h"
@@ -60,11 +58,6 @@ double mlp_training_bytes(std::int64_t batch, std::int64_t hidden, std::int64_t 
   return 4.0 * (5.0 * weights + 2.0 * activations);
 }
 
-double physical_memory_bytes() {
-  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
-  return pages > 0 && page > 0 ? static_cast<double>(pages) * page : 0.0;
-}
-
 std::string format_duration(double seconds) {
   char buffer[32];
   if (seconds < 60) {
@@ -81,7 +74,7 @@ std::string format_duration(double seconds) {
 TrainerConfig make_config(const TrainCommand& c) {
   TrainerConfig config;
   config.optimizer = parse_enum_flag<OptimizerKind>(c.optimizer, "--optimizer");
-  config.device = parse_enum_flag<DeviceKind>(c.device, "--device");
+  config.device = parse_device_flag(c.device);
   if (!(c.lr > 0) || !(c.lr <= 10)) throw UsageError("--lr: " + format_double(c.lr) + " is out of range; allowed: above 0, at most 10");
   if (c.batch < 1 || c.batch > 1'000'000) throw UsageError("--batch: must be in 1..1000000");
   if (c.threads < 0 || c.threads > 1024) throw UsageError("--threads: must be in 0..1024 (0: every hardware thread)");
@@ -115,7 +108,7 @@ void run(const TrainCommand& c) {
         throw UsageError(std::string(flag) + ": has no effect with --resume (the checkpoint fixes the model); leave it out");
   if (!is_image_dataset_flag(c.dataset) && c.resume.empty()) {
     const double need = mlp_training_bytes(c.batch, c.hidden, c.depth), have = physical_memory_bytes();
-    if (have > 0 && need > 0.8 * have) {
+    if (have > 0 && need > kUsableMemoryFraction * have) {
       char text[256];
       std::snprintf(text, sizeof text,
                     "--batch: training with --batch %d, --hidden %d, --depth %d needs about %.1f GB of memory, more "

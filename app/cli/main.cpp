@@ -40,9 +40,25 @@ std::string expected_value(const CLI::App& app, const std::string& flag) {
   return "a value of type " + (type.empty() ? std::string("TEXT") : type);
 }
 
+// The first --flag on the command line that the command being parsed has no option for ("--device" given to
+// sample), or "". CLI11 lists such words in reverse order ("unexpected argument 'cuda --device'").
+std::string unknown_flag(const CLI::App& app, int argc, char** argv) {
+  const CLI::App* command = &app;
+  for (const CLI::App* sub : app.get_subcommands()) command = sub;
+  if (command == &app) return "";
+  for (int i = 2; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word == "--") break;
+    if (word.size() < 3 || word.compare(0, 2, "--") != 0) continue;
+    const std::string flag = word.substr(0, word.find('='));
+    if (!command->get_option_no_throw(flag)) return flag;
+  }
+  return "";
+}
+
 // CLI11's own wording ("At Most 1 required but received 2", "Could not convert: --x = y") in the
 // project's: the flag first, the offending value quoted (cut and escaped), what to give instead.
-std::string usage_message(const CLI::App& app, const CLI::ParseError& e) {
+std::string usage_message(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
   const std::string what = e.what();  // may hold a whole argument of megabytes: no std::regex over it
   const auto after = [&](const std::string& prefix) {
     return what.rfind(prefix, 0) == 0 ? what.substr(prefix.size()) : std::string();
@@ -63,7 +79,15 @@ std::string usage_message(const CLI::App& app, const CLI::ParseError& e) {
   }
   for (const char* prefix : {"The following argument was not expected: ", "The following arguments were not expected: "}) {
     const std::string extra = after(prefix);
-    if (!extra.empty()) return "unexpected argument '" + dlab::text_excerpt(extra, 60) + "'; see --help";
+    if (extra.empty()) continue;
+    const std::string flag = unknown_flag(app, argc, argv);
+    if (!flag.empty()) {
+      std::string command;
+      for (const CLI::App* sub : app.get_subcommands()) command = sub->get_name();
+      return dlab::text_excerpt(flag, 60) + ": not an option of dlab " + command + "; see dlab " + command +
+             " --help";
+    }
+    return "unexpected argument '" + dlab::text_excerpt(extra, 60) + "'; see --help";
   }
   const auto missing = what.find(": 1 required ");
   if (missing != std::string::npos && what.size() > 8 && what.compare(what.size() - 8, 8, " missing") == 0)
@@ -101,7 +125,7 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);  // the chosen command runs in its callback, inside parse
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);  // --help
-    return report_error(usage_message(app, e), kExitUsage);
+    return report_error(usage_message(app, e, argc, argv), kExitUsage);
   } catch (const std::invalid_argument& e) {  // dlab::cli::UsageError and invalid values found by core
     return report_error(e.what(), kExitUsage);
   } catch (const c10::Error& e) {  // LibTorch: its first line, without the C++ backtrace

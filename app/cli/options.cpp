@@ -1,5 +1,7 @@
 #include "app/cli/options.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -9,6 +11,21 @@
 #include "core/text_excerpt.h"
 
 namespace dlab::cli {
+
+double physical_memory_bytes() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+  return pages > 0 && page > 0 ? static_cast<double>(pages) * page : 0.0;
+}
+
+DeviceKind parse_device_flag(const std::string& value) {
+  const DeviceKind kind = parse_enum_flag<DeviceKind>(value, "--device");
+  try {
+    resolve_device(kind);  // throws for cuda without a GPU
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--device: ") + e.what());
+  }
+  return kind;
+}
 
 std::string allowed_schedule_names() {
   std::string out;

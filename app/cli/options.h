@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/cli/commands.h"
+#include "core/device.h"
 #include "core/names.h"
 #include "core/schedule.h"
 #include "core/seed_streams.h"
@@ -41,6 +42,10 @@ E parse_enum_flag(const std::string& value, const char* flag) {
   }
 }
 
+// --device: auto, cpu or cuda. cuda where this LibTorch sees no GPU is a usage error naming the flag and
+// saying that CUDA is not available ("--device: device 'cuda': no CUDA GPU is available ...").
+DeviceKind parse_device_flag(const std::string& value);
+
 // --seed as an unsigned 64-bit integer; a negative value is a usage error (not wrapped around).
 CLI::Option* add_seed_option(CLI::App& command, std::uint64_t& seed, const std::string& description);
 
@@ -56,6 +61,11 @@ torch::Tensor resolve_dataset_flag(const std::string& dataset, std::int64_t n, s
 
 // Writes text to stdout when path is empty, otherwise atomically to the file.
 void write_output(const std::string& path, const std::string& text);
+
+// The machine's physical memory in bytes (0 when unknown): training refuses a step that needs more than 80%
+// of it (cmd_train.cpp, image_commands.cpp).
+double physical_memory_bytes();
+constexpr double kUsableMemoryFraction = 0.8;
 
 // Text that reads back as exactly the same double (%.17g), so printed tables are exact.
 std::string format_double(double value);

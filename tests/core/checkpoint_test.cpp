@@ -294,6 +294,11 @@ TEST_F(CheckpointTest, RefusesHeaderIntegersThatDoNotFit) {
   fs::copy_file(path("good.pt"), path("version_wide.pt"));
   edit_header(path("version_wide.pt"), [](nlohmann::json& h) { h["format_version"] = 4294967297ll; });
   expect_refused(path("version_wide.pt"), "checkpoint format 4294967297;");
+  // Issue 15: a format version of 2^40 was printed as "version 0" (the low 32 bits).
+  fs::copy_file(path("good.pt"), path("version_2_40.pt"));
+  edit_header(path("version_2_40.pt"), [](nlohmann::json& h) { h["format_version"] = 1ll << 40; });
+  expect_refused(path("version_2_40.pt"),
+                 "written by a newer Diffusion Lab (checkpoint format 1099511627776;");
 }
 
 // Found by review, checked by tests/fuzz/checkpoint_fuzz: the element count of a shape wrapped around 2^64,

@@ -246,6 +246,27 @@ TEST(ImageFolder, RefusesSizesThePngDeclaresButCannotHold) {
   fs::remove_all(dir);
 }
 
+// Issue 15: a PNG cut after a chunk's length gave "cannot read the image ()": stb reads the missing type as
+// zero bytes and names the chunk by it. Every cut or garbled chunk header now has a reason.
+TEST(ImageFolder, CutOrGarbledPngChunksAreNamed) {
+  const auto dir = fresh_dir("png_chunks");
+  const std::string start = png_start(2, 2);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {start + std::string(4, '\0'), "corrupt PNG: the file ends inside a chunk header (truncated?)"},
+      {start + std::string(2, '\0'), "corrupt PNG: the file ends inside a chunk header (truncated?)"},
+      {start + std::string(4, '\0') + std::string("\x01\x1b\x00I", 4) + std::string(4, '\0'),
+       "corrupt PNG: a chunk type is not four letters"},
+      {start, "corrupt PNG: the file ends before its IEND chunk (truncated?)"},
+  };
+  for (const auto& [bytes, reason] : cases) {
+    std::ofstream(dir / "a.png", std::ios::binary) << bytes;
+    const auto message = error_of([&] { load_image_folder(dir.string(), 8, false); });
+    EXPECT_NE(message.find("a.png: cannot read the image (" + reason + ")"), std::string::npos) << message;
+    EXPECT_EQ(message.find("()"), std::string::npos) << message;
+  }
+  fs::remove_all(dir);
+}
+
 // Found by tests/fuzz/image_fuzz: stb decodes a BMP of height 0, and resizing its 0 x 0 crop divided 0 by 0.
 TEST(ImageFolder, RefusesAnImageWithoutPixels) {
   const auto dir = fresh_dir("no_pixels");

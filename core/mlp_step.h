@@ -26,34 +26,42 @@ class MlpStep {
   explicit MlpStep(DenoiserNetImpl& net, bool gradients = true);
 
   // out = the network's prediction for x_t [B, D] at log_snr [B], or at one level for every row
-  // (inference: intermediates reused, in chunks of 2,048 rows; out is reallocated only when its shape differs).
+  // (inference: intermediates reused, in chunks of 2,048 rows; out is reallocated only when its shape
+  // differs).
   void forward(const torch::Tensor& x_t, const torch::Tensor& log_snr, torch::Tensor& out);
+  // The one-level forward of a sampler step: the embedding's share of the input layer is one vector for all
+  // rows (b_in + W_in[:, D:] emb(l)), so only x_t's columns are multiplied per row; SiLU and the residual's
+  // bias are one fused pass, and the rows go in chunks of kOneLevelChunk that stay in the L2 cache.
   void forward(const torch::Tensor& x_t, float log_snr, torch::Tensor& out);
 
   // Per-example loss l_i = |f(x_t, log SNR)_i - target_i|^2 / D into per_example [B] (resized if needed);
   // returns the batch mean L = mean_i l_i and writes dL/dtheta into each parameter's .grad() (overwriting).
-  double loss_and_gradients(const torch::Tensor& x_t, const torch::Tensor& log_snr, const torch::Tensor& target,
-                            torch::Tensor& per_example);
+  double loss_and_gradients(const torch::Tensor& x_t, const torch::Tensor& log_snr,
+                            const torch::Tensor& target, torch::Tensor& per_example);
 
  private:
   void resize(std::int64_t batch);
   void forward_pass(const float* x, const float* log_snr, std::int64_t batch);
+  void one_level_pass(const float* x, std::int64_t rows, float c_x, float c_v, float* out);
 
   Prediction prediction_;
   std::int64_t data_dim_ = 0, embedding_dim_ = 0, hidden_ = 0;
   int depth_ = 0;
   torch::Tensor w_in_, b_in_, w_out_, b_out_, frequencies_;
-  std::vector<torch::Tensor> w_, b_;            // residual blocks
+  std::vector<torch::Tensor> w_, b_;  // residual blocks
   torch::Tensor gw_in_, gb_in_, gw_out_, gb_out_;
   std::vector<torch::Tensor> gw_, gb_;
   std::int64_t batch_ = -1;
-  torch::Tensor input_;                         // [B, D + E]: x_t and the embedding
-  std::vector<torch::Tensor> h_;                // h_0..h_depth, [B, H] each
-  std::vector<torch::Tensor> a_;                // SiLU(h_0..h_depth)
-  std::vector<torch::Tensor> sig_;              // sigmoid(h_0..h_depth)
-  torch::Tensor v_, dv_, grad_h_, scratch_;     // [B, D], [B, D], [B, H], [B, H]
-  std::vector<float> c_x_, c_v_;                // per row: out = c_x x_t + c_v v (denoiser_net.h)
-  torch::Tensor levels_;                        // the one-level forward's log_snr [B]
+  torch::Tensor input_;                      // [B, D + E]: x_t and the embedding
+  std::vector<torch::Tensor> h_;             // h_0..h_depth, [B, H] each
+  std::vector<torch::Tensor> a_;             // SiLU(h_0..h_depth)
+  std::vector<torch::Tensor> sig_;           // sigmoid(h_0..h_depth)
+  torch::Tensor v_, dv_, grad_h_, scratch_;  // [B, D], [B, D], [B, H], [B, H]
+  std::vector<float> c_x_, c_v_;             // per row: out = c_x x_t + c_v v (denoiser_net.h)
+  // The one-level forward's buffers (allocated once): [chunk, H] each, the input layer's constant and x_t's
+  // columns of W_in ([D][H]).
+  torch::Tensor one_h_, one_a_, one_next_, one_v_;
+  std::vector<float> level_bias_, x_columns_, embedding_;
   bool gradients_ = true;
 };
 

@@ -1,10 +1,13 @@
 // dlab bench: training and sampling throughput of the default 2D model, one "name: value unit" per line.
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "app/cli/commands.h"
 #include "app/cli/options.h"
@@ -25,6 +28,7 @@ struct BenchCommand {
   int batch = 256;
   std::int64_t points = 10'000;
   bool autograd = false;
+  std::string part = "all";  // all, train or sample
 };
 
 using Clock = std::chrono::steady_clock;
@@ -33,11 +37,67 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// The matrix products of one network evaluation of the MLP on `points` rows and nothing else, through the
+// same call (out = x W^T into preallocated outputs) at the same thread count: the sgemm-rate limit of a
+// sampling step. `full_input`: the input layer over [x_t, embedding] (D + E columns, as the module computes
+// it); otherwise over x_t's D columns only (all a one-level step needs: the embedding's share is one vector).
+// `chunk` > 0: the rows in blocks of that many (as the step runs them), else all at once.
+class ProductsPeer {
+ public:
+  ProductsPeer(const ModelSpec& spec, std::int64_t points, bool full_input, std::int64_t chunk)
+      : chunk_(chunk > 0 ? std::min(chunk, points) : points), points_(points) {
+    std::int64_t data_dim = 1;
+    for (auto size : spec.data_shape) data_dim *= size;
+    const std::int64_t H = spec.hidden;
+    auto add = [&](std::int64_t in, std::int64_t out) {
+      inputs_.push_back(torch::randn({points, in}));
+      weights_.push_back(torch::randn({out, in}) * 0.05);
+      outputs_.push_back(torch::empty({points, out}));
+      gflop_ += 2e-9 * static_cast<double>(points) * in * out;
+    };
+    add(data_dim + (full_input ? spec.embedding_dim : 0), H);
+    for (int k = 0; k < spec.depth; ++k) add(H, H);
+    add(H, data_dim);
+  }
+  double gflop() const { return gflop_; }
+  // The best of the repetitions that fit in `seconds` (at least two), in ms per evaluation.
+  double best_ms(double seconds) {
+    torch::NoGradGuard no_grad;
+    auto once = [&] {
+      for (std::int64_t start = 0; start < points_; start += chunk_) {
+        const std::int64_t rows = std::min(chunk_, points_ - start);
+        for (std::size_t k = 0; k < inputs_.size(); ++k) {
+          torch::Tensor out = outputs_[k].narrow(0, start, rows);
+          at::mm_out(out, inputs_[k].narrow(0, start, rows), weights_[k].t());
+        }
+      }
+    };
+    once();  // warm-up
+    double best = 1e30;
+    const auto start = Clock::now();
+    for (int n = 0; n < 2 || seconds_since(start) < seconds; ++n) {
+      const auto t0 = Clock::now();
+      once();
+      best = std::min(best, seconds_since(t0));
+    }
+    return 1000.0 * best;
+  }
+
+ private:
+  std::int64_t chunk_, points_;
+  std::vector<torch::Tensor> inputs_, weights_, outputs_;
+  double gflop_ = 0;
+};
+
 void run(const BenchCommand& c) {
   if (!(c.seconds > 0 && c.seconds <= 600)) throw UsageError("--seconds: must be in (0, 600]");
   if (c.batch < 1 || c.batch > 1'000'000) throw UsageError("--batch: must be in 1..1000000");
   check_point_count(c.points, "--points");
-  if (c.threads < 0 || c.threads > 1024) throw UsageError("--threads: must be in 0..1024 (0: every hardware thread)");
+  if (c.threads < 0 || c.threads > 1024)
+    throw UsageError("--threads: must be in 0..1024 (0: every hardware thread)");
+  if (c.part != "all" && c.part != "train" && c.part != "sample")
+    throw UsageError("--part: must be all, train or sample");
+  const bool do_train = c.part != "sample", do_sample = c.part != "train";
   TrainerConfig config;
   config.device = parse_device_flag(c.device);
   config.threads = c.threads;
@@ -51,19 +111,23 @@ void run(const BenchCommand& c) {
   std::printf("libtorch: %s\n", libtorch_version().c_str());
   std::printf("model: %s %dx%d\n", to_name(spec.kind), spec.depth, spec.hidden);
   std::printf("path: %s\n", c.autograd ? "autograd (LibTorch modules, tensor-op Adam)"
-                                        : "hand-written (core/mlp_step.h) where the model allows");
+                                       : "hand-written (core/mlp_step.h) where the model allows");
   std::fflush(stdout);
 
   // ---- training: warm up, then run in chunks for about --seconds ------------------------------------
-  trainer.train(50);
-  std::int64_t steps = 0;
-  const auto train_start = Clock::now();
-  while (seconds_since(train_start) < c.seconds) steps += trainer.train(50).steps_done;
-  const double train_seconds = seconds_since(train_start);
-  std::printf("train_batch: %d samples\n", c.batch);
-  std::printf("train_steps_per_s: %.1f steps/s\n", steps / train_seconds);
-  std::printf("train_samples_per_s: %.0f samples/s\n", steps * static_cast<double>(c.batch) / train_seconds);
-  std::fflush(stdout);
+  if (do_train) {
+    trainer.train(50);
+    std::int64_t steps = 0;
+    const auto train_start = Clock::now();
+    while (seconds_since(train_start) < c.seconds) steps += trainer.train(50).steps_done;
+    const double train_seconds = seconds_since(train_start);
+    std::printf("train_batch: %d samples\n", c.batch);
+    std::printf("train_steps_per_s: %.1f steps/s\n", steps / train_seconds);
+    std::printf("train_samples_per_s: %.0f samples/s\n",
+                steps * static_cast<double>(c.batch) / train_seconds);
+    std::fflush(stdout);
+  }
+  if (!do_sample) return;
 
   // ---- sampling: DDIM (one network evaluation per step) on --points points ---------------------------
   torch::NoGradGuard no_grad;
@@ -83,17 +147,39 @@ void run(const BenchCommand& c) {
   Rng rng(2);
   const auto x_T = rng.normal({c.points, 2});
   sample(schedule, denoiser, x_T, sampler);  // warm-up
+  // Alternate sampling runs and the plain products, so that a load on the machine hits both; the ratio is
+  // best against best. Two peers: the module's products (5 products over all rows, as LibTorch's Linear
+  // layers run them) and the products a one-level step needs (the input layer over x_t's columns only), at
+  // the faster of all rows at once and 256-row blocks (the blocks the hand-written step uses).
+  ProductsPeer module_peer(spec, c.points, /*full_input=*/true, 0);
+  ProductsPeer needed_whole(spec, c.points, /*full_input=*/false, 0);
+  ProductsPeer needed_blocks(spec, c.points, /*full_input=*/false, 256);
   std::int64_t point_steps = 0, evaluations = 0;
+  double sample_seconds = 0, best_step_ms = 1e30, module_ms = 1e30, needed_ms = 1e30;
+  const double peer_seconds = std::min(0.05, c.seconds / 10);
   const auto sample_start = Clock::now();
-  while (seconds_since(sample_start) < c.seconds) {
+  for (int round = 0; round < 3 || seconds_since(sample_start) < c.seconds; ++round) {
+    const auto t0 = Clock::now();
     const auto result = sample(schedule, denoiser, x_T, sampler);
+    const double run_seconds = seconds_since(t0);
+    sample_seconds += run_seconds;
     point_steps += c.points * result.steps_done;
     evaluations += result.nfe;
+    best_step_ms = std::min(best_step_ms, 1000.0 * run_seconds / result.nfe);
+    module_ms = std::min(module_ms, module_peer.best_ms(peer_seconds));
+    needed_ms =
+        std::min({needed_ms, needed_whole.best_ms(peer_seconds), needed_blocks.best_ms(peer_seconds)});
   }
-  const double sample_seconds = seconds_since(sample_start);
   std::printf("sample_points: %lld points\n", static_cast<long long>(c.points));
   std::printf("sample_point_steps_per_s: %.4g points*steps/s\n", point_steps / sample_seconds);
   std::printf("sample_step_ms: %.3f ms\n", 1000.0 * sample_seconds / static_cast<double>(evaluations));
+  std::printf("sample_step_best_ms: %.3f ms (a whole DDIM step: the network and the update)\n", best_step_ms);
+  std::printf("sgemm_module_ms: %.3f ms (%.3f GFLOP, %.1f GFLOP/s: the module's products)\n", module_ms,
+              module_peer.gflop(), module_peer.gflop() / (module_ms / 1000.0));
+  std::printf("sgemm_needed_ms: %.3f ms (%.3f GFLOP, %.1f GFLOP/s: the products a one-level step needs)\n",
+              needed_ms, needed_whole.gflop(), needed_whole.gflop() / (needed_ms / 1000.0));
+  std::printf("sample_step_over_sgemm: %.2f x (best step against the needed products)\n",
+              best_step_ms / needed_ms);
 }
 
 }  // namespace
@@ -101,7 +187,8 @@ void run(const BenchCommand& c) {
 void add_bench_command(CLI::App& app) {
   auto command = std::make_shared<BenchCommand>();
   CLI::App* sub = app.add_subcommand(
-      "bench", "Measure training (steps/s of the default model) and sampling (points x steps per second) speed");
+      "bench",
+      "Measure training (steps/s of the default model) and sampling (points x steps per second) speed");
   sub->add_option("--device", command->device, "Where to run: " + allowed_names<DeviceKind>(", "))
       ->capture_default_str();
   sub->add_option("--threads", command->threads, "CPU threads for LibTorch (0: every hardware thread)")
@@ -112,6 +199,7 @@ void add_bench_command(CLI::App& app) {
   sub->add_flag("--autograd", command->autograd,
                 "Measure the LibTorch-module path (autograd training step, module forward) instead of the "
                 "hand-written MLP step, for comparison");
+  sub->add_option("--part", command->part, "What to measure: all, train or sample")->capture_default_str();
   sub->callback([command] { run(*command); });
 }
 

@@ -77,6 +77,41 @@ TEST(MlpStep, ForwardInChunksEqualsTheModule) {
   EXPECT_LT(max_relative_difference(out, net->forward(x, log_snr, {})), 1e-5);
 }
 
+// The one-level forward of a sampler step (the embedding's share of the input layer folded into one vector,
+// the fused SiLU pass, chunks of 256 rows) equals the module at every parameterisation, at levels inside and
+// beyond the embedding's clamp, for row counts that are not a multiple of the chunk, with a wider data
+// dimension (the BLAS input layer) and with a network without residual blocks; `out` is reused.
+TEST(MlpStep, OneLevelForwardEqualsTheModule) {
+  struct Case {
+    Prediction prediction;
+    int depth, hidden;
+    std::int64_t dim, rows;
+  };
+  for (const Case& c : {Case{Prediction::Eps, 3, 128, 2, 10'000}, Case{Prediction::X0, 3, 128, 2, 257},
+                        Case{Prediction::V, 2, 64, 2, 1}, Case{Prediction::Eps, 0, 32, 2, 300},
+                        Case{Prediction::Eps, 2, 48, 12, 700}}) {
+    ModelSpec spec;
+    spec.prediction = c.prediction;
+    spec.depth = c.depth;
+    spec.hidden = c.hidden;
+    spec.data_shape = {c.dim};
+    torch::manual_seed(11);
+    MlpDenoiser net(spec);
+    torch::NoGradGuard no_grad;
+    MlpStep step(*net, /*gradients=*/false);
+    Rng rng(static_cast<std::uint64_t>(c.rows));
+    const auto x = rng.normal({c.rows, c.dim}) * 1.5;
+    torch::Tensor out;
+    for (float level : {-33.0f, -9.2f, -0.3f, 0.0f, 4.7f, 12.5f, 31.0f}) {
+      step.forward(x, level, out);
+      const auto reference = net->forward(x, torch::full({c.rows}, level), {});
+      EXPECT_LT(max_relative_difference(out, reference), 1e-5)
+          << to_name(c.prediction) << " depth " << c.depth << " dim " << c.dim << " rows " << c.rows << " level "
+          << level;
+    }
+  }
+}
+
 // The fused Adam pass equals the update written with torch ops (Kingma & Ba 2015, Alg. 1), with clipping,
 // both kinds of weight decay and the EMA.
 TEST(MlpStep, FusedAdamEqualsTheTensorUpdate) {

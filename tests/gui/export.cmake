@@ -51,15 +51,42 @@ set_tests_properties(gui_export_bad_extension PROPERTIES LABELS gui
                      PASS_REGULAR_EXPRESSION "error: --export-video: a.avi: the file name must end in .mp4")
 
 # Pictures: the canvas at 2x is drawn again at twice the size (exactly twice the 1x picture) and is not blank.
-dlab_gui_run(export_png_1x --dataset gmm8 --n 500 --t 200 --size 1280x720 --export-png canvas ${art}/export_canvas_1x.png)
+# The 1x one is for print (--export-background white: the light theme): its edge is white, it is mostly light,
+# and the points, grid and labels drawn on it make it not blank.
+dlab_gui_run(export_png_1x --dataset gmm8 --n 500 --t 200 --size 1280x720 --export-png canvas ${art}/export_canvas_1x.png
+             --export-background white)
 dlab_gui_run(export_png_2x --dataset gmm8 --n 500 --t 200 --size 1280x720 --export-png canvas ${art}/export_canvas_2x.png
              --export-scale 2)
 dlab_gui_check(export_png_2x "gui_export_png_1x;gui_export_png_2x" export_canvas_2x.png --scale-of
                ${art}/export_canvas_1x.png 2)
-dlab_gui_check(export_png_1x gui_export_png_1x export_canvas_1x.png)
+dlab_gui_check(export_png_1x gui_export_png_1x export_canvas_1x.png --border 255 255 255 0.9 --min-mean 200)
 dlab_gui_run(export_png_plots_4x --size 1280x720 --export-png plots ${art}/export_plots_4x.png --export-scale 4
              --export-background transparent)
 dlab_gui_check(export_png_plots_4x gui_export_png_plots_4x export_plots_4x.png --min-stddev 4)
+
+# The image view's pixels (--export-png images-grid) are the PNG dlab sample writes for the same image model,
+# sampler, class, guidance and seed, byte for byte (one app run also writes the per-image CSV: the class asked
+# for, and the shipped shapes classifier's class and confidence).
+if(TARGET dlab)
+  set(export_images_sampler --sampler ddim --steps 10 --eta 0 --class 3 --guidance 3)
+  dlab_gui_run(export_images_grid --view images --image-model ${art}/images_tiny.pt --mode reverse ${export_images_sampler}
+               --sample-seed 7 --t 0 --size 1280x720 --export-png images-grid ${art}/export_images_grid.png
+               --export-scale 2 --export-csv ${art}/export_images.csv --export-table images)
+  set_tests_properties(gui_export_images_grid PROPERTIES FIXTURES_REQUIRED gui_images_tiny_model)
+  add_test(NAME gui_export_dlab_sample_images
+           COMMAND $<TARGET_FILE:dlab> sample --model ${art}/images_tiny.pt ${export_images_sampler} --seed 7 --n 16 --schedule linear
+                   --grid-scale 2 --out ${art}/export_dlab_images_grid.png)
+  set_tests_properties(gui_export_dlab_sample_images PROPERTIES LABELS gui FIXTURES_SETUP gui_export_dlab_sample_images
+                       FIXTURES_REQUIRED gui_images_tiny_model ENVIRONMENT "OMP_NUM_THREADS=2")
+  add_test(NAME gui_check_export_images_grid
+           COMMAND ${CMAKE_COMMAND} -E compare_files ${art}/export_images_grid.png ${art}/export_dlab_images_grid.png)
+  set_tests_properties(gui_check_export_images_grid PROPERTIES LABELS gui
+                       FIXTURES_REQUIRED "gui_export_images_grid;gui_export_dlab_sample_images")
+  add_test(NAME gui_check_export_images_csv
+           COMMAND ${CMAKE_COMMAND} -DFILE=${art}/export_images.csv -DROWS=16 -DLABEL=3
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/check_images_csv.cmake)
+  set_tests_properties(gui_check_export_images_csv PROPERTIES LABELS gui FIXTURES_REQUIRED gui_export_images_grid)
+endif()
 
 # Numbers: the CSV of a finished reverse run at its end (--t 0: the cursor of a reverse run starts at x_T) equals
 # dlab sample's output for the same settings and seed (x, y within float32 rounding; origin is the row), and its

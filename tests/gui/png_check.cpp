@@ -2,6 +2,11 @@
 // vary), and optionally differs from (or equals) another screenshot.
 //
 //   dlab_png_check FILE [--size WxH] [--min-stddev S] [--differs OTHER [--min-changed F]] [--same OTHER]
+//                       [--border R G B F] [--min-mean L]
+//
+// --border: at least a fraction F of the pixels of the picture's 2-pixel edge are within 16 of colour (R, G,
+// B) (a picture for print has a white background); --min-mean: the mean luminance is at least L (mostly
+// light).
 //
 // Exit 0 when every check passes; 1 with a message naming the failed check otherwise.
 #include <stb_image.h>
@@ -53,8 +58,9 @@ int main(int argc, char** argv) {
   }
   Image image;
   if (!load(argv[1], &image)) return 1;
-  double min_stddev = 8.0, min_changed = 0.002;
+  double min_stddev = 8.0, min_changed = 0.002, min_mean = -1.0;
   for (int i = 2; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--min-mean") && i + 1 < argc) min_mean = std::atof(argv[++i]);
     if (!std::strcmp(argv[i], "--min-changed") && i + 1 < argc) min_changed = std::atof(argv[++i]);
     if (!std::strcmp(argv[i], "--min-stddev") && i + 1 < argc) min_stddev = std::atof(argv[++i]);
   }
@@ -94,6 +100,29 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "FAIL: %s and %s should be identical\n", argv[1], argv[i]);
         return 1;
       }
+    } else if (flag == "--border" && i + 4 < argc) {
+      const int want[3] = {std::atoi(argv[i + 1]), std::atoi(argv[i + 2]), std::atoi(argv[i + 3])};
+      const double min_fraction = std::atof(argv[i + 4]);
+      i += 4;
+      long edge = 0, matching = 0;
+      for (int y = 0; y < image.height; ++y)
+        for (int x = 0; x < image.width; ++x) {
+          if (x >= 2 && y >= 2 && x < image.width - 2 && y < image.height - 2) continue;
+          const unsigned char* p = image.pixels + 3 * (static_cast<long>(y) * image.width + x);
+          ++edge;
+          matching += std::abs(p[0] - want[0]) <= 16 && std::abs(p[1] - want[1]) <= 16 &&
+                      std::abs(p[2] - want[2]) <= 16;
+        }
+      const double fraction = edge > 0 ? static_cast<double>(matching) / edge : 0.0;
+      std::printf("%s: %.1f%% of the edge pixels are (%d, %d, %d)\n", argv[1], 100 * fraction, want[0],
+                  want[1], want[2]);
+      if (fraction < min_fraction) {
+        std::fprintf(stderr, "FAIL: only %.1f%% of %s's edge pixels are (%d, %d, %d), need %.1f%%\n",
+                     100 * fraction, argv[1], want[0], want[1], want[2], 100 * min_fraction);
+        return 1;
+      }
+    } else if (flag == "--min-mean" && i + 1 < argc) {
+      ++i;  // checked below, with the luminance
     } else if (flag == "--min-stddev" || flag == "--min-changed") {
       ++i;
     } else {
@@ -114,6 +143,11 @@ int main(int argc, char** argv) {
   std::printf("%s: %dx%d, luminance mean %.1f, standard deviation %.1f\n", argv[1], image.width, image.height, mean, stddev);
   if (stddev < min_stddev) {
     std::fprintf(stderr, "FAIL: %s looks blank (luminance standard deviation %.2f < %.2f)\n", argv[1], stddev, min_stddev);
+    return 1;
+  }
+  if (mean < min_mean) {
+    std::fprintf(stderr, "FAIL: %s is darker than expected (luminance mean %.1f < %.1f)\n", argv[1], mean,
+                 min_mean);
     return 1;
   }
   return 0;

@@ -22,10 +22,11 @@ namespace dlab::gui {
 
 namespace {
 
-constexpr ImU32 kBetaColor = colors::kSeries[0];
-constexpr ImU32 kBetaTildeColor = colors::kSeries[1];
-constexpr ImU32 kSignalColor = colors::kData;
-constexpr ImU32 kNoiseColor = colors::kEps;
+// References: the palette changes while a picture is drawn for print (theme.h).
+const ImU32& kBetaColor = colors::kSeries[0];
+const ImU32& kBetaTildeColor = colors::kSeries[1];
+const ImU32& kSignalColor = colors::kData;
+const ImU32& kNoiseColor = colors::kEps;
 
 void marker(const PanelContext& context) {
   char label[32];

@@ -131,6 +131,8 @@ void CanvasRenderer::begin(const CanvasView& view, ImU32 background) {
 
 bool CanvasRenderer::begin_background(const CanvasView& view, ImU32 background, std::uint64_t key) {
   const int width = std::max(1, view.width_px), height = std::max(1, view.height_px);
+  // Another background colour is another palette (a picture drawn for print, theme.h): draw the grid again.
+  key = key * 1000003ull + background;
   if (key == background_key_ && width == background_width_ && height == background_height_) return false;
   if (!background_framebuffer_) glGenFramebuffers(1, &background_framebuffer_);
   if (!background_texture_) glGenTextures(1, &background_texture_);

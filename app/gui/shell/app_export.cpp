@@ -31,8 +31,9 @@ namespace dlab::gui {
 
 namespace {
 
-const char* const kTables[] = {"points", "trajectories", "schedule", "loss", "loss-by-t"};
-const char* const kPictureRegions[] = {"canvas", "plots", "images", "formula", "window"};
+const char* const kTables[] = {"points", "trajectories", "schedule", "loss", "loss-by-t", "images"};
+const char* const kPictureRegions[] = {"canvas", "plots", "images", "formula", "window", "images-grid"};
+const char* const kBackgrounds[] = {"theme", "transparent", "white"};
 
 // The rectangle of a region in the frame's pixels (x, y, width, height), rounded inwards.
 void region_rect(const Layout& layout, const std::string& region, int frame_w, int frame_h, int* rect) {
@@ -93,6 +94,7 @@ bool App::begin_export_frame() {
     e.frame.height = window_h * e.picture.scale;
     e.frame.ui_scale = window_ui_scale() * static_cast<float>(e.picture.scale);
     e.frame.transparent = e.picture.transparent;
+    e.frame.light = e.picture.white;  // update_ui_scale switches the palette for this frame
     return true;
   }
   VideoJob& v = e.video;
@@ -239,14 +241,33 @@ void App::finish_export_frame() {
 // Starting and ending
 // ============================================================================================
 
-void App::start_picture_export(const std::string& region, const std::string& path, int scale, bool transparent) {
-  PictureJob& p = export_->picture;
+void App::start_picture_export(const std::string& region, const std::string& path, int scale,
+                               const std::string& background) {
+  ExportState& e = *export_;
+  if (region == "images-grid") {  // the pixels themselves, as dlab sample writes them: nothing to draw
+    try {
+      const auto [width, height] = view().write_image_grid(path, scale);
+      e.message = format_text(tr("saved %s (%dx%d)"), path.c_str(), width, height);
+      e.message_ok = true;
+      if (options_.batch()) std::printf("saved %s (%dx%d)\n", path.c_str(), width, height);
+    } catch (const std::exception& error) {
+      e.message = error.what();
+      e.message_ok = false;
+      if (options_.batch()) {
+        std::fprintf(stderr, "error: %s\n", error.what());
+        exit_code_ = 1;
+      }
+    }
+    return;
+  }
+  PictureJob& p = e.picture;
   p = PictureJob();
   p.active = true;
   p.region = region;
   p.path = path;
   p.scale = scale;
-  p.transparent = transparent;
+  p.transparent = background == "transparent";
+  p.white = background == "white";
   p.frames_left = 3;  // the fonts are made at the new scale in the first; scrollbars settle in the next
   // Exactly `scale` times the region on screen (the layout drawn at a larger scale may round a few pixels
   // differently).
@@ -335,7 +356,7 @@ bool App::start_cli_exports() {
     }
     if (!options_.export_png.empty())
       start_picture_export(options_.export_png_region, options_.export_png, options_.export_scale,
-                           options_.export_transparent);
+                           options_.export_background);
     if (!options_.export_video.empty()) {
       try {
         start_video_export(options_.export_video, options_.export_fps, options_.export_width, options_.export_height,
@@ -355,6 +376,7 @@ bool App::start_cli_exports() {
 
 std::string App::export_csv_text(const std::string& table) {
   if (table == "schedule") return schedule_csv(schedule_);
+  if (table == "images") return view().images_csv();  // the image view's; another view says where it is
   if (!points_shown()) throw std::runtime_error(table + ": the image view has no " + table + " table; switch to the 2D points");
   if (table == "points") return points_origin_csv(lab_->current_points());
   if (table == "trajectories") {
@@ -368,7 +390,8 @@ std::string App::export_csv_text(const std::string& table) {
   else if (table == "loss-by-t")
     lab_->training_loss_by_t(schedule_, &a, &b);
   else
-    throw std::runtime_error("unknown table '" + table + "'; allowed: points, trajectories, schedule, loss, loss-by-t");
+    throw std::runtime_error("unknown table '" + table +
+                             "'; allowed: points, trajectories, schedule, loss, loss-by-t, images");
   if (a.empty()) throw std::runtime_error(table + ": no training loss yet (train a network here first)");
   return table == "loss" ? two_column_csv("step", "loss", a, b) : two_column_csv("t", "loss", a, b);
 }
@@ -465,24 +488,38 @@ void App::draw_export_window() {
   ImGui::Separator();
   // ---- picture ----
   ImGui::TextUnformatted(tr("Picture (PNG), drawn again at the scale chosen"));
-  const char* picture_regions[] = {tr("canvas"), tr("plots"), tr("image grid"), tr("formula panel"), tr("whole window")};
-  ImGui::Combo(ui_label(tr("Region"), "picture_region").c_str(), &e.picture_region, picture_regions, 5);
+  const char* picture_regions[] = {tr("canvas"),       tr("plots"),
+                                   tr("image grid"),   tr("formula panel"),
+                                   tr("whole window"), tr("image grid's pixels (as dlab sample)")};
+  ImGui::Combo(ui_label(tr("Region"), "picture_region").c_str(), &e.picture_region, picture_regions, 6);
   const char* scales[] = {"1x", "2x", "4x"};
   int scale_index = e.picture_scale == 4 ? 2 : e.picture_scale == 2 ? 1 : 0;
   if (ImGui::Combo(ui_label(tr("Scale"), "picture_scale").c_str(), &scale_index, scales, 3))
     e.picture_scale = scale_index == 2 ? 4 : scale_index == 1 ? 2 : 1;
-  ImGui::Checkbox(ui_label(tr("Transparent background"), "picture_transparent").c_str(), &e.picture_transparent);
+  const bool pixels =
+      e.picture_region == 5;  // the images themselves: no background, the scale is --grid-scale's
+  ImGui::BeginDisabled(pixels);
+  const char* backgrounds[] = {tr("the window's (dark)"), tr("transparent"),
+                               tr("white, light theme (for print)")};
+  ImGui::Combo(ui_label(tr("Background"), "picture_background").c_str(), &e.picture_background, backgrounds,
+               3);
+  ImGui::EndDisabled();
   path_field(ui_label(tr("File"), "picture_path").c_str(), &e.picture_path);
   ImGui::BeginDisabled(exporting());
   if (ImGui::Button(ui_label(tr("Save PNG"), "picture_save").c_str()))
-    start_picture_export(kPictureRegions[e.picture_region], e.picture_path, e.picture_scale, e.picture_transparent);
+    start_picture_export(kPictureRegions[e.picture_region], e.picture_path, e.picture_scale,
+                         kBackgrounds[e.picture_background]);
   ImGui::EndDisabled();
   ImGui::Separator();
   // ---- numbers ----
   ImGui::TextUnformatted(tr("Numbers (CSV, as the dlab command line writes them)"));
-  const char* tables[] = {tr("points x,y,origin at this frame"), tr("reverse trajectories step,t,x,y"),
-                          tr("schedule table (dlab schedule)"), tr("training loss step,loss"), tr("loss by timestep t,loss")};
-  ImGui::Combo(ui_label(tr("Table"), "csv_table").c_str(), &e.csv_table, tables, 5);
+  const char* tables[] = {tr("points x,y,origin at this frame"),
+                          tr("reverse trajectories step,t,x,y"),
+                          tr("schedule table (dlab schedule)"),
+                          tr("training loss step,loss"),
+                          tr("loss by timestep t,loss"),
+                          tr("images: index, class, the classifier's class and confidence")};
+  ImGui::Combo(ui_label(tr("Table"), "csv_table").c_str(), &e.csv_table, tables, 6);
   path_field(ui_label(tr("File"), "csv_path").c_str(), &e.csv_path);
   if (ImGui::Button(ui_label(tr("Save CSV"), "csv_save").c_str())) {
     try {

@@ -19,6 +19,7 @@ struct OffscreenFrame {
   int width = 0, height = 0;
   float ui_scale = 1.0f;
   bool transparent = false;
+  bool light = false;  // drawn in the light palette (a picture for print: white background, dark text)
 };
 
 struct PictureJob {
@@ -26,6 +27,7 @@ struct PictureJob {
   std::string region, path;  // canvas, plots, images, formula, window
   int scale = 1;
   bool transparent = false;
+  bool white = false;        // the light palette, on white
   int frames_left = 0;       // offscreen frames still to draw (the last one is saved)
   int size[2] = {0, 0};      // the region's size in the window times `scale`: the picture's exact size
   bool from_cli = false;
@@ -61,7 +63,7 @@ struct ExportState {
   bool window_open = false;
   std::string video_path = "diffusion.mp4", picture_path = "canvas.png", csv_path = "points.csv";
   int video_fps = 30, video_size[2] = {0, 0}, video_region = 0, picture_region = 0, picture_scale = 1, csv_table = 0;
-  bool picture_transparent = false;
+  int picture_background = 0;  // theme, transparent, white (kBackgrounds)
   std::string video_title;
   std::string command_text, message;
   bool message_ok = true;

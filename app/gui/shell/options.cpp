@@ -84,23 +84,31 @@ int parse_options(int argc, char** argv, Options* options) {
   cli.add_option("--export-csv", options->export_csv,
                  "After --frames frames (a reverse run finished), write the --export-table as CSV and exit")
       ->group("Export");
-  cli.add_option("--export-table", options->export_table,
-                 "What --export-csv writes: points (x,y,origin at the frame shown), trajectories (step,t,x,y of the "
-                 "reverse run, as dlab sample --trajectory), schedule (the columns of dlab schedule), loss "
-                 "(step,loss of live training), loss-by-t (t,loss)")
-      ->check(CLI::IsMember({"points", "trajectories", "schedule", "loss", "loss-by-t"}))
+  cli.add_option(
+         "--export-table", options->export_table,
+         "What --export-csv writes: points (x,y,origin at the frame shown), trajectories (step,t,x,y of the "
+         "reverse run, as dlab sample --trajectory), schedule (the columns of dlab schedule), loss "
+         "(step,loss of live training), loss-by-t (t,loss), images (the image view: index,row,column,t,label,"
+         "class and the data set's classifier's label, class and confidence per image)")
+      ->check(CLI::IsMember({"points", "trajectories", "schedule", "loss", "loss-by-t", "images"}))
       ->group("Export");
   std::vector<std::string> png_args;
-  cli.add_option("--export-png", png_args,
-                 "REGION PATH: a PNG of canvas, plots, images, formula or window, drawn again at --export-scale")
+  cli.add_option(
+         "--export-png", png_args,
+         "REGION PATH: a PNG of canvas, plots, images, formula or window, drawn again at --export-scale; "
+         "images-grid: the image view's pixels as a grid, as dlab sample writes it (--export-scale: "
+         "--grid-scale)")
       ->expected(2)
       ->group("Export");
-  cli.add_option("--export-scale", options->export_scale, "Scale of --export-png: 1, 2 or 4 (default 1)")
+  cli.add_option("--export-scale", options->export_scale,
+                 "Scale of --export-png: 1, 2 or 4 (default 1); for images-grid, PNG pixels per image pixel")
       ->check(CLI::IsMember({1, 2, 4}))
       ->group("Export");
-  std::string background = "theme";
-  cli.add_option("--export-background", background, "Background of --export-png: theme or transparent")
-      ->check(CLI::IsMember({"theme", "transparent"}))
+  cli.add_option(
+         "--export-background", options->export_background,
+         "Background of --export-png: theme, transparent, or white (the picture drawn in a light theme, "
+         "for printed handouts)")
+      ->check(CLI::IsMember({"theme", "transparent", "white"}))
       ->group("Export");
   cli.add_option("--export-video", options->export_video,
                  "Render the playback of the mode, first to last frame, into PATH (.mp4 H.264, .webm VP9, .gif) and exit")
@@ -155,16 +163,18 @@ int parse_options(int argc, char** argv, Options* options) {
   }
   options->vsync = !no_vsync;
   if (png_args.size() == 2) {
-    static const char* const regions[] = {"canvas", "plots", "images", "formula", "window"};
+    static const char* const regions[] = {"canvas", "plots", "images", "formula", "window", "images-grid"};
     if (std::find(std::begin(regions), std::end(regions), png_args[0]) == std::end(regions)) {
-      std::fprintf(stderr, "error: --export-png: unknown region '%s'; allowed: canvas, plots, images, formula, window\n",
-                   png_args[0].c_str());
+      std::fprintf(
+          stderr,
+          "error: --export-png: unknown region '%s'; allowed: canvas, plots, images, formula, window, "
+          "images-grid\n",
+          png_args[0].c_str());
       return 2;
     }
     options->export_png_region = png_args[0];
     options->export_png = png_args[1];
   }
-  options->export_transparent = background == "transparent";
   if (!options->export_video.empty()) {
     try {
       video_format_for(options->export_video);

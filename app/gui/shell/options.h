@@ -31,10 +31,11 @@ struct Options {
   bool vsync = true;
   // Export (issue 11), once --frames frames are drawn and every reverse run is finished; then exit.
   std::string export_csv;              // CSV of export_table
-  std::string export_table = "points"; // points, trajectories, schedule, loss, loss-by-t
-  std::string export_png_region, export_png;  // canvas, plots, images, formula, window; the PNG's path
-  int export_scale = 1;                // 1, 2, 4: drawn again at that scale
-  bool export_transparent = false;     // the PNG's background: transparent instead of the theme's
+  std::string export_table = "points";  // points, trajectories, schedule, loss, loss-by-t, images
+  // canvas, plots, images, formula, window (drawn again), images-grid (the image view's pixels); the PNG's path
+  std::string export_png_region, export_png;
+  int export_scale = 1;  // 1, 2, 4: drawn again at that scale (images-grid: pixels per image pixel)
+  std::string export_background = "theme";  // theme, transparent, white (the light theme, for print)
   std::string export_video;            // .mp4, .webm, .gif: the playback of the mode, first to last frame
   int export_fps = 30;
   int export_width = 0, export_height = 0;  // the video's frame size (0: the window's)

@@ -22,7 +22,7 @@ const std::map<std::string, std::pair<int, int>>& arities() {
       {"key", {1, 1}},     {"quit", {0, 0}},  {"wait-sampling", {0, 0}}, {"screenshot", {1, 1}},
       {"stats", {1, 1}},   {"wait-training", {1, 1}}, {"save", {1, 1}},       {"load", {1, 1}},
       {"open", {1, 1}},    {"save-scene", {1, 1}}, {"open-lesson", {1, 1}}, {"sample-again", {0, 0}},
-      {"export-video", {1, 1}}, {"export-csv", {1, 2}}, {"export-png", {2, 3}}, {"wait-export", {0, 0}},
+      {"export-video", {1, 1}}, {"export-csv", {1, 2}}, {"export-png", {2, 4}}, {"wait-export", {0, 0}},
       {"cancel-export", {0, 0}}, {"print-command", {0, 0}},
   };
   return table;

@@ -23,8 +23,10 @@
 //                             the next commands run while it renders
 //   wait-export               wait until the video (or picture) is written, failed or cancelled
 //   cancel-export             cancel the video being rendered: no file is left
-//   export-png canvas a.png 2 a PNG of canvas, plots, images, formula or window at scale 1, 2 or 4 (waits)
-//   export-csv a.csv [TABLE]  the CSV of points (default), trajectories, schedule, loss or loss-by-t
+//   export-png canvas a.png 2 a PNG of canvas, plots, images, formula or window at scale 1, 2 or 4 (waits);
+//                             a 4th word, theme, transparent or white (the light theme, for print), sets the
+//                             background; images-grid: the image view's pixels as dlab sample's PNG grid
+//   export-csv a.csv [TABLE]  the CSV of points (default), trajectories, schedule, loss, loss-by-t or images
 //   print-command             print the dlab command line that reproduces the canvas
 //   quit                      exit (also at the end of the script)
 #pragma once

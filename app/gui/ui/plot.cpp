@@ -688,7 +688,7 @@ void EndPlot() {
           best = corner;
         }
       }
-      draw->AddRectFilled(best, ImVec2(best.x + box.x, best.y + box.y), IM_COL32(14, 16, 21, 215),
+      draw->AddRectFilled(best, ImVec2(best.x + box.x, best.y + box.y), colors::label_box(215),
                           3.0f * ui_scale());
       ImGui::SetWindowFontScale(fit);
       const float line = line_height * fit;

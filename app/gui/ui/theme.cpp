@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <set>
 #include <vector>
 
@@ -151,6 +152,98 @@ Fonts load_fonts(float ui_scale, const std::string& font_path, const FontNeeds& 
   return fonts;
 }
 
+namespace {
+Palette g_palette = Palette::Dark;
+}  // namespace
+
+void set_palette(Palette palette) {
+  g_palette = palette;
+  using namespace colors;
+  const bool light = palette == Palette::Light;
+  // Dark: a projector. Light: printed on white, so every colour is darker (contrast >= 3:1 against white for
+  // the points and curves, >= 7:1 for text) and the boxes behind labels are white.
+  kBackground = light ? IM_COL32(255, 255, 255, 255) : IM_COL32(22, 24, 30, 255);
+  kCanvas = light ? IM_COL32(255, 255, 255, 255) : IM_COL32(14, 16, 21, 255);
+  kGrid = light ? IM_COL32(205, 209, 218, 255) : IM_COL32(60, 66, 80, 255);
+  kAxis = light ? IM_COL32(110, 116, 130, 255) : IM_COL32(120, 128, 145, 255);
+  kText = light ? IM_COL32(20, 22, 28, 255) : IM_COL32(230, 232, 238, 255);
+  kTextDim = light ? IM_COL32(80, 86, 100, 255) : IM_COL32(150, 156, 170, 255);
+  kMarker = light ? IM_COL32(190, 120, 0, 255) : IM_COL32(255, 214, 90, 255);
+  kData = light ? IM_COL32(30, 90, 200, 255) : IM_COL32(120, 170, 255, 255);
+  kPoints = light ? IM_COL32(220, 90, 10, 255) : IM_COL32(255, 150, 80, 255);
+  kEps = light ? IM_COL32(200, 20, 70, 255) : IM_COL32(255, 95, 120, 255);
+  kX0Hat = light ? IM_COL32(10, 140, 60, 255) : IM_COL32(110, 230, 150, 255);
+  kError = light ? IM_COL32(190, 20, 20, 255) : IM_COL32(255, 90, 90, 255);
+  const ImU32 dark_series[] = {IM_COL32(100, 180, 255, 255), IM_COL32(255, 150, 80, 255),
+                               IM_COL32(120, 220, 140, 255), IM_COL32(230, 110, 200, 255),
+                               IM_COL32(240, 220, 100, 255), IM_COL32(160, 160, 255, 255)};
+  const ImU32 light_series[] = {IM_COL32(20, 100, 200, 255), IM_COL32(220, 100, 10, 255),
+                                IM_COL32(20, 140, 50, 255),  IM_COL32(170, 30, 140, 255),
+                                IM_COL32(150, 120, 0, 255),  IM_COL32(90, 70, 200, 255)};
+  for (std::size_t i = 0; i < std::size(kSeries); ++i) kSeries[i] = light ? light_series[i] : dark_series[i];
+  kCanvasGrid = light ? IM_COL32(222, 225, 232, 255) : IM_COL32(44, 49, 60, 255);
+  kCanvasAxis = light ? IM_COL32(150, 156, 170, 255) : IM_COL32(78, 86, 104, 255);
+  kLabelBox = light ? IM_COL32(255, 255, 255, 255) : IM_COL32(14, 16, 21, 255);
+  kComparison = light ? IM_COL32(60, 62, 72, 255) : IM_COL32(235, 240, 255, 255);
+  kField = light ? IM_COL32(20, 110, 180, 255) : IM_COL32(150, 220, 255, 255);
+  kFollowPath = light ? IM_COL32(160, 105, 0, 255) : IM_COL32(255, 235, 160, 255);
+  kGood = light ? IM_COL32(20, 130, 55, 255) : IM_COL32(128, 230, 153, 255);
+  kBad = light ? IM_COL32(200, 75, 15, 255) : IM_COL32(255, 153, 102, 255);
+  kNote = light ? IM_COL32(30, 75, 160, 255) : IM_COL32(190, 215, 255, 255);
+  kPath = light ? IM_COL32(70, 74, 86, 255) : IM_COL32(220, 225, 240, 255);
+  // The colours by origin are bright hues (HSV value 1): two thirds of each channel keeps the hue and reads
+  // on white.
+  kOriginTint = light ? IM_COL32(170, 170, 170, 255) : IM_COL32(255, 255, 255, 255);
+}
+
+Palette current_palette() {
+  return g_palette;
+}
+
+namespace {
+
+// ImGui's colours for printing: white windows, dark text, light grey frames, the accents darker.
+void light_style_colors(ImVec4* c) {
+  const auto rgb = [](int r, int g, int b, float a = 1.0f) {
+    return ImVec4(r / 255.f, g / 255.f, b / 255.f, a);
+  };
+  c[ImGuiCol_Text] = rgb(20, 22, 28);
+  c[ImGuiCol_TextDisabled] = rgb(110, 116, 130);
+  c[ImGuiCol_WindowBg] = rgb(255, 255, 255);
+  c[ImGuiCol_ChildBg] = rgb(255, 255, 255, 0.0f);
+  c[ImGuiCol_PopupBg] = rgb(250, 250, 252, 0.98f);
+  c[ImGuiCol_Border] = rgb(200, 204, 214);
+  c[ImGuiCol_FrameBg] = rgb(236, 238, 243);
+  c[ImGuiCol_FrameBgHovered] = rgb(222, 228, 240);
+  c[ImGuiCol_FrameBgActive] = rgb(205, 215, 235);
+  c[ImGuiCol_TitleBg] = rgb(240, 241, 245);
+  c[ImGuiCol_TitleBgActive] = rgb(228, 231, 238);
+  c[ImGuiCol_TitleBgCollapsed] = rgb(240, 241, 245);
+  c[ImGuiCol_MenuBarBg] = rgb(240, 241, 245);
+  c[ImGuiCol_ScrollbarBg] = rgb(245, 246, 249);
+  c[ImGuiCol_ScrollbarGrab] = rgb(195, 200, 212);
+  c[ImGuiCol_CheckMark] = rgb(20, 100, 200);
+  c[ImGuiCol_SliderGrab] = rgb(40, 110, 210, 0.45f);
+  c[ImGuiCol_SliderGrabActive] = rgb(30, 90, 190, 0.6f);
+  c[ImGuiCol_Button] = rgb(225, 229, 238);
+  c[ImGuiCol_ButtonHovered] = rgb(190, 208, 238);
+  c[ImGuiCol_ButtonActive] = rgb(165, 190, 232);
+  c[ImGuiCol_Header] = rgb(225, 230, 240);
+  c[ImGuiCol_HeaderHovered] = rgb(200, 214, 238);
+  c[ImGuiCol_HeaderActive] = rgb(180, 200, 235);
+  c[ImGuiCol_Separator] = rgb(200, 204, 214);
+  c[ImGuiCol_Tab] = rgb(232, 235, 241);
+  c[ImGuiCol_TabHovered] = rgb(190, 208, 238);
+  c[ImGuiCol_TabActive] = rgb(205, 218, 240);
+  c[ImGuiCol_TabUnfocused] = rgb(232, 235, 241);
+  c[ImGuiCol_TabUnfocusedActive] = rgb(215, 224, 240);
+  c[ImGuiCol_PlotLines] = rgb(20, 100, 200);
+  c[ImGuiCol_PlotHistogram] = rgb(20, 100, 200);
+  c[ImGuiCol_TextSelectedBg] = rgb(120, 160, 230, 0.4f);
+}
+
+}  // namespace
+
 void apply_theme(float ui_scale) {
   ImGuiStyle& style = ImGui::GetStyle();
   style = ImGuiStyle();
@@ -207,6 +300,10 @@ void apply_theme(float ui_scale) {
   c[ImGuiCol_PlotLines] = rgb(100, 180, 255);
   c[ImGuiCol_PlotHistogram] = rgb(100, 180, 255);
   c[ImGuiCol_TextSelectedBg] = rgb(70, 110, 170, 0.6f);
+  if (g_palette == Palette::Light) {
+    ImGui::StyleColorsLight(&style);
+    light_style_colors(c);
+  }
 
   style.ScaleAllSizes(ui_scale);
 }

@@ -1,5 +1,6 @@
 // Look and feel: the DejaVu Sans font at a size that follows the UI scale, a dark theme meant for a
-// projector (high contrast, large hit targets), and the colours shared by the canvas and the plots.
+// projector (high contrast, large hit targets), a light one for printed handouts (exported pictures, issue
+// 11), and the colours shared by the canvas and the plots.
 #pragma once
 
 #include <imgui.h>
@@ -36,7 +37,8 @@ Fonts load_fonts(float ui_scale, const std::string& font_path, const FontNeeds& 
 // The Noto Sans CJK file (fonts-noto-cjk; $DLAB_CJK_FONT overrides), or "" when it is not installed.
 std::string cjk_font_path();
 
-// The dark theme, sized for ui_scale (resets the style first, so it can be called again).
+// The theme of the palette in use (set_palette; dark unless a picture is drawn for print), sized for ui_scale
+// (resets the style first, so it can be called again).
 void apply_theme(float ui_scale);
 
 // A UI scale that fits a window: 1 at 1280x720, growing with the framebuffer so text stays readable on
@@ -44,22 +46,23 @@ void apply_theme(float ui_scale);
 float ui_scale_for(int framebuffer_width, int framebuffer_height, float user_factor);
 
 // Colours used everywhere, so the same quantity has the same colour in the canvas, the plots and the
-// formula panel.
+// formula panel. They are the palette in use, not constants: the dark one on screen, the light one while a
+// picture is drawn for print (--export-background white, set_palette); read them on the UI thread only.
 namespace colors {
-constexpr ImU32 kBackground = IM_COL32(22, 24, 30, 255);
-constexpr ImU32 kCanvas = IM_COL32(14, 16, 21, 255);
-constexpr ImU32 kGrid = IM_COL32(60, 66, 80, 255);
-constexpr ImU32 kAxis = IM_COL32(120, 128, 145, 255);
-constexpr ImU32 kText = IM_COL32(230, 232, 238, 255);
-constexpr ImU32 kTextDim = IM_COL32(150, 156, 170, 255);
-constexpr ImU32 kMarker = IM_COL32(255, 214, 90, 255);     // current t, everywhere
-constexpr ImU32 kData = IM_COL32(120, 170, 255, 255);      // x_0
-constexpr ImU32 kPoints = IM_COL32(255, 150, 80, 255);     // x_t
-constexpr ImU32 kEps = IM_COL32(255, 95, 120, 255);        // eps, eps_hat
-constexpr ImU32 kX0Hat = IM_COL32(110, 230, 150, 255);     // x0_hat
-constexpr ImU32 kError = IM_COL32(255, 90, 90, 255);       // messages
+inline ImU32 kBackground = IM_COL32(22, 24, 30, 255);
+inline ImU32 kCanvas = IM_COL32(14, 16, 21, 255);
+inline ImU32 kGrid = IM_COL32(60, 66, 80, 255);
+inline ImU32 kAxis = IM_COL32(120, 128, 145, 255);
+inline ImU32 kText = IM_COL32(230, 232, 238, 255);
+inline ImU32 kTextDim = IM_COL32(150, 156, 170, 255);
+inline ImU32 kMarker = IM_COL32(255, 214, 90, 255);  // current t, everywhere
+inline ImU32 kData = IM_COL32(120, 170, 255, 255);   // x_0
+inline ImU32 kPoints = IM_COL32(255, 150, 80, 255);  // x_t
+inline ImU32 kEps = IM_COL32(255, 95, 120, 255);     // eps, eps_hat
+inline ImU32 kX0Hat = IM_COL32(110, 230, 150, 255);  // x0_hat
+inline ImU32 kError = IM_COL32(255, 90, 90, 255);    // messages
 // Plot series, in order.
-constexpr ImU32 kSeries[] = {
+inline ImU32 kSeries[] = {
     IM_COL32(100, 180, 255, 255),  // blue
     IM_COL32(255, 150, 80, 255),   // orange
     IM_COL32(120, 220, 140, 255),  // green
@@ -67,6 +70,42 @@ constexpr ImU32 kSeries[] = {
     IM_COL32(240, 220, 100, 255),  // yellow
     IM_COL32(160, 160, 255, 255),  // violet
 };
+// The canvas's own: its grid lines and axes, the box behind a label or legend (its alpha is chosen where it
+// is drawn, label_box), the comparison points, the eps field's arrows, the followed point's path, a good and
+// a bad verdict (x_T is N(0, I) or not), the formula panel's note.
+inline ImU32 kCanvasGrid = IM_COL32(44, 49, 60, 255);
+inline ImU32 kCanvasAxis = IM_COL32(78, 86, 104, 255);
+inline ImU32 kLabelBox = IM_COL32(14, 16, 21, 255);
+inline ImU32 kComparison = IM_COL32(235, 240, 255, 255);
+inline ImU32 kField = IM_COL32(150, 220, 255, 255);
+inline ImU32 kFollowPath = IM_COL32(255, 235, 160, 255);
+inline ImU32 kGood = IM_COL32(128, 230, 153, 255);
+inline ImU32 kBad = IM_COL32(255, 153, 102, 255);
+inline ImU32 kNote = IM_COL32(190, 215, 255, 255);
+inline ImU32 kPath = IM_COL32(220, 225, 240, 255);  // a trajectory without a colour of its own
+inline ImU32 kOriginTint =
+    IM_COL32(255, 255, 255, 255);  // multiplies the points' colours by origin (light: darker)
+// A colour at an opacity 0..255; the label box at that opacity.
+inline ImU32 with_opacity(ImU32 color, int alpha) {
+  return (color & ~IM_COL32_A_MASK) | (static_cast<ImU32>(alpha & 255) << IM_COL32_A_SHIFT);
+}
+inline ImU32 label_box(int alpha) {
+  return with_opacity(kLabelBox, alpha);
+}
+// Channel by channel a * b / 255 (a tint of white leaves a colour as it is).
+inline ImU32 multiply(ImU32 a, ImU32 b) {
+  ImU32 out = 0;
+  for (int shift = 0; shift < 32; shift += 8)
+    out |= (((a >> shift) & 255u) * ((b >> shift) & 255u) / 255u) << shift;
+  return out;
+}
 }  // namespace colors
+
+// The palette in use: Dark on screen (a projector), Light for printed handouts (white background, dark text
+// and lines, points and curves in darker colours that read on white). Sets colors:: and, with apply_theme,
+// ImGui's style colours.
+enum class Palette { Dark, Light };
+void set_palette(Palette palette);
+Palette current_palette();
 
 }  // namespace dlab::gui

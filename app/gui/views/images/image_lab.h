@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/gui/state/scene.h"
@@ -93,6 +94,17 @@ class ImageLab {
 
   bool wait_for_reverse(double timeout_seconds);
   double last_reverse_ms_per_step() const;
+
+  // ---- export (issue 11) ----
+  // The images shown (x_t at the cursor: at the end of a reverse run, the samples) as a PNG grid in the
+  // layout of `dlab sample` (core/image_grid.h, `scale` PNG pixels per image pixel); returns its width and
+  // height. With the same model, sampler, class, guidance and seed it is the PNG `dlab sample` writes.
+  std::pair<int, int> write_grid_png(const std::string& path, int scale) const;
+  // One row per image shown: index,row,column (its tile in that grid),t,label,class (the class it was sampled
+  // with, or the data's; empty when unconditional),classifier_label,classifier_class,classifier_confidence
+  // (the data set's LeNet classifier, core/classifier.h, as `dlab eval` uses it: its most likely class and
+  // that probability; empty without a classifier for the data set). Throws std::runtime_error.
+  std::string images_csv() const;
 
   // ---- the ELBO tab and the quality read-out (compute/image_quality.h), on workers when asked for ----
   void request_quality() const;   // asks for the bound and the grid's distance until the next sync

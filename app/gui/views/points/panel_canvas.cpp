@@ -70,7 +70,7 @@ void color_bar(ImDrawList* draw, ImVec2 at, float width, float scale, int which,
                const char* high) {
   const float height = 10 * scale, line = ImGui::GetTextLineHeight();
   draw->AddRectFilled(ImVec2(at.x - 6 * scale, at.y - line - 4 * scale),
-                      ImVec2(at.x + width + 6 * scale, at.y + height + line + 4 * scale), IM_COL32(14, 16, 21, 200),
+                      ImVec2(at.x + width + 6 * scale, at.y + height + line + 4 * scale), colors::label_box(200),
                       4 * scale);
   draw->AddText(ImVec2(at.x, at.y - line - 2 * scale), colors::kText, caption);
   const int segments = 24;
@@ -100,12 +100,30 @@ void arrow(ImDrawList* draw, ImVec2 from, ImVec2 to, ImU32 color, float thicknes
 // [SECTION] Layers drawn with GL
 // ============================================================================================
 
+// A read-out in a dark box whose right edge is at `right` and bottom at `bottom`, in smaller type (down to 70%
+// of the font) when `text`, already broken into lines, is wider than `room`. Returns the box's text height.
+float corner_readout(ImDrawList* draw, const std::string& text, float room, float right, float bottom, ImU32 color,
+                     float s, const char* what) {
+  float font_size = ImGui::GetFontSize();
+  ImVec2 size = ImGui::CalcTextSize(text.c_str());
+  if (size.x > room) {
+    font_size *= std::max(0.7f, room / size.x);
+    size = ImGui::GetFont()->CalcTextSizeA(font_size, FLT_MAX, 0.0f, text.c_str());
+  }
+  check_fits(size.x, room, what);
+  const ImVec2 at(right - size.x, bottom - size.y);
+  draw->AddRectFilled(ImVec2(at.x - 6 * s, at.y - 3 * s), ImVec2(at.x + size.x + 6 * s, at.y + size.y + 3 * s),
+                      colors::label_box(190), 4 * s);
+  draw->AddText(ImGui::GetFont(), font_size, at, color, text.c_str());
+  return size.y;
+}
+
 // Grid lines at "nice" data coordinates; the axes x = 0 and y = 0 brighter.
 std::vector<LineVertex> grid_lines(const CanvasView& view) {
   const DataBox box = visible_box(view);
   std::vector<LineVertex> lines;
   const float step = nice_step(2 * view.half_height, 8);
-  const ImU32 grid_color = IM_COL32(44, 49, 60, 255), axis_color = IM_COL32(78, 86, 104, 255);
+  const ImU32 grid_color = colors::kCanvasGrid, axis_color = colors::kCanvasAxis;
   for (float x = std::ceil(box.min_x / step) * step; x <= box.max_x; x += step) {
     const ImU32 c = std::abs(x) < step * 1e-3f ? axis_color : grid_color;
     lines.push_back({x, box.min_y, c});
@@ -162,12 +180,14 @@ void draw_gl_layers(PanelContext& context, const CanvasView& view) {
   const auto& comparison = lab.comparison_points();
   if (!comparison.empty())
     renderer.draw_points(comparison.data(), nullptr, static_cast<int>(comparison.size() / 2), radius * 0.8f,
-                         IM_COL32(235, 240, 255, 255), IM_COL32(255, 255, 255, 150));
+                         colors::kComparison, IM_COL32(255, 255, 255, 150));
   if (state.layers.points) {
     const auto& points = lab.current_points();
     const auto& point_colors = lab.point_colors();
+    // Coloured by origin: the light palette darkens the bright hues (kOriginTint) so they read on white.
+    const ImU32 tint = point_colors.empty() ? IM_COL32(255, 255, 255, 235) : colors::with_opacity(colors::kOriginTint, 235);
     renderer.draw_points(points.data(), point_colors.empty() ? nullptr : point_colors.data(),
-                         static_cast<int>(points.size() / 2), radius, colors::kPoints, IM_COL32(255, 255, 255, 235));
+                         static_cast<int>(points.size() / 2), radius, colors::kPoints, tint);
   }
   renderer.end();
 }
@@ -198,7 +218,8 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
                                                      xy[(static_cast<std::size_t>(p) * length + j) * 2 + 1]);
       // Each path in its point's colour, faint, so the bundle of paths stays readable.
       const std::size_t index = static_cast<std::size_t>(indices[p]);
-      const ImU32 color = index < point_colors.size() ? point_colors[index] : IM_COL32(220, 225, 240, 255);
+      const ImU32 color = index < point_colors.size() ? colors::multiply(point_colors[index], colors::kOriginTint)
+                                                      : colors::kPath;
       draw->AddPolyline(line.data(), length, with_alpha(color, 0.3f), 0, 1.2f * s);
     }
   }
@@ -208,7 +229,7 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
     for (std::size_t i = 0; i < field.strength.size(); ++i) {
       const ImVec2 from = px(field.origins[2 * i], field.origins[2 * i + 1]);
       const ImVec2 to = px(field.origins[2 * i] + field.vectors[2 * i], field.origins[2 * i + 1] + field.vectors[2 * i + 1]);
-      arrow(draw, from, to, with_alpha(IM_COL32(150, 220, 255, 255), 0.35f + 0.6f * field.strength[i]), 1.3f * s);
+      arrow(draw, from, to, with_alpha(colors::kField, 0.35f + 0.6f * field.strength[i]), 1.3f * s);
     }
   }
 
@@ -220,7 +241,9 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
     if (follow.valid) {
       std::vector<ImVec2> path;
       for (std::size_t i = 0; i + 1 < follow.path.size(); i += 2) path.push_back(px(follow.path[i], follow.path[i + 1]));
-      if (path.size() > 1) draw->AddPolyline(path.data(), static_cast<int>(path.size()), IM_COL32(255, 235, 160, 150), 0, 2.0f * s);
+      if (path.size() > 1)
+        draw->AddPolyline(path.data(), static_cast<int>(path.size()), colors::with_opacity(colors::kFollowPath, 150), 0,
+                          2.0f * s);
       const ImVec2 at = px(follow.position[0], follow.position[1]);
       std::vector<ImRect> placed{ImRect(ImVec2(at.x - 12 * s, at.y - 12 * s), ImVec2(at.x + 12 * s, at.y + 12 * s))};
       const auto place_label = [&](ImVec2 anchor, ImVec2 direction, ImU32 color, const std::string& text) {
@@ -237,7 +260,7 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
           p.y += (attempt % 2 == 0 ? 1.0f : -1.0f) * (attempt / 2 + 1) * (size.y + 2 * pad);
         }
         const ImRect box(ImVec2(p.x - pad, p.y - pad), ImVec2(p.x + size.x + pad, p.y + size.y + pad));
-        draw->AddRectFilled(box.Min, box.Max, IM_COL32(14, 16, 21, 225), 3 * s);
+        draw->AddRectFilled(box.Min, box.Max, colors::label_box(225), 3 * s);
         draw->AddText(p, color, text.c_str());
         placed.push_back(box);
       };
@@ -245,7 +268,7 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
         const ImVec2 o = px(follow.origin[0], follow.origin[1]);
         draw->AddCircle(o, 7 * s, IM_COL32(255, 255, 255, 255), 0, 3.5f * s);  // a white ring reads on any colour
         draw->AddCircle(o, 7 * s, colors::kData, 0, 2 * s);
-        place_label(o, ImVec2(o.x - at.x, o.y - at.y), IM_COL32(255, 255, 255, 255),
+        place_label(o, ImVec2(o.x - at.x, o.y - at.y), colors::kText,
                     state.playback.mode == LabMode::Forward ? "x\u2080" : tr("x\u2080 (end)"));
       }
       ImVec2 mean_direction(0, 0);
@@ -298,7 +321,7 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
   const std::string comparison_label = (state.playback.forward_mode == ForwardMode::Chain)
                                            ? tr("x\u209c by the closed form")
                                            : tr("x\u209c by the chain");
-  const ImU32 comparison_color = IM_COL32(235, 240, 255, 160);
+  const ImU32 comparison_color = colors::with_opacity(colors::kComparison, 160);
   for (int compact = 0; compact < 3; ++compact) {
     // 0: every word; 1: without the colour note; 2: the symbols on one line.
     std::vector<std::pair<ImU32, std::string>> entries;
@@ -333,7 +356,7 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
     const float left = covered(4 * s) <= covered(right) ? 4 * s : right;
     ImVec2 cursor(origin.x + left + 6 * s, origin.y + 8 * s);
     draw->AddRectFilled(ImVec2(origin.x + left, origin.y + 4 * s),
-                        ImVec2(origin.x + left + box.x, origin.y + 4 * s + box.y), IM_COL32(14, 16, 21, 170),
+                        ImVec2(origin.x + left + box.x, origin.y + 4 * s + box.y), colors::label_box(170),
                         4 * s);
     for (const auto& [color, label] : entries) {
       draw->AddCircleFilled(ImVec2(cursor.x + 5 * s, cursor.y + line * 0.45f), 5 * s, color);
@@ -362,7 +385,7 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
         const ImVec2 size = ImGui::CalcTextSize(note);
         const ImVec2 at(left.x, bottom - size.y);
         draw->AddRectFilled(ImVec2(at.x - 4 * s, at.y - 2 * s), ImVec2(at.x + size.x + 4 * s, at.y + size.y + 2 * s),
-                            IM_COL32(14, 16, 21, 210), 3 * s);
+                            colors::label_box(210), 3 * s);
         draw->AddText(at, colors::kText, note);
         bottom -= size.y + 8 * s;
       }
@@ -381,7 +404,7 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
   if (stats.n > 0) rows.emplace_back(comparing ? (chain ? tr("chain") : tr("closed form")) : "", stats);
   if (comparing) rows.emplace_back(chain ? tr("closed form") : tr("chain"), lab.comparison_stats());
   float bottom = origin.y + view.height_px - ImGui::GetTextLineHeight() - 10 * s;
-  const float room = view.width_px - 30 * s;
+  const float room = view.width_px - 30 * s, right = origin.x + view.width_px - 10 * s;
   for (auto row = rows.rbegin(); row != rows.rend(); ++row) {
     const PointStats& st = row->second;
     std::string line_text =
@@ -396,19 +419,7 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
     const std::size_t rows_gap = line_text.find("], [");
     if (ImGui::CalcTextSize(line_text.c_str()).x > room && rows_gap != std::string::npos)
       line_text.replace(rows_gap, 4, "],\n[");
-    // Still too wide: smaller type, down to 70% of the font.
-    float font_size = ImGui::GetFontSize();
-    ImVec2 size = ImGui::CalcTextSize(line_text.c_str());
-    if (size.x > room) {
-      font_size *= std::max(0.7f, room / size.x);
-      size = ImGui::GetFont()->CalcTextSizeA(font_size, FLT_MAX, 0.0f, line_text.c_str());
-    }
-    check_fits(size.x, room, "mean/cov");
-    const ImVec2 at(origin.x + view.width_px - size.x - 10 * s, bottom - size.y);
-    draw->AddRectFilled(ImVec2(at.x - 6 * s, at.y - 3 * s), ImVec2(at.x + size.x + 6 * s, at.y + size.y + 3 * s),
-                        IM_COL32(14, 16, 21, 190), 4 * s);
-    draw->AddText(ImGui::GetFont(), font_size, at, colors::kTextDim, line_text.c_str());
-    bottom -= size.y + 6 * s;
+    bottom -= corner_readout(draw, line_text, room, right, bottom, colors::kTextDim, s, "mean/cov") + 6 * s;
   }
   // At t = T (forward at the end, reverse at the start): is x_T the N(0, I) that sampling starts from? The
   // prior term L_T per dimension (Lab::prior_kl), as in the schedule editor.
@@ -420,18 +431,8 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
     // Too wide for the canvas (a large UI scale): two lines at the colon, then smaller type, as the mean/cov.
     const std::size_t colon = text.find(": ");
     if (ImGui::CalcTextSize(text.c_str()).x > room && colon != std::string::npos) text.replace(colon, 2, ":\n");
-    float font_size = ImGui::GetFontSize();
-    ImVec2 size = ImGui::CalcTextSize(text.c_str());
-    if (size.x > room) {
-      font_size *= std::max(0.7f, room / size.x);
-      size = ImGui::GetFont()->CalcTextSizeA(font_size, FLT_MAX, 0.0f, text.c_str());
-    }
-    check_fits(size.x, room, "prior KL");
-    const ImVec2 at(origin.x + view.width_px - size.x - 10 * s, bottom - size.y);
-    draw->AddRectFilled(ImVec2(at.x - 6 * s, at.y - 3 * s), ImVec2(at.x + size.x + 6 * s, at.y + size.y + 3 * s),
-                        IM_COL32(14, 16, 21, 190), 4 * s);
-    draw->AddText(ImGui::GetFont(), font_size, at, gaussian ? IM_COL32(128, 230, 153, 255) : IM_COL32(255, 153, 102, 255),
-                  text.c_str());
+    corner_readout(draw, text, room, right, bottom,
+                   gaussian ? colors::kGood : colors::kBad, s, "prior KL");
   }
 }
 
@@ -497,7 +498,7 @@ void handle_mouse(PanelContext& context, CanvasView& view, ImVec2 origin) {
     const ImVec2 size = ImGui::CalcTextSize(text);
     ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(at.x - 4 * s, at.y - 2 * s),
                                               ImVec2(at.x + size.x + 4 * s, at.y + size.y + 2 * s),
-                                              IM_COL32(14, 16, 21, 200), 3 * s);
+                                              colors::label_box(200), 3 * s);
     ImGui::GetWindowDrawList()->AddText(at, colors::kText, text);
   }
 }

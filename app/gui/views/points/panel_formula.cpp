@@ -51,7 +51,7 @@ void panel_formula(PanelContext& context, const PanelRect& rect) {
   // The note (why this step looks as it does: a mistake, eta = 0, Heun, the end of the run) before the
   // followed point and the named values, so a panel of a few lines still shows it (issue 14: at 1600x900 it
   // was below the panel's edge).
-  if (!formula.note.empty()) flowing_math_text(formula.note, IM_COL32(190, 215, 255, 255), " ");
+  if (!formula.note.empty()) flowing_math_text(formula.note, colors::kNote, " ");
   if (!formula.point.empty())
     flowing_math_text(formula.point, colors::kPoints);
   else if (context.state.followed_point < 0 && !formula.numbers.empty())

@@ -1,6 +1,8 @@
 # Hostile and careless input to diffusion-lab (issue 15). Run with -DDIFFUSION_LAB=path -DXVFB="xvfb-run;..."
 # -DWORK=folder -DMODE=flags|fonts|scripts.
 #   flags: each bad flag exits 2 with exactly one line on stderr, "error: ...", naming the flag.
+#   class: -DMODEL=a 10-class U-Net: `set class 100000` fails the script at its line, naming the model's range
+#          (before, the value silently became the null label); `set class 10`, the null label, is fine.
 #   fonts: each unusable --font or DLAB_FONT (missing, empty, a folder, a text file, DejaVu Sans cut at several
 #          lengths) prints one line "error: --font 'F': REASON; using the default font instead", and the app
 #          still renders its window and exits 0 (before, 11 of 13 such files crashed it).
@@ -49,6 +51,25 @@ if(MODE STREQUAL "scripts")
     message(FATAL_ERROR "wait 2000000000: exit code 0; stderr:\n${err}")
   endif()
   expect_one_error_line("${err}" "wait 2000000000" "error: [^\n]*forever.script:2: wait 2000000000: the frames to wait")
+  return()
+endif()
+
+if(MODE STREQUAL "class")
+  set(script ${WORK}/class_range.script)
+  file(WRITE ${script} "# a model of 10 classes: -1, 0..9 and 10 (the null label)\nwait-sampling\nset class 10\n"
+                       "wait-sampling\nset class 100000\nwait-sampling\nscreenshot ${WORK}/class_range.png\n")
+  file(REMOVE ${WORK}/class_range.png)
+  execute_process(COMMAND ${XVFB} ${DIFFUSION_LAB} --view images --image-model ${MODEL} --mode reverse --sampler ddim
+                          --steps 5 --size 640x480 --script ${script}
+                  RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT code EQUAL 2)
+    message(FATAL_ERROR "set class 100000: exit code ${code}, expected 2; stderr:\n${err}")
+  endif()
+  expect_one_error_line("${err}" "set class 100000"
+                        "error: [^\n]*class_range.script:5: class 100000 is out of range for the model [^\n]*images_tiny.pt \\(10 classes\\): allowed -1 \\(each class in turn\\), 0\\.\\.9, or 10 \\(the null label")
+  if(EXISTS ${WORK}/class_range.png)
+    message(FATAL_ERROR "set class 100000: the script went on after the failed line")
+  endif()
   return()
 endif()
 

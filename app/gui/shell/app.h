@@ -2,10 +2,12 @@
 // main loop (Dear ImGui example_glfw_opengl3 style) that draws one window per panel.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "app/gui/state/controls.h"
 #include "app/gui/state/lesson.h"
 #include "app/gui/state/scene.h"
 #include "app/gui/timeline/timeline.h"
@@ -70,6 +72,9 @@ class App {
   void apply_injected_input();
   void finish_script_frame(int framebuffer_width, int framebuffer_height);
   void fail_script(const ScriptCommand& command, const std::string& message);
+  // Values the view found out of range at its sync (View::take_control_errors): the script fails naming the
+  // line that set the value, a flag (--class) fails naming the flag, a person sees the message in the window.
+  void report_control_errors(std::vector<ControlError> errors);
   // app_lesson.cpp: the lesson open, its slide's live values, presenter mode and the menu bar.
   void open_lesson(const std::string& name_or_path, int slide);  // throws LessonFileError
   void apply_lesson_requests();
@@ -92,10 +97,7 @@ class App {
   void draw_export_window();
   std::string export_csv_text(const std::string& table);  // throws std::runtime_error saying what is missing
   void write_export_csv(const std::string& path, const std::string& table);  // throws
-  // background: theme, transparent or white (the light palette, for print); region images-grid writes the
-  // image view's pixels at once (View::write_image_grid), the others are drawn again off screen.
-  void start_picture_export(const std::string& region, const std::string& path, int scale,
-                            const std::string& background);
+  void start_picture_export(const std::string& region, const std::string& path, int scale, bool transparent);
   void start_video_export(const std::string& path, int fps, int width, int height, bool canvas_only,
                           const std::string& title);
   void end_video_export();          // reports the outcome (stderr for the command line, the window otherwise)
@@ -140,6 +142,8 @@ class App {
   bool script_wait_sampling_ = false;
   long long script_wait_training_ = -1;  // wait until live training reaches this many steps
   std::string script_screenshot_, script_stats_;
+  std::map<std::string, int> script_control_lines_;  // control -> the line of the script's last `set` of it
+  int script_scene_line_ = 0;  // the line of the last `open` or `open-lesson` (they set controls too)
   struct InjectedInput {
     int click_phase = -1;  // 0: move there, 1: press, 2: release; -1: none
     float x = 0, y = 0;

@@ -43,6 +43,24 @@ void App::fail_script(const ScriptCommand& command, const std::string& message) 
   quit_ = true;
 }
 
+void App::report_control_errors(std::vector<ControlError> errors) {
+  for (const ControlError& error : errors) {
+    const auto set = script_control_lines_.find(error.control);
+    const int line = std::max(set == script_control_lines_.end() ? 0 : set->second, script_scene_line_);
+    if (line > 0) {
+      ScriptCommand command;
+      command.line = line;
+      fail_script(command, error.message);
+    } else if (options_.batch()) {  // the value came from a flag (--class) or a scene file given with --open
+      std::fprintf(stderr, "error: --%s: %s\n", error.control.c_str(), error.message.c_str());
+      exit_code_ = 2;
+      quit_ = true;
+    } else {
+      messages_.push_back(error.message);
+    }
+  }
+}
+
 // Runs commands until one needs frames to pass (wait, click, key, screenshot, ...).
 void App::run_script() {
   if (options_.script.empty() || quit_) return;
@@ -81,6 +99,9 @@ void App::run_script() {
         fail_script(command, e.what());
         return;
       }
+      std::string control = command.args[0];  // as set_control names it (image_dataset is image-dataset)
+      std::replace(control.begin(), control.end(), '_', '-');
+      script_control_lines_[control] = command.line;
     } else if (name == "play") {
       apply_transport(playback, Transport::Play, end());
     } else if (name == "pause") {
@@ -141,6 +162,7 @@ void App::run_script() {
       checkpoint_load_.script_line = command.line;
       return;
     } else if (name == "open") {
+      script_scene_line_ = command.line;
       try {
         open_scene(command.args[0]);
       } catch (const SceneFileError& e) {
@@ -150,6 +172,7 @@ void App::run_script() {
         exit_code_ = 1;
       }
     } else if (name == "open-lesson") {
+      script_scene_line_ = command.line;
       try {
         open_lesson(command.args[0], 0);
       } catch (const std::exception& e) {
@@ -187,17 +210,13 @@ void App::run_script() {
     } else if (name == "export-png") {
       const std::string& region = command.args[0];
       const int scale = command.args.size() > 2 ? std::atoi(command.args[2].c_str()) : 1;
-      const std::string background = command.args.size() > 3 ? command.args[3] : options_.export_background;
-      if ((region != "canvas" && region != "plots" && region != "images" && region != "formula" &&
-           region != "window" && region != "images-grid") ||
-          (scale != 1 && scale != 2 && scale != 4) ||
-          (background != "theme" && background != "transparent" && background != "white")) {
-        fail_script(command,
-                    "export-png REGION PATH [SCALE [BACKGROUND]]: REGION is canvas, plots, images, formula, "
-                    "window or images-grid; SCALE is 1, 2 or 4; BACKGROUND is theme, transparent or white");
+      if ((region != "canvas" && region != "plots" && region != "images" && region != "formula" && region != "window") ||
+          (scale != 1 && scale != 2 && scale != 4)) {
+        fail_script(command, "export-png REGION PATH [SCALE]: REGION is canvas, plots, images, formula or window; "
+                             "SCALE is 1, 2 or 4");
         return;
       }
-      start_picture_export(region, command.args[1], scale, background);
+      start_picture_export(region, command.args[1], scale, options_.export_transparent);
       export_->script_wait = true;
       return;
     } else if (name == "export-csv") {

@@ -26,6 +26,14 @@ std::string control_text(const Value& value);
 // The names of all controls, with a one-line description each, for --help and script errors.
 std::vector<std::pair<std::string, std::string>> control_names();
 
+// A control's value that only a view can check, against what it has loaded (the image view: `class` against
+// the model's class count), found when the view syncs. `control` is the control's name (set_control's), so
+// that the app can name the script line or the flag that set it.
+struct ControlError {
+  std::string control;
+  std::string message;  // names the value and the allowed range
+};
+
 // The sampler adds noise z at its steps (DDPM with a variance, DDIM / Euler ancestral with eta > 0).
 bool sampler_is_stochastic(const SamplerSettings& sampler);
 

@@ -16,6 +16,7 @@ class ImagesView : public ComputeView<ImageLab> {
   explicit ImagesView(const ViewServices&) {}
 
   void sync(Scene& scene, const NoiseSchedule& schedule) override { lab_.sync(scene, schedule); }
+  std::vector<ControlError> take_control_errors() override { return lab_.take_control_errors(); }
 
   void controls(PanelContext& context) override {
     const ImGuiTreeNodeFlags open = ImGuiTreeNodeFlags_DefaultOpen;
@@ -84,11 +85,6 @@ class ImagesView : public ComputeView<ImageLab> {
     out["frechet_estimate"] = estimate ? finite_or_null(quality.estimate.distance) : nullptr;
     out["frechet_estimate_samples"] = estimate ? nlohmann::ordered_json(quality.estimate.samples) : nullptr;
   }
-
-  std::pair<int, int> write_image_grid(const std::string& path, int scale) override {
-    return lab_.write_grid_png(path, scale);
-  }
-  std::string images_csv() const override { return lab_.images_csv(); }
 
  private:
   ImageLab& compute() const override { return *owned_lab_; }

@@ -534,9 +534,17 @@ void App::update_ui_scale() {
     height = export_->frame.height;
     scale = export_->frame.ui_scale;
   }
+  // A picture for print is drawn in the light palette; every other frame in the dark one (theme.h).
+  const Palette palette =
+      export_ && export_->frame.active && export_->frame.light ? Palette::Light : Palette::Dark;
+  const bool same_palette = palette == current_palette();
+  set_palette(palette);
   FontNeeds needs = font_needs();
   const bool same_fonts = needs.presenter == font_needs_.presenter && needs.cjk_text == font_needs_.cjk_text;
-  if ((scale == ui_scale_ && same_fonts) || width <= 0 || height <= 0) return;
+  if ((scale == ui_scale_ && same_fonts) || width <= 0 || height <= 0) {
+    if (!same_palette) apply_theme(ui_scale_);
+    return;
+  }
   ui_scale_ = scale;
   fonts_ = load_fonts(scale, options_.font, needs, &font_warning_);
   font_needs_ = std::move(needs);

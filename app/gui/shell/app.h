@@ -97,7 +97,10 @@ class App {
   void draw_export_window();
   std::string export_csv_text(const std::string& table);  // throws std::runtime_error saying what is missing
   void write_export_csv(const std::string& path, const std::string& table);  // throws
-  void start_picture_export(const std::string& region, const std::string& path, int scale, bool transparent);
+  // background: theme, transparent or white (the light palette, for print); region images-grid writes the
+  // image view's pixels at once (View::write_image_grid), the others are drawn again off screen.
+  void start_picture_export(const std::string& region, const std::string& path, int scale,
+                            const std::string& background);
   void start_video_export(const std::string& path, int fps, int width, int height, bool canvas_only,
                           const std::string& title);
   void end_video_export();          // reports the outcome (stderr for the command line, the window otherwise)

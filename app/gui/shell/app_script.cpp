@@ -210,13 +210,17 @@ void App::run_script() {
     } else if (name == "export-png") {
       const std::string& region = command.args[0];
       const int scale = command.args.size() > 2 ? std::atoi(command.args[2].c_str()) : 1;
-      if ((region != "canvas" && region != "plots" && region != "images" && region != "formula" && region != "window") ||
-          (scale != 1 && scale != 2 && scale != 4)) {
-        fail_script(command, "export-png REGION PATH [SCALE]: REGION is canvas, plots, images, formula or window; "
-                             "SCALE is 1, 2 or 4");
+      const std::string background = command.args.size() > 3 ? command.args[3] : options_.export_background;
+      if ((region != "canvas" && region != "plots" && region != "images" && region != "formula" &&
+           region != "window" && region != "images-grid") ||
+          (scale != 1 && scale != 2 && scale != 4) ||
+          (background != "theme" && background != "transparent" && background != "white")) {
+        fail_script(command,
+                    "export-png REGION PATH [SCALE [BACKGROUND]]: REGION is canvas, plots, images, formula, "
+                    "window or images-grid; SCALE is 1, 2 or 4; BACKGROUND is theme, transparent or white");
         return;
       }
-      start_picture_export(region, command.args[1], scale, options_.export_transparent);
+      start_picture_export(region, command.args[1], scale, background);
       export_->script_wait = true;
       return;
     } else if (name == "export-csv") {

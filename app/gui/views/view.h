@@ -12,7 +12,9 @@
 
 #include <cmath>
 #include <memory>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/gui/panels/panels.h"
@@ -59,6 +61,16 @@ class View {
   // Values of the scene this view found out of range at its last syncs (ControlError, controls.h), each once:
   // the app fails the script line or the flag that set them, or shows the message in the window.
   virtual std::vector<ControlError> take_control_errors() { return {}; }
+  // Export (issue 11), for a view with images of its own: the images shown as a PNG grid in `dlab sample`'s
+  // layout (`scale` PNG pixels per image pixel; returns the PNG's width and height), and their numbers as
+  // CSV. Throw std::runtime_error with a message for the window or the command line.
+  virtual std::pair<int, int> write_image_grid(const std::string& path, int scale) {
+    (void)scale;
+    throw std::runtime_error(path + ": the image grid is the image view's (--view images)");
+  }
+  virtual std::string images_csv() const {
+    throw std::runtime_error("images: the images table is the image view's (--view images)");
+  }
 };
 
 // A view whose timeline answers come from one compute object (the Lab, an ImageLab, ...) with the usual

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/gui/state/controls.h"
@@ -98,6 +99,17 @@ class ImageLab {
   // A class beyond the loaded model's (issue 15: `set class 100000` became the null label in silence): sync
   // replaces it by -1 (each class in turn) and reports it here, once, naming the range of this model.
   std::vector<ControlError> take_control_errors();
+
+  // ---- export (issue 11) ----
+  // The images shown (x_t at the cursor: at the end of a reverse run, the samples) as a PNG grid in the
+  // layout of `dlab sample` (core/image_grid.h, `scale` PNG pixels per image pixel); returns its width and
+  // height. With the same model, sampler, class, guidance and seed it is the PNG `dlab sample` writes.
+  std::pair<int, int> write_grid_png(const std::string& path, int scale) const;
+  // One row per image shown: index,row,column (its tile in that grid),t,label,class (the class it was sampled
+  // with, or the data's; empty when unconditional),classifier_label,classifier_class,classifier_confidence
+  // (the data set's LeNet classifier, core/classifier.h, as `dlab eval` uses it: its most likely class and
+  // that probability; empty without a classifier for the data set). Throws std::runtime_error.
+  std::string images_csv() const;
 
   // ---- the ELBO tab and the quality read-out (compute/image_quality.h), on workers when asked for ----
   void request_quality() const;   // asks for the bound and the grid's distance until the next sync

@@ -86,6 +86,11 @@ class ImagesView : public ComputeView<ImageLab> {
     out["frechet_estimate_samples"] = estimate ? nlohmann::ordered_json(quality.estimate.samples) : nullptr;
   }
 
+  std::pair<int, int> write_image_grid(const std::string& path, int scale) override {
+    return lab_.write_grid_png(path, scale);
+  }
+  std::string images_csv() const override { return lab_.images_csv(); }
+
  private:
   ImageLab& compute() const override { return *owned_lab_; }
   std::unique_ptr<ImageLab> owned_lab_ = std::make_unique<ImageLab>();

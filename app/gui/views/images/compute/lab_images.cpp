@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <optional>
@@ -25,8 +26,10 @@
 #include "app/gui/views/images/image_lab.h"
 #include "app/gui/views/points/compute/lab_impl.h"
 #include "core/checkpoint.h"
+#include "core/classifier.h"
 #include "core/guidance.h"
 #include "core/image_datasets.h"
+#include "core/image_grid.h"
 #include "core/image_sampling.h"
 #include "core/parameterization.h"
 
@@ -854,5 +857,101 @@ ElboReadout ImageLab::elbo() const { return impl_->quality.elbo(); }
 ImageQualityReadout ImageLab::quality() const { return impl_->quality.quality(); }
 void ImageLab::start_frechet_estimate() { impl_->quality.start_estimate(); }
 void ImageLab::cancel_frechet_estimate() { impl_->quality.cancel_estimate(); }
+
+// ---- export (issue 11) ----
+
+namespace {
+
+// The display bytes back to [-1, 1] (v = b/127.5 - 1): encoded again (round((v + 1) 127.5)) they give the
+// same bytes, so the grid's pixels are those shown.
+torch::Tensor bytes_to_images(const ImageBytes& bytes) {
+  return torch::from_blob(const_cast<std::uint8_t*>(bytes.pixels.data()),
+                          {bytes.count, bytes.channels, bytes.height, bytes.width}, torch::kUInt8)
+      .to(torch::kFloat)
+      .div(127.5)
+      .sub(1.0);
+}
+
+const ImageBytes& shown_images(const ImageView& view) {
+  if (!view.x || view.x->empty() || view.x->count < 1)
+    throw std::runtime_error("no images shown yet (a data set or a checkpoint still loading, or an error)");
+  return *view.x;
+}
+
+}  // namespace
+
+std::pair<int, int> ImageLab::write_grid_png(const std::string& path, int scale) const {
+  if (scale < 1 || scale > 16) throw std::runtime_error(path + ": the grid's scale must be in 1..16");
+  const torch::Tensor images = bytes_to_images(shown_images(impl_->view));
+  GridLayout layout;  // dlab sample's: ceil(sqrt(N)) columns, 2 pixels of black padding
+  layout.scale = scale;
+  const torch::Tensor grid = tile_images(images, layout);
+  write_png(path, grid);
+  return {static_cast<int>(grid.size(2)), static_cast<int>(grid.size(1))};
+}
+
+std::string ImageLab::images_csv() const {
+  const Impl& m = *impl_;
+  const ImageView& view = m.view;
+  const ImageBytes& bytes = shown_images(view);
+  const int n = bytes.count;
+  const int columns = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(n))));  // tile_images's
+  // The data set's classifier (shipped beside the models, as the quality read-out and dlab eval use it).
+  std::vector<int> guess(static_cast<std::size_t>(n), -1);
+  std::vector<double> confidence(static_cast<std::size_t>(n), 0.0);
+  std::vector<std::string> guess_names;
+  const bool builtin = !m.data_name.empty() && m.data_name.find('/') == std::string::npos;
+  const std::filesystem::path classifier_path =
+      std::filesystem::path(pretrained_path(m.data_name)).parent_path() /
+      ("classifier-" + m.data_name + ".lenet");
+  std::error_code error;
+  if (builtin && std::filesystem::is_regular_file(classifier_path, error)) {
+    Classifier classifier = load_classifier(classifier_path.string());
+    if (classifier.net->in_channels() == bytes.channels && bytes.height == kClassifierImageSize &&
+        bytes.width == kClassifierImageSize) {
+      torch::NoGradGuard no_grad;
+      classifier.net->eval();
+      const torch::Tensor p = torch::softmax(classifier.net->forward(bytes_to_images(bytes)), 1);
+      const auto [best, index] = p.max(1);
+      for (int i = 0; i < n; ++i) {
+        guess[i] = static_cast<int>(index[i].item<std::int64_t>());
+        confidence[i] = best[i].item<double>();
+      }
+      guess_names = classifier.class_names;
+    }
+  }
+  const auto name_of = [](const std::vector<std::string>& names, int label) {
+    if (label < 0 || label >= static_cast<int>(names.size())) return std::string();
+    std::string name = names[label];
+    if (name.find_first_of(",\"\n") != std::string::npos) {  // RFC 4180 quoting
+      std::string quoted = "\"";
+      for (char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+      name = quoted + "\"";
+    }
+    return name;
+  };
+  const int t = step_info().t;
+  std::string out =
+      "index,row,column,t,label,class,classifier_label,classifier_class,classifier_confidence\n";
+  char line[64];
+  for (int i = 0; i < n; ++i) {
+    std::snprintf(line, sizeof line, "%d,%d,%d,%d,", i, i / columns, i % columns, t);
+    out += line;
+    const int label = !view.unconditional && i < static_cast<int>(view.labels.size()) ? view.labels[i] : -1;
+    if (label >= 0)
+      out += std::to_string(label) + "," + name_of(m.class_names, label);
+    else
+      out += ",";
+    if (guess[i] >= 0) {
+      std::snprintf(line, sizeof line, ",%d,", guess[i]);
+      out += line + name_of(guess_names, guess[i]);
+      std::snprintf(line, sizeof line, ",%.6f\n", confidence[i]);
+      out += line;
+    } else {
+      out += ",,,\n";
+    }
+  }
+  return out;
+}
 
 }  // namespace dlab::gui

@@ -520,12 +520,13 @@ void panel_canvas(PanelContext& context, const PanelRect& rect) {
   Scene& state = context.state;
   Layers& layers = state.layers;
 
-  // Layer toggles, GAN Lab style (not in presenter mode: the canvas is the slide): a row above the canvas
+  // Layer toggles, GAN Lab style (not in presenter mode: the canvas is the slide; nor in a picture for print,
+  // the only frames drawn in the light palette: check boxes mean nothing on paper): a row above the canvas
   // when they fit in one; otherwise (a large UI scale for the window) more rows, or columns at its right
   // so that the canvas keeps its height, whichever leaves the data more room.
   ImVec2 top_left = ImGui::GetCursorScreenPos();
   ImVec2 available = ImGui::GetContentRegionAvail();
-  if (!context.presenter) {
+  if (!context.presenter && current_palette() != Palette::Light) {
     struct Toggle {
       std::string label;
       bool* value;

@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "app/gui/state/i18n.h"
 #include "app/gui/ui/theme.h"
@@ -20,6 +23,7 @@ struct FrameMeasure {
   bool has_canvas = false;
   ImVec2 canvas_min, canvas_max;
   std::vector<std::string> clipped;
+  std::vector<std::pair<std::string, double>> values;  // note_layout_value
 };
 
 FrameMeasure& measure() {
@@ -211,6 +215,13 @@ void note_canvas(ImVec2 min, ImVec2 max) {
   m.canvas_max = max;
 }
 
+void note_layout_value(const char* name, double value) {
+  FrameMeasure& m = measure();
+  for (auto& entry : m.values)
+    if (entry.first == name) return void(entry.second = value);
+  m.values.emplace_back(name, value);
+}
+
 // Every widget ImGui laid out this frame, whatever drew it: a window whose items reach past its right edge
 // has something cut there (the rows of items sized to fit end at the edge exactly).
 void count_overflowing_windows(FrameMeasure& m) {
@@ -241,6 +252,7 @@ void write_layout_stats(nlohmann::ordered_json& json) {
   json["canvas_height_share"] = share(h, display.y);
   json["clipped_widgets"] = m.clipped.size();
   json["clipped"] = m.clipped;
+  for (const auto& [name, value] : m.values) json[name] = std::round(value * 1000.0) / 1000.0;
 }
 
 }  // namespace dlab::gui

@@ -48,6 +48,8 @@ int tab_rows(const char* id, const std::vector<std::string>& labels, int shown);
 // whether it fits; note_canvas records where the view's canvas (the picture) is this frame.
 bool check_fits(float needed, float given, const char* what);
 void note_canvas(ImVec2 min, ImVec2 max);
+// A number of this frame's layout for --stats-out (the image view's tile size in pixels, say), under `name`.
+void note_layout_value(const char* name, double value);
 // For --stats-out: canvas_share (the canvas's area over the window's), canvas_width_share and
 // canvas_height_share, clipped_widgets and the names of the clipped ones, of the frame just drawn.
 void write_layout_stats(nlohmann::ordered_json& json);

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/gui/state/i18n.h"
@@ -234,39 +235,154 @@ void panel_images_section(PanelContext& context, ImageLab& image_lab) {
 
 namespace {
 
-// Where the tiles of `columns` grids of n images each go, side by side in a box of `avail` pixels: one
-// tile size for all, whole screen pixels per image pixel once an image is 3x or more (unless that takes
-// more than 12% off the tiles), class names under
-// the tiles only when they are large enough to read.
+// A class name under its tile, at `size` pixels on one line when it fits in `room`, else on two lines
+// broken where they come out most even: at a space or after '/' or '-', between Chinese characters,
+// and only inside a word when there is no such place. Smaller type (down to 70% of the font) only when
+// even that is too wide ("Square fra..." was cut, then shrunk to 60%: issue 14).
+struct Caption {
+  std::string lines[2];
+  int count = 1;
+  float size = 0, width = 0;  // the type size and the widest line, in pixels
+};
+
+Caption caption(const std::string& text, float size, float room, int max_lines, float smallest_share = 0.7f) {
+  ImFont* font = ImGui::GetFont();
+  const auto width = [&](const std::string& s, float at) {
+    return font->CalcTextSizeA(at, FLT_MAX, 0.0f, s.c_str()).x;
+  };
+  // The places a line may end (the byte where it ends, the byte where the next one starts).
+  std::vector<std::pair<std::size_t, std::size_t>> words, inside;
+  for (std::size_t i = 1; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]), before = static_cast<unsigned char>(text[i - 1]);
+    if ((byte & 0xC0) == 0x80 || before == ' ') continue;  // inside a UTF-8 character, or after a space
+    if (byte == ' ')
+      words.emplace_back(i, i + 1);
+    else if (before == '/' || before == '-' || byte >= 0x80 || before >= 0x80)
+      words.emplace_back(i, i);  // Chinese has no spaces: any two characters
+    else
+      inside.emplace_back(i, i);
+  }
+  const auto two_lines = [&](const std::vector<std::pair<std::size_t, std::size_t>>& breaks, float at,
+                             Caption& out) {
+    bool found = false;
+    for (const auto& [end, next] : breaks) {
+      Caption c;
+      c.lines[0] = text.substr(0, end);
+      c.lines[1] = text.substr(next);
+      c.count = 2;
+      c.size = at;
+      c.width = std::max(width(c.lines[0], at), width(c.lines[1], at));
+      if (!found || c.width < out.width) out = c, found = true;
+    }
+    return found && out.width <= room;
+  };
+  Caption c;
+  const float smallest = ImGui::GetFontSize() * smallest_share;
+  for (float at = size;; at = std::max(smallest, at * 0.93f)) {
+    c.lines[0] = text, c.count = 1, c.size = at, c.width = width(text, at);
+    if (c.width <= room) return c;
+    Caption split;
+    if (max_lines > 1 && two_lines(words, at, split)) return split;
+    if (at <= smallest) break;
+  }
+  if (max_lines > 1) {
+    Caption split;
+    for (float at = size;; at = std::max(smallest, at * 0.93f)) {
+      if (two_lines(inside, at, split) || at <= smallest) {
+        if (split.count == 2 && split.width < c.width) c = split;
+        break;
+      }
+    }
+  }
+  return c;  // the narrowest it can be at the smallest size (check_fits counts it if still too wide)
+}
+
+// Where the tiles of the grids of n images each go, side by side in a box of `avail` pixels under their
+// titles (each column as wide as its grid or its title): one tile size for all, the number of columns
+// that gives the largest tiles in the room (a square grid left most of a wide window empty: 84 px tiles
+// at 1920x1080, issue 14), whole screen pixels per image pixel once an image is 3x or more (unless that
+// takes more than 12% off the tiles), class names under the tiles only when they are large enough to read.
 struct GridLayout {
   int cols = 1, rows = 1;
   float tile = 0, gap = 0, label_h = 0, title_h = 0, column_gap = 0;
+  float label_size = 0;    // of the class names, in pixels
+  float label_min = 0.7f;  // the smallest type a name may be shrunk to, a share of the font
+  int label_lines = 0;     // 1 or 2 (a name wider than its tile), 0: no names
   float width() const { return cols * tile + (cols - 1) * gap; }
+  float caption_room() const { return tile + gap * 0.5f; }  // a name's width at most, centred under its tile
+  float height() const { return title_h + rows * (tile + label_h) + (rows - 1) * gap; }
 };
 
-GridLayout grid_layout(int n, int columns, ImVec2 avail, bool has_labels, int native) {
+GridLayout grid_layout(int n, const std::vector<float>& title_widths, ImVec2 avail,
+                       const std::vector<std::string>& labels, int native) {
   const float font = ImGui::GetFontSize();
   GridLayout g;
   g.gap = std::max(2.0f, std::round(font * 0.25f));
   g.title_h = font * 1.4f;
   g.column_gap = font * 1.2f;
-  g.cols = std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(n)))));
-  g.rows = (n + g.cols - 1) / g.cols;
-  const auto fit = [&](float label_h) {
-    const float across = (avail.x - g.column_gap * (columns - 1) - g.gap * (g.cols - 1) * columns) / (g.cols * columns);
-    const float down = (avail.y - g.title_h - (g.gap + label_h) * g.rows) / g.rows;
-    return std::floor(std::min(across, down));
+  g.label_size = font * 0.85f;
+  // The widest grid for which the columns (each the wider of its grid and its title) fit across.
+  const float across = avail.x - g.column_gap * (static_cast<float>(title_widths.size()) - 1.0f);
+  const auto needed = [&](float grid_w) {
+    float sum = 0;
+    for (float title : title_widths) sum += std::max(grid_w, title);
+    return sum;
   };
-  g.tile = fit(0);
-  if (has_labels && fit(font * 1.05f) >= font * 4.5f) {
-    g.label_h = font * 1.05f;
-    g.tile = fit(g.label_h);
-  }
-  // Whole screen pixels per image pixel (crisp) when that costs the tiles little of their room.
-  const float whole = std::floor(g.tile / native) * native;
-  if (g.tile >= 3.0f * native && whole >= 0.88f * g.tile) g.tile = whole;
-  g.tile = std::max(4.0f, g.tile);
-  return g;
+  float lo = 0, hi = std::max(0.0f, across / std::max<std::size_t>(1, title_widths.size()));
+  for (int i = 0; i < 30; ++i) (needed(0.5f * (lo + hi)) <= across ? lo : hi) = 0.5f * (lo + hi);
+  const float grid_w = lo;
+  const auto tile_for = [&](int cols, float label_h) {
+    const int rows = (n + cols - 1) / cols;
+    float tile = std::floor(std::min((grid_w - g.gap * (cols - 1)) / cols,
+                                     (avail.y - g.title_h - (g.gap + label_h) * rows + g.gap) / rows));
+    const float whole = std::floor(tile / native) * native;  // crisp when that costs the tiles little
+    if (tile >= 3.0f * native && whole >= 0.88f * tile) tile = whole;
+    return std::max(4.0f, tile);
+  };
+  // The largest tiles; within 5% of them, the fewest empty places, then the squarer grid.
+  const auto choose = [&](float label_h) {
+    float best = 0;
+    for (int cols = 1; cols <= n; ++cols) best = std::max(best, tile_for(cols, label_h));
+    int chosen = 0;
+    for (int cols = 1; cols <= n; ++cols) {
+      if (tile_for(cols, label_h) < 0.95f * best) continue;
+      const int rows = (n + cols - 1) / cols, chosen_rows = chosen ? (n + chosen - 1) / chosen : 0;
+      const int empty = cols * rows - n, chosen_empty = chosen ? chosen * chosen_rows - n : 0;
+      if (!chosen || empty < chosen_empty ||
+          (empty == chosen_empty && std::abs(cols - rows) < std::abs(chosen - chosen_rows)))
+        chosen = cols;
+    }
+    g.cols = chosen;
+    g.rows = (n + chosen - 1) / chosen;
+    g.label_h = label_h;
+    g.tile = tile_for(chosen, label_h);
+  };
+  choose(0);
+  if (labels.empty()) return g;
+  const GridLayout bare = g;
+  choose(font * 0.2f + g.label_size);
+  if (g.tile < font * 2.75f) return bare;  // too small for the names
+  g.label_lines = 1;
+  // A name that does not fit on one line at full size: two lines, unless that takes more than 20% off the
+  // tiles and every name fits on one line in smaller type (down to 70%); in a dense grid (36 or 64 images)
+  // where two lines leave the tiles too small for names, one line down to 60%; names that fit in none of
+  // these ways are left out rather than cut or drawn over each other.
+  const auto fit = [&](const GridLayout& at, float smallest) {
+    for (const std::string& label : labels)
+      if (caption(label, at.label_size, at.caption_room(), 1, smallest).width > at.caption_room() + 0.5f)
+        return false;
+    return true;
+  };
+  if (fit(g, 0.85f)) return g;
+  GridLayout one = g;
+  choose(font * 0.2f + g.label_size * 2.0f);
+  g.label_lines = 2;
+  const bool two_ok = g.tile >= font * 2.75f;
+  if (two_ok && g.tile >= 0.8f * one.tile) return g;
+  if (fit(one, 0.7f)) return one;
+  if (two_ok) return g;
+  one.label_min = 0.6f;
+  return fit(one, 0.6f) ? one : bare;
 }
 
 // Draws a grid of `n` images from `texture` at pos under a title, with the labels under the tiles.
@@ -278,19 +394,19 @@ void draw_grid(ImDrawList* draw, const GridTexture& texture, int n, ImVec2 pos, 
   for (int i = 0; i < n; ++i) {
     const ImVec2 p(pos.x + (i % g.cols) * (g.tile + g.gap), pos.y + (i / g.cols) * (g.tile + g.gap + g.label_h));
     texture.draw(draw, i, p, g.tile);
-    if (g.label_h > 0 && i < static_cast<int>(labels.size())) {
-      const std::string& text = labels[i];
-      // A name longer than its tile is drawn smaller (down to 60% of the font) rather than cut.
-      float size = font * 0.85f;
-      float width = ImGui::GetFont()->CalcTextSizeA(size, FLT_MAX, 0.0f, text.c_str()).x;
-      if (width > g.tile + g.gap) {
-        size = std::max(font * 0.6f, size * (g.tile + g.gap) / width);
-        width = ImGui::GetFont()->CalcTextSizeA(size, FLT_MAX, 0.0f, text.c_str()).x;
-        check_fits(width, g.tile + g.gap, text.c_str());
+    if (g.label_lines > 0 && i < static_cast<int>(labels.size())) {
+      // Centred under the tile, a quarter of the gap into it on either side at most.
+      const Caption c = caption(labels[i], g.label_size, g.caption_room(), g.label_lines, g.label_min);
+      check_fits(c.width, g.caption_room(), labels[i].c_str());
+      draw->PushClipRect(ImVec2(p.x - g.gap * 0.25f, p.y + g.tile),
+                         ImVec2(p.x + g.tile + g.gap * 0.25f, p.y + g.tile + g.label_h + 1), true);
+      for (int line = 0; line < c.count; ++line) {
+        const float w = ImGui::GetFont()->CalcTextSizeA(c.size, FLT_MAX, 0.0f, c.lines[line].c_str()).x;
+        draw->AddText(
+            ImGui::GetFont(), c.size,
+            ImVec2(p.x + std::round((g.tile - w) * 0.5f), p.y + g.tile + font * 0.1f + line * c.size),
+            colors::kTextDim, c.lines[line].c_str());
       }
-      const float x = p.x + std::max(0.0f, (g.tile - width) * 0.5f);
-      draw->PushClipRect(ImVec2(p.x, p.y + g.tile), ImVec2(p.x + g.tile + g.gap, p.y + g.tile + g.label_h + 1), true);
-      draw->AddText(ImGui::GetFont(), size, ImVec2(x, p.y + g.tile + font * 0.1f), colors::kTextDim, text.c_str());
       draw->PopClipRect();
     }
   }
@@ -395,27 +511,48 @@ void panel_images(PanelContext& context, ImageLab& image_lab, ImageTextures& ima
 
   ImVec2 origin, avail;
   GridLayout g;
-  std::vector<float> widths;  // of the columns: the grid, or its title when that is wider
+  std::vector<float> title_widths, widths;  // of the columns: the grid, or its title when that is wider
+  for (const char* title : titles) title_widths.push_back(math_text_size(title).x);
   float block = 0, x = 0, note_x = 0;
+  bool note_above = false;
+  const float note_w = std::max(none_x0 ? math_text_size(tr("x\u0302\u2080: none at t = 0")).x : 0.0f,
+                                none_eps ? math_text_size(tr("\u03b5\u0302: none at t = 0")).x : 0.0f);
   for (int pass = 0; pass < 2; ++pass) {
     origin = ImGui::GetCursorScreenPos();
     avail = ImVec2(rect.pos.x + rect.size.x - origin.x - font * 0.6f,
                    rect.pos.y + rect.size.y - origin.y - font * 0.4f);
-    g = grid_layout(n, columns, avail, !labels.empty(), view.x->width);
+    g = grid_layout(n, title_widths, avail, labels, view.x->width);
     // The grids side by side, centred in the canvas.
     widths.clear();
     block = (columns - 1) * g.column_gap;
-    for (const char* title : titles) {
-      widths.push_back(std::max(g.width(), math_text_size(title).x));
+    for (float title_w : title_widths) {
+      widths.push_back(std::max(g.width(), title_w));
       block += widths.back();
     }
     x = origin.x + std::max(0.0f, std::floor((avail.x - block) * 0.5f));
     note_x = x + block + g.column_gap;
-    if (note.empty() || pass == 1 || origin.x + avail.x - note_x >= font * 7.0f) break;
+    // Beside the grids when its widest part fits there (it breaks only between its parts).
+    if (note.empty() || note_above || origin.x + avail.x - note_x >= note_w) break;
     math_text_wrapped(note.c_str(), colors::kTextDim, "   ");
-    note_x = 0;  // drawn above
+    note_above = true;
   }
+  if (note_above) note_x = 0;
   check_fits(block, avail.x, "image grids");
+  check_fits(g.height(), avail.y, "image grids (height)");
+  // For --stats-out: the tiles' size, how the grid is laid out, how much of the room it fills (the larger of
+  // its share of the width and of the height), and the class names' lines and smallest type size.
+  note_layout_value("image_tile_px", g.tile);
+  note_layout_value("image_grid_cols", g.cols);
+  note_layout_value("image_grid_rows", g.rows);
+  note_layout_value("image_grid_fill", std::max(block / avail.x, g.height() / avail.y));
+  note_layout_value("image_caption_lines", g.label_lines);
+  if (g.label_lines > 0) {
+    float smallest = g.label_size;
+    for (const std::string& label : labels)
+      smallest =
+          std::min(smallest, caption(label, g.label_size, g.caption_room(), g.label_lines, g.label_min).size);
+    note_layout_value("image_caption_min_size", smallest / font);
+  }
   if (!note.empty() && note_x > 0) {
     ImGui::SetCursorScreenPos(ImVec2(note_x, origin.y + g.title_h));
     ImGui::BeginGroup();  // its lines start under its first
@@ -508,7 +645,8 @@ void panel_filmstrip(PanelContext& context, ImageLab& image_lab, ImageTextures& 
   // The histogram takes the right end of the panel, the filmstrip the rest.
   const ImVec2 start = ImGui::GetCursorScreenPos();
   const float right = rect.pos.x + rect.size.x - font * 0.6f;
-  const float hist_w = std::floor(std::min(font * 15.0f, rect.size.x * 0.26f));
+  const float hist_w =
+      std::floor(std::min(font * 12.0f, rect.size.x * 0.26f));  // 15 fonts took room from the strip
   const float strip_right = right - hist_w - font;
   draw_histogram(draw, lab->pixel_stats(), ImVec2(right - hist_w, start.y),
                  ImVec2(hist_w, rect.pos.y + rect.size.y - start.y - font * 0.3f));
@@ -542,8 +680,12 @@ void panel_filmstrip(PanelContext& context, ImageLab& image_lab, ImageTextures& 
   const float avail_h = below - (with_labels ? font * 1.4f : font * 0.2f);
   float tile = std::floor(std::min((avail_w - gap * (slots - 1)) / slots, avail_h));
   const int native = strip.images->width;
-  if (tile >= 3.0f * native) tile = std::floor(tile / native) * native;
+  // Whole screen pixels per image pixel when that costs the tiles little (as the grid: 12% at most; flooring
+  // always made 111 px tiles 84 at 1920x1080).
+  const float whole = std::floor(tile / native) * native;
+  if (tile >= 3.0f * native && whole >= 0.88f * tile) tile = whole;
   tile = std::max(4.0f, tile);
+  note_layout_value("filmstrip_tile_px", tile);
   const int shown_t = lab->step_info().t;
   // Labels wider than a tile (small tiles, a large UI scale) go under every second or third one, not over
   // each other.

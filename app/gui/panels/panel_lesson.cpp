@@ -75,7 +75,7 @@ void panel_lesson_band(PanelContext& context, const PanelRect& rect) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImVec2 min = rect.pos, max(rect.pos.x + rect.size.x, rect.pos.y + rect.size.y);
   // A dimmed band: the canvas colour, darker, so the text stands out on a projector.
-  draw->AddRectFilled(min, max, IM_COL32(8, 9, 13, 235));
+  draw->AddRectFilled(min, max, colors::with_opacity(colors::kLessonBand, 235));
   draw->AddLine(ImVec2(min.x, max.y - 1), ImVec2(max.x, max.y - 1), colors::kMarker, std::max(1.0f, context.ui_scale));
   const float pad = padding(context);
   const float width = rect.size.x - 2 * pad;

@@ -194,6 +194,7 @@ void set_palette(Palette palette) {
   // The colours by origin are bright hues (HSV value 1): two thirds of each channel keeps the hue and reads
   // on white.
   kOriginTint = light ? IM_COL32(170, 170, 170, 255) : IM_COL32(255, 255, 255, 255);
+  kLessonBand = light ? IM_COL32(243, 245, 249, 255) : IM_COL32(8, 9, 13, 255);
 }
 
 Palette current_palette() {

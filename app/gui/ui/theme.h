@@ -83,8 +83,8 @@ inline ImU32 kGood = IM_COL32(128, 230, 153, 255);
 inline ImU32 kBad = IM_COL32(255, 153, 102, 255);
 inline ImU32 kNote = IM_COL32(190, 215, 255, 255);
 inline ImU32 kPath = IM_COL32(220, 225, 240, 255);  // a trajectory without a colour of its own
-inline ImU32 kOriginTint =
-    IM_COL32(255, 255, 255, 255);  // multiplies the points' colours by origin (light: darker)
+inline ImU32 kOriginTint = IM_COL32(255, 255, 255, 255);  // multiplies the colours by origin (light: darker)
+inline ImU32 kLessonBand = IM_COL32(8, 9, 13, 255);         // behind the lesson's slide text
 // A colour at an opacity 0..255; the label box at that opacity.
 inline ImU32 with_opacity(ImU32 color, int alpha) {
   return (color & ~IM_COL32_A_MASK) | (static_cast<ImU32>(alpha & 255) << IM_COL32_A_SHIFT);

@@ -33,6 +33,9 @@ void panel_images_section(PanelContext& context, ImageLab& lab);
 void panel_images(PanelContext& context, ImageLab& lab, ImageTextures& textures, const PanelRect& rect);
 // Under the timeline in the image view (where the 2D view has its formula panel).
 void panel_filmstrip(PanelContext& context, ImageLab& lab, ImageTextures& textures, const PanelRect& rect);
+// The height the filmstrip's panel needs at the width of `rect` (its tiles are as wide as the strip allows);
+// the image view gives the rest of the panel's height to the grids.
+float filmstrip_height(PanelContext& context, const PanelRect& rect);
 // The plots column of the image view, shown only on the ELBO tab (panel_image_quality.cpp): the bound in
 // bits/dim and the Frechet distances of the samples.
 void panel_image_quality(PanelContext& context, ImageLab& lab, const PanelRect& rect);

@@ -48,6 +48,16 @@ class ImagesView : public ComputeView<ImageLab> {
       for (PanelRect* rect : {&layout.canvas, &layout.timeline, &layout.formula}) rect->size.x += layout.plots.size.x;
       layout.plots.size.x = 0;
     }
+    // The filmstrip's panel only as tall as its tiles need (they are as wide as its width allows, so the rest
+    // was empty under them); the grids get the rest.
+    if (layout.formula.size.x > 0 && layout.formula.size.y > 0) {
+      const float spare = layout.formula.size.y - filmstrip_height(context, layout.formula);
+      if (spare > 0) {
+        layout.canvas.size.y += spare;
+        layout.formula.pos.y += spare;
+        layout.formula.size.y -= spare;
+      }
+    }
     panel_images(context, lab_, textures_, layout.canvas);
     panel_filmstrip(context, lab_, textures_, layout.formula);
   }

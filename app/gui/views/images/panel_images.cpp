@@ -628,6 +628,39 @@ void draw_histogram(ImDrawList* draw, const PixelStats& stats, ImVec2 pos, ImVec
 
 }  // namespace
 
+namespace {
+
+// The histogram's width at the right end of the filmstrip's panel: 12 fonts at most (15 took room from the
+// strip).
+float histogram_width(float font, const PanelRect& rect) {
+  return std::floor(std::min(font * 12.0f, rect.size.x * 0.26f));
+}
+
+std::string filmstrip_title(const Scene& state) {
+  return format_text(state.playback.mode == LabMode::Reverse
+                         ? tr("Image %d as it is generated, t = T \u2192 0 (Ho et al. 2020, Fig. 6)")
+                         : tr("Image %d as it diffuses into noise, t = 0 \u2192 T"),
+                     state.images.filmstrip_image);
+}
+
+}  // namespace
+
+float filmstrip_height(PanelContext& context, const PanelRect& rect) {
+  // As panel_filmstrip lays it out: the title wrapped short of the histogram, then the ten tiles as wide as
+  // the strip allows with their t labels; the histogram beside it keeps about eight lines.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float font = ImGui::GetFontSize();
+  const float histogram_h = font * 8.0f;
+  if (!context.state.images.filmstrip) return histogram_h;
+  const float left = rect.pos.x + style.WindowPadding.x;
+  const float strip_right = rect.pos.x + rect.size.x - font * 0.6f - histogram_width(font, rect) - font;
+  const std::string title = filmstrip_title(context.state);
+  const float title_h = static_cast<float>(math_text_lines(title.c_str(), strip_right - left).size()) *
+                        ImGui::GetTextLineHeightWithSpacing();
+  const float tile = std::floor((strip_right - left - font * 0.5f * 9) / 10);
+  return std::max(histogram_h, style.WindowPadding.y + title_h + tile + font * 1.4f + 2.0f);
+}
+
 void panel_filmstrip(PanelContext& context, ImageLab& image_lab, ImageTextures& image_textures, const PanelRect& rect) {
   if (!begin_panel("Filmstrip", rect, ImGuiWindowFlags_NoScrollbar)) {
     ImGui::End();
@@ -645,8 +678,7 @@ void panel_filmstrip(PanelContext& context, ImageLab& image_lab, ImageTextures& 
   // The histogram takes the right end of the panel, the filmstrip the rest.
   const ImVec2 start = ImGui::GetCursorScreenPos();
   const float right = rect.pos.x + rect.size.x - font * 0.6f;
-  const float hist_w =
-      std::floor(std::min(font * 12.0f, rect.size.x * 0.26f));  // 15 fonts took room from the strip
+  const float hist_w = histogram_width(font, rect);
   const float strip_right = right - hist_w - font;
   draw_histogram(draw, lab->pixel_stats(), ImVec2(right - hist_w, start.y),
                  ImVec2(hist_w, rect.pos.y + rect.size.y - start.y - font * 0.3f));
@@ -658,10 +690,7 @@ void panel_filmstrip(PanelContext& context, ImageLab& image_lab, ImageTextures& 
   ImageTextures::Impl& tex = *textures->impl_;
   const Filmstrip& strip = lab->filmstrip();
   const bool reverse = state.playback.mode == LabMode::Reverse;
-  const std::string title =
-      format_text(reverse ? tr("Image %d as it is generated, t = T \u2192 0 (Ho et al. 2020, Fig. 6)")
-                          : tr("Image %d as it diffuses into noise, t = 0 \u2192 T"),
-                  state.images.filmstrip_image);
+  const std::string title = filmstrip_title(state);
   // Wrapped short of the histogram (the strip is narrower when the ELBO tab keeps the plots column).
   math_text_wrapped(title.c_str(), 0, " ", strip_right - ImGui::GetCursorScreenPos().x);
   if (!strip.images || !tex.filmstrip.update(strip.images)) {

@@ -305,6 +305,10 @@ TEST(CliBadInput, OptionsWithoutEffectAreErrors) {
   for (const std::string flag : {"--sampler foo", "--timesteps 4001", "--eta 2", "--steps 0"})
     expect_error("eval --model " + model + " --n 10 " + flag, {flag.substr(0, flag.find(' ')) + ": has no effect on a 2D model"});
   expect_error("eval --model " + model + " --n 10 --seed -1", {"--seed"});
+  // A file that is no checkpoint: its error, not that of a flag checked for 2D models.
+  write_file(in_folder("garbage.pt"), "not a checkpoint\n");
+  expect_error("eval --model " + in_folder("garbage.pt") + " --schedule linear --n 0",
+               {"cannot load model", "garbage.pt", "not a Diffusion Lab checkpoint"}, 1);
   for (const std::string flag : {"--hidden 32", "--prediction v"})
     expect_error("train --dataset moons --n 200 --steps 1 --resume " + model + " --out " + in_folder("r.pt") + " " + flag,
                  {flag.substr(0, flag.find(' ')) + ": has no effect with --resume"});

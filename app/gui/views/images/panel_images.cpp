@@ -553,27 +553,31 @@ void panel_images(PanelContext& context, ImageLab& image_lab, ImageTextures& ima
           std::min(smallest, caption(label, g.label_size, g.caption_room(), g.label_lines, g.label_min).size);
     note_layout_value("image_caption_min_size", smallest / font);
   }
+  // The grids in the middle of the room when they fill its width but not its height (the rest split above and
+  // below them rather than left as one empty band over the filmstrip).
+  const float top = origin.y + std::max(0.0f, std::floor((avail.y - g.height()) * 0.5f));
   if (!note.empty() && note_x > 0) {
-    ImGui::SetCursorScreenPos(ImVec2(note_x, origin.y + g.title_h));
+    ImGui::SetCursorScreenPos(ImVec2(note_x, top + g.title_h));
     ImGui::BeginGroup();  // its lines start under its first
     math_text_wrapped(note.c_str(), colors::kTextDim, "   ", origin.x + avail.x - note_x);
     ImGui::EndGroup();
   }
-  draw_grid(draw, tex.x, n, ImVec2(x, origin.y), g, x_title, colors::kPoints, labels);
+  draw_grid(draw, tex.x, n, ImVec2(x, top), g, x_title, colors::kPoints, labels);
   x += widths[0] + g.column_gap;
   if (want_x0) {
     if (has_x0)
-      draw_grid(draw, tex.x0_hat, std::min(n, view.x0_hat->count), ImVec2(x, origin.y), g, x0_title.c_str(), colors::kX0Hat, labels);
+      draw_grid(draw, tex.x0_hat, std::min(n, view.x0_hat->count), ImVec2(x, top), g, x0_title.c_str(),
+                colors::kX0Hat, labels);
     else
-      draw_math_text(draw, ImVec2(x, origin.y), colors::kTextDim, x0_title.c_str());
+      draw_math_text(draw, ImVec2(x, top), colors::kTextDim, x0_title.c_str());
     x += widths[1] + g.column_gap;
   }
   if (want_eps) {
     if (has_eps)
-      draw_grid(draw, tex.eps_hat, std::min(n, view.eps_hat->count), ImVec2(x, origin.y), g,
-                eps_title.c_str(), colors::kEps, labels);
+      draw_grid(draw, tex.eps_hat, std::min(n, view.eps_hat->count), ImVec2(x, top), g, eps_title.c_str(),
+                colors::kEps, labels);
     else
-      draw_math_text(draw, ImVec2(x, origin.y), colors::kTextDim, eps_title.c_str());
+      draw_math_text(draw, ImVec2(x, top), colors::kTextDim, eps_title.c_str());
   }
   ImGui::End();
 }

@@ -86,6 +86,15 @@ if(TARGET dlab)
            COMMAND ${CMAKE_COMMAND} -DFILE=${art}/export_images.csv -DROWS=16 -DLABEL=3
                    -P ${CMAKE_CURRENT_SOURCE_DIR}/check_images_csv.cmake)
   set_tests_properties(gui_check_export_images_csv PROPERTIES LABELS gui FIXTURES_REQUIRED gui_export_images_grid)
+  # Copy as command in the image view: the printed dlab sample line writes the app's grid (each class in turn,
+  # DDPM with the posterior variance: the sampler's own noise from the seeds too).
+  add_test(NAME gui_export_command_images
+           COMMAND ${CMAKE_COMMAND} -DAPP=$<TARGET_FILE:diffusion-lab> -DXVFB_RUN=${DLAB_XVFB_RUN} -DDLAB=$<TARGET_FILE:dlab>
+                   -DNAME=${art}/export_command_images
+                   "-DARGS=--view images --image-model ${art}/images_tiny.pt --mode reverse --sampler ddpm --steps 8 --sample-seed 3 --t 0"
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/export_image_command.cmake)
+  set_tests_properties(gui_export_command_images PROPERTIES LABELS gui TIMEOUT 300 ENVIRONMENT "OMP_NUM_THREADS=2"
+                       FIXTURES_REQUIRED gui_images_tiny_model)
 endif()
 
 # Numbers: the CSV of a finished reverse run at its end (--t 0: the cursor of a reverse run starts at x_T) equals

@@ -60,5 +60,28 @@ TEST(DlabCommand, ShellWords) {
   EXPECT_EQ(shell_word(""), "''");
 }
 
+TEST(DlabCommand, ImageViewSamplesTheClassAndGuidanceIntoAPngGrid) {
+  const Scene scene = scene_with({{"view", "images"}, {"mode", "reverse"}, {"sampler", "ddim"}, {"steps", "20"},
+                                  {"sample-seed", "4"}, {"class", "3"}, {"guidance", "2.5"}, {"images", "36"}});
+  const DlabCommand c = dlab_image_command(scene, "/models/shapes.pt", 10);
+  EXPECT_EQ(c.command,
+            "dlab sample --model /models/shapes.pt --sampler ddim --steps 20 --spacing linspace --variance beta-tilde "
+            "--eta 0 --schedule linear --timesteps 1000 --beta-start 0.0001 --beta-end 0.02 --n 36 --seed 4 --class 3 "
+            "--guidance 2.5 --grid-scale 2 --out samples.png");
+  // An unconditional model: no class, no guidance; each class in turn (-1) is dlab's default, not a flag.
+  EXPECT_EQ(dlab_image_command(scene, "/models/u.pt", 0).command.find("--class"), std::string::npos);
+  EXPECT_EQ(dlab_image_command(scene_with({{"mode", "reverse"}, {"class", "-1"}}), "m.pt", 10).command.find("--class"),
+            std::string::npos);
+}
+
+TEST(DlabCommand, ImageViewSaysWhyNot) {
+  EXPECT_NE(dlab_image_command(scene_with({}), "m.pt", 0).why_not.find("forward"), std::string::npos);
+  EXPECT_NE(dlab_image_command(scene_with({{"mode", "reverse"}}), "", 0).why_not.find("no image model"),
+            std::string::npos);
+  const DlabCommand unclipped = dlab_image_command(scene_with({{"mode", "reverse"}, {"clip-x0", "off"}}), "m.pt", 0);
+  EXPECT_TRUE(unclipped.command.empty());
+  EXPECT_NE(unclipped.why_not.find("clips"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace dlab::gui

@@ -402,7 +402,12 @@ void App::write_export_csv(const std::string& path, const std::string& table) {
 
 std::string App::copy_as_command(bool* ok) {
   *ok = false;
-  if (!points_shown()) return "the image view has no dlab command line yet (dlab sample --model IMAGES.pt writes a PNG grid)";
+  if (!points_shown()) {  // the image view's dlab sample line (views/images)
+    const DlabCommand command = view().image_command(state_);
+    if (command.command.empty()) return command.why_not;
+    *ok = true;
+    return command.command;
+  }
   ModelSource source = ModelSource::Exact;
   std::string pretrained;
   if (!lab_->model_in_use(&source, &pretrained) && state_.playback.mode == LabMode::Reverse)

@@ -1,5 +1,6 @@
 #include "app/gui/state/dlab_command.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -113,6 +114,41 @@ DlabCommand dlab_command(const Scene& scene, int shown_t, ModelSource model, con
                 std::string(to_name(sampler.variance)) + " --eta " + shortest(sampler.effective_eta()) + schedule +
                 " --n " + n + " --seed " + std::to_string(sampler.seed);
   out.note = "prints the run's x_0 (the last frame) as CSV x,y; add --trajectory FILE for every frame as step,t,x,y";
+  return out;
+}
+
+DlabCommand dlab_image_command(const Scene& scene, const std::string& model_path, int model_classes) {
+  DlabCommand out;
+  if (scene.playback.mode != LabMode::Reverse) {
+    out.why_not = "the image view's forward process has no dlab command; in reverse, dlab sample writes the samples";
+    return out;
+  }
+  if (model_path.empty()) {
+    out.why_not = "no image model to sample with (load a U-Net checkpoint)";
+    return out;
+  }
+  if (!scene.images.clip_x0) {
+    out.why_not = "dlab sample clips x0_hat to [-1, 1] for images: switch Clip x0_hat on";
+    return out;
+  }
+  std::string schedule;
+  if (!schedule_flags(scene.schedule, &schedule, &out.why_not)) return out;
+  const SamplerSettings& sampler = scene.sampler;
+  const int steps = sampler.steps > 0 && sampler.steps < scene.schedule.timesteps ? sampler.steps : scene.schedule.timesteps;
+  const int count = std::clamp(scene.images.count, 1, 256);  // the image lab's
+  out.command = "dlab sample --model " + shell_word(model_path) + " --sampler " + std::string(to_name(sampler.kind)) +
+                " --steps " + std::to_string(steps) + " --spacing " + std::string(to_name(sampler.spacing)) +
+                " --variance " + std::string(to_name(sampler.variance)) + " --eta " +
+                shortest(sampler.effective_eta()) + schedule + " --n " + std::to_string(count) + " --seed " +
+                std::to_string(sampler.seed);
+  if (model_classes > 0) {
+    const int label = std::clamp(scene.images.label, -1, model_classes);
+    if (label >= 0) out.command += " --class " + std::to_string(label);
+    out.command += " --guidance " + shortest(scene.images.guidance);
+  }
+  out.command += " --grid-scale 2 --out samples.png";
+  out.note = "writes the run's samples as a PNG grid, the image view's grid at t = 0 (--export-png images-grid "
+             "with --export-scale 2)";
   return out;
 }
 

@@ -21,6 +21,13 @@ struct DlabCommand {
 // Messages are English (the CLI's language; the window translates the labels around them).
 DlabCommand dlab_command(const Scene& scene, int shown_t, ModelSource model, const std::string& pretrained_path);
 
+// The image view's `dlab sample` line (reverse): the PNG grid of the run's samples (--grid-scale 2), the image
+// view's grid at its end (--export-png images-grid PATH --export-scale 2), drawn from the same seeds
+// (core/image_sampling.h).
+// `model_path` is the checkpoint sampling uses ("" without one), `model_classes` its class count (0:
+// unconditional).
+DlabCommand dlab_image_command(const Scene& scene, const std::string& model_path, int model_classes);
+
 // A word for a POSIX shell: kept as is when it has only safe characters, else in single quotes.
 std::string shell_word(const std::string& word);
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "app/gui/panels/panels.h"
+#include "app/gui/state/dlab_command.h"
 #include "app/gui/state/controls.h"
 #include "app/gui/state/view_names.h"
 #include "app/gui/timeline/timeline.h"
@@ -70,6 +71,14 @@ class View {
   }
   virtual std::string images_csv() const {
     throw std::runtime_error("images: the images table is the image view's (--view images)");
+  }
+  // "Copy as command" of a view with a model of its own (the image view's `dlab sample` line); the 2D
+  // view's is the app's (copy_as_command).
+  virtual DlabCommand image_command(const Scene& scene) const {
+    (void)scene;
+    DlabCommand none;
+    none.why_not = "this view has no dlab command line";
+    return none;
   }
 };
 

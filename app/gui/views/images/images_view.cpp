@@ -100,6 +100,9 @@ class ImagesView : public ComputeView<ImageLab> {
     return lab_.write_grid_png(path, scale);
   }
   std::string images_csv() const override { return lab_.images_csv(); }
+  DlabCommand image_command(const Scene& scene) const override {
+    return dlab_image_command(scene, lab_.has_model() ? lab_.model_path() : std::string(), lab_.model_classes());
+  }
 
  private:
   ImageLab& compute() const override { return *owned_lab_; }

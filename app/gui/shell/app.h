@@ -163,6 +163,7 @@ class App {
     double reverse_ms_per_step = 0;
     int reverse_steps = 0;
     double cpu_start = 0, forward_cpu_ms = 0, reverse_cpu_ms = 0;  // process CPU time (all threads)
+    double forward_triangles = 0, reverse_triangles = 0;            // ImGui's, summed over the frames
   } bench_;
   long long frame_index_ = 0;
   double last_time_ = 0.0;

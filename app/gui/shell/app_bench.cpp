@@ -2,6 +2,7 @@
 // forward process and then a recorded reverse run, and the time per reverse sampler step.
 #include <glad/gl.h>
 #include <GLFW/glfw3.h>
+#include <imgui.h>
 
 #include <sys/resource.h>
 
@@ -100,16 +101,20 @@ void App::bench_frame_start() {
 void App::bench_frame_end() {
   if (options_.bench_frames <= 0) return;
   glFinish();  // count the GPU's work (llvmpipe: the CPU's) in the frame
+  if (const ImDrawData* draw = ImGui::GetDrawData(); draw && (bench_.phase == 2 || bench_.phase == 4))
+    (bench_.phase == 2 ? bench_.forward_triangles : bench_.reverse_triangles) += draw->TotalIdxCount / 3.0;
   if (bench_.phase != 5) return;
   int width = 0, height = 0;
   glfwGetFramebufferSize(window_, &width, &height);
   std::printf("bench: %d points, %dx%d window, %s\n", options_.bench_points, width, height, gl_description().c_str());
-  std::printf("forward playback: median %.2f ms, p99 %.2f ms per frame (%zu frames), CPU time %.2f ms per frame\n",
+  std::printf("forward playback: median %.2f ms, p99 %.2f ms per frame (%zu frames), CPU time %.2f ms per frame, "
+              "%.0f ImGui triangles per frame\n",
               percentile(bench_.forward_ms, 0.5), percentile(bench_.forward_ms, 0.99), bench_.forward_ms.size(),
-              bench_.forward_cpu_ms);
-  std::printf("reverse playback: median %.2f ms, p99 %.2f ms per frame (%zu frames), CPU time %.2f ms per frame\n",
+              bench_.forward_cpu_ms, bench_.forward_triangles / std::max<std::size_t>(1, bench_.forward_ms.size()));
+  std::printf("reverse playback: median %.2f ms, p99 %.2f ms per frame (%zu frames), CPU time %.2f ms per frame, "
+              "%.0f ImGui triangles per frame\n",
               percentile(bench_.reverse_ms, 0.5), percentile(bench_.reverse_ms, 0.99), bench_.reverse_ms.size(),
-              bench_.reverse_cpu_ms);
+              bench_.reverse_cpu_ms, bench_.reverse_triangles / std::max<std::size_t>(1, bench_.reverse_ms.size()));
   std::printf("reverse sampling: %s, %d steps, %d points: %.3f ms per step (model: %s)\n",
               to_label(state_.sampler.kind), bench_.reverse_steps, options_.bench_points, bench_.reverse_ms_per_step,
               lab_->model_description().c_str());

@@ -2,11 +2,13 @@
 // vary), and optionally differs from (or equals) another screenshot.
 //
 //   dlab_png_check FILE [--size WxH] [--min-stddev S] [--differs OTHER [--min-changed F]] [--same OTHER]
-//                       [--border R G B F] [--min-mean L]
+//                       [--border R G B F] [--min-mean L] [--colour F] [--gray F]
 //
 // --border: at least a fraction F of the pixels of the picture's 2-pixel edge are within 16 of colour (R, G,
 // B) (a picture for print has a white background); --min-mean: the mean luminance is at least L (mostly
-// light).
+// light); --colour: a colour picture (issue 12): for each of R, G and B, at least a fraction F of the pixels
+// have that channel above both others by more than 24 (a grayscale picture has R = G = B everywhere); --gray:
+// for each channel at most a fraction F of the pixels (the window's own coloured widgets).
 //
 // Exit 0 when every check passes; 1 with a message naming the failed check otherwise.
 #include <stb_image.h>
@@ -120,6 +122,28 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "FAIL: only %.1f%% of %s's edge pixels are (%d, %d, %d), need %.1f%%\n",
                      100 * fraction, argv[1], want[0], want[1], want[2], 100 * min_fraction);
         return 1;
+      }
+    } else if ((flag == "--colour" || flag == "--gray") && i + 1 < argc) {
+      const double bound = std::atof(argv[++i]);
+      const long n = static_cast<long>(image.width) * image.height;
+      long dominant[3] = {0, 0, 0};
+      for (long p = 0; p < n; ++p) {
+        const unsigned char* rgb = image.pixels + 3 * p;
+        for (int c = 0; c < 3; ++c)
+          dominant[c] += rgb[c] > rgb[(c + 1) % 3] + 24 && rgb[c] > rgb[(c + 2) % 3] + 24;
+      }
+      std::printf("%s: %.1f%% red, %.1f%% green, %.1f%% blue pixels\n", argv[1], 100.0 * dominant[0] / n,
+                  100.0 * dominant[1] / n, 100.0 * dominant[2] / n);
+      const bool colour = flag == "--colour";
+      const char* names[3] = {"red", "green", "blue"};
+      for (int c = 0; c < 3; ++c) {
+        const double fraction = static_cast<double>(dominant[c]) / n;
+        if (colour ? fraction < bound : fraction > bound) {
+          std::fprintf(stderr, "FAIL: %s has too %s %s pixels (%.2f%% %s %.2f%%): not a %s picture\n", argv[1],
+                       colour ? "few" : "many", names[c], 100 * fraction, colour ? "<" : ">", 100 * bound,
+                       colour ? "colour" : "gray");
+          return 1;
+        }
       }
     } else if (flag == "--min-mean" && i + 1 < argc) {
       ++i;  // checked below, with the luminance

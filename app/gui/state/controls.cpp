@@ -285,6 +285,9 @@ const std::vector<Control>& controls() {
          s.images.dataset = v;
        },
        [](const Scene& s) -> Value { return s.images.dataset; }},
+      {"image-colour", "on/off: a folder of PNG images loads in colour (RGB, for an RGB U-Net: dlab train --colour)",
+       [](Scene& s, const std::string& v) { s.images.colour = parse_bool("image-colour", v); },
+       [](const Scene& s) -> Value { return s.images.colour; }},
       {"images", "images in the grid, 1..256 (the controls offer 16, 36, 64)",
        [](Scene& s, const std::string& v) { s.images.count = static_cast<int>(parse_int("images", v, 1, 256)); },
        [](const Scene& s) -> Value { return s.images.count; }},

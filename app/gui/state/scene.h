@@ -131,6 +131,7 @@ struct SamplerSettings {
 // The image view (views/images): a grid of small images diffusing and being denoised.
 struct ImageState {
   std::string dataset = "shapes";  // "shapes", "fashion-mnist", or a folder of PNG images
+  bool colour = false;             // a folder loads in RGB (3 channels) rather than grayscale (issue 12)
   int count = 16;                  // images in the grid: 16, 36 or 64
   int label = -1;                  // class-conditional models: -1 cycles through the classes, else one class
   double guidance = 1.0;           // classifier-free guidance scale w in 0..10 (1: plain conditional)

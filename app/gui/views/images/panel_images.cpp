@@ -135,9 +135,14 @@ void panel_images_section(PanelContext& context, ImageLab& image_lab) {
     if (folder_edit.empty()) folder_edit = images.dataset;
     row_label(tr("Folder"));
     ImGui::InputTextWithHint("##image_folder", "my_images/", &folder_edit);
-    tooltip(tr("A folder of .png images (sub-folders are classes), centre-cropped and resized to 28\u00d728 grayscale. "
-               "Press Load; an error names the file that could not be read."));
+    tooltip(tr("A folder of .png images (sub-folders are classes), centre-cropped and resized to 28\u00d728, in "
+               "grayscale or, with Colour on, in RGB. Press Load; an error names the file that could not be read."));
     if (ImGui::Button(ui_label(tr("Load"), "load_folder").c_str())) images.dataset = folder_edit;
+    const std::string colour = checkbox_label(ui_label(tr("Colour"), "image_colour"));
+    same_line_if_fits(checkbox_width(colour.c_str()), -1.0f, colour.c_str());
+    ImGui::Checkbox(colour.c_str(), &images.colour);
+    tooltip(tr("The folder in RGB (three channels per pixel), for an RGB U-Net (dlab train --dataset DIR --colour); "
+               "off: grayscale. The model's channels must match the data's."));
   }
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
   row_label(tr("Images"), 3 * checkbox_width("64") + 2 * spacing);

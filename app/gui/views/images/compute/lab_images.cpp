@@ -295,6 +295,7 @@ struct ImageLab::Impl {
   int data_count = 0;
   std::uint64_t data_seed = 0;
   bool data_tried = false;
+  bool data_colour = false;  // a folder loaded in RGB (ImageState::colour)
   AsyncValue<ImageData> data_loader;  // data sets load off the UI thread
   torch::Tensor x0, forward_eps, labels;
   std::vector<int> label_list;
@@ -310,8 +311,9 @@ struct ImageLab::Impl {
   // Model.
   std::string model_path, model_tried_path;
   AsyncValue<ImageModel> model_loader;  // checkpoints load off the UI thread
-  std::shared_ptr<const LoadedDenoiser> model;
-  std::string model_description, model_error;
+  std::shared_ptr<const LoadedDenoiser> model;         // the checkpoint in use: null when it does not fit the data
+  std::shared_ptr<const LoadedDenoiser> loaded_model;  // the checkpoint loaded, fitting the data or not
+  std::string model_description, model_error, load_error;
   std::uint64_t model_version = 0;
   int label_classes = 0;  // the class count the scene's label was last checked against (0: none yet)
   std::vector<ControlError> control_errors;  // for take_control_errors
@@ -359,12 +361,16 @@ struct ImageLab::Impl {
   // it made when it is ready; until then the previous images stay shown.
   void load_data(const ImageState& images, std::uint64_t seed) {
     const int count = std::clamp(images.count, 1, 256);
-    if (!data_tried || images.dataset != data_name || count != data_count || seed != data_seed) {
+    if (!data_tried || images.dataset != data_name || count != data_count || seed != data_seed ||
+        images.colour != data_colour) {
       data_tried = true;
       data_name = images.dataset;
       data_count = count;
       data_seed = seed;
-      data_loader.request([name = data_name, count, seed]() { return make_image_data(name, count, seed); });
+      data_colour = images.colour;
+      data_loader.request([name = data_name, count, seed, colour = data_colour]() {
+        return make_image_data(name, count, seed, colour);
+      });
     }
     std::optional<AsyncValue<ImageData>::Result> result = data_loader.take();
     if (!result) return;
@@ -380,7 +386,8 @@ struct ImageLab::Impl {
     true_eps_bytes = data.true_eps_bytes;
   }
 
-  static ImageData make_image_data(const std::string& name, int count, std::uint64_t seed) {
+  // colour: a folder loads in RGB (3 channels); the built-in sets are grayscale either way.
+  static ImageData make_image_data(const std::string& name, int count, std::uint64_t seed, bool colour) {
     torch::NoGradGuard no_grad;
     ImageDataset dataset;
     if (name == "shapes") {
@@ -388,7 +395,7 @@ struct ImageLab::Impl {
     } else if (name == "fashion-mnist") {
       dataset = load_fashion_mnist(ImageSplit::Test, count);
     } else {
-      dataset = load_image_folder(name);
+      dataset = load_image_folder(name, kDefaultShapeSize, colour);
     }
     ImageData data;
     const std::int64_t n = std::min<std::int64_t>(count, dataset.images.size(0));
@@ -421,7 +428,9 @@ struct ImageLab::Impl {
     if (model_path != model_tried_path) {
       model_tried_path = model_path;
       model.reset();
+      loaded_model.reset();
       model_error.clear();
+      load_error.clear();
       model_description.clear();
       ++model_version;
       model_loader.request([path = model_path, dataset = images.dataset]() { return load_image_model(path, dataset); });
@@ -429,11 +438,41 @@ struct ImageLab::Impl {
     std::optional<AsyncValue<ImageModel>::Result> result = model_loader.take();
     if (!result) return;
     ++model_version;
-    model_error = result->error;
+    load_error = result->error;
+    model_error = load_error;
     if (result->value) {
-      model = result->value->model;
+      loaded_model = result->value->model;
+      model = loaded_model;
       model_description = result->value->description;
     }
+  }
+
+  // The loaded checkpoint against the data (issue 12): an RGB U-Net (in_channels 3) needs RGB images (a folder
+  // with image-colour on), a grayscale one grayscale images, at the model's size. A model that does not fit is
+  // not used (a message in the panel, no sampling), never a crash.
+  void fit_model() {
+    std::shared_ptr<const LoadedDenoiser> fits = loaded_model;
+    std::string error = load_error;
+    if (loaded_model && x0.defined() && x0.dim() == 4) {
+      const std::vector<std::int64_t>& shape = loaded_model->spec.data_shape;
+      if (shape.size() != 3 || shape[0] != x0.size(1) || shape[1] != x0.size(2) || shape[2] != x0.size(3)) {
+        const auto channels = [](std::int64_t c) { return c == 3 ? tr("RGB") : c == 1 ? tr("grayscale") : "?"; };
+        const std::int64_t model_c = shape.empty() ? 0 : shape[0];
+        fits.reset();
+        error = format_text(
+            tr("The model does not fit the data: it takes %s images of %lld\u00d7%lld, the data are %s images of "
+               "%lld\u00d7%lld. An RGB model (dlab train --colour) needs a folder loaded in colour (Colour on); a "
+               "grayscale model, Colour off."),
+            channels(model_c), static_cast<long long>(shape.size() == 3 ? shape[1] : 0),
+            static_cast<long long>(shape.size() == 3 ? shape[2] : 0), channels(x0.size(1)),
+            static_cast<long long>(x0.size(2)), static_cast<long long>(x0.size(3)));
+      }
+    }
+    if (fits != model) {
+      model = fits;
+      ++model_version;
+    }
+    model_error = error;
   }
 
   static ImageModel load_image_model(const std::string& path, const std::string& dataset) {
@@ -787,6 +826,7 @@ void ImageLab::sync(Scene& state, const NoiseSchedule& schedule) {
   m.set_schedule(schedule);
   m.load_data(state.images, state.data.seed);
   m.update_model(state.images);
+  m.fit_model();
   m.check_label(state.images);
   state.images.filmstrip_image = std::clamp(state.images.filmstrip_image, 0, std::max(0, state.images.count - 1));
   if (m.mode != state.playback.mode) {

@@ -51,6 +51,7 @@ Scene lecture_scene() {
   set_control(scene, "lr", "0.003");
   set_control(scene, "plots", "editor");
   set_control(scene, "guidance", "3.5");
+  set_control(scene, "image-colour", "on");  // issue 12
   scene.playback.cursor = 20;
   scene.view.center_x = 0.5f;
   scene.view.center_y = -1.25f;
@@ -101,6 +102,8 @@ TEST(SceneFile, EverySettingRoundTrips) {
   EXPECT_EQ(back.training.learning_rate, 0.003f);
   EXPECT_EQ(back.plots_tab, 1);
   EXPECT_EQ(back.images.guidance, 3.5);
+  EXPECT_TRUE(back.images.colour);
+  EXPECT_NE(text.find("\"image-colour\": true"), std::string::npos);
 }
 
 TEST(SceneFile, TheElboTabIsSavedByName) {

@@ -93,6 +93,28 @@ void silu_and_residual(const float* h, const float* bias, float* a, float* next,
   }
 }
 
+// s = sigmoid(h) = 1 / (1 + e^-h) and a = SiLU(h) = h s (Elfwing et al. 2018) over n values (the training
+// keeps s for SiLU'(h) = s (1 + h (1 - s)) in the backward pass).
+DLAB_VECTOR_CLONES
+void sigmoid_and_silu(const float* __restrict h, float* __restrict s, float* __restrict a, std::int64_t n) {
+  for (std::int64_t i = 0; i < n; ++i) {
+    const float sig = 1.0f / (1.0f + exp_approx(-h[i]));
+    s[i] = sig;
+    a[i] = h[i] * sig;
+  }
+}
+
+// g = g SiLU'(h), or g += add SiLU'(h) with `add`, SiLU'(h) = s (1 + h (1 - s)).
+DLAB_VECTOR_CLONES
+void times_silu_derivative(float* __restrict g, const float* __restrict add, const float* __restrict h,
+                           const float* __restrict s, std::int64_t n) {
+  if (add) {
+    for (std::int64_t i = 0; i < n; ++i) g[i] += add[i] * s[i] * (1.0f + h[i] * (1.0f - s[i]));
+  } else {
+    for (std::int64_t i = 0; i < n; ++i) g[i] *= s[i] * (1.0f + h[i] * (1.0f - s[i]));
+  }
+}
+
 // h = constant + x W^T for x [rows, D] with D small: W's columns as [D][H] rows, a rank-D update per row.
 DLAB_VECTOR_CLONES
 void small_input_layer(const float* x, const float* constant, const float* columns, std::int64_t rows,
@@ -217,8 +239,7 @@ void MlpStep::forward_pass(const float* x, const float* log_snr, std::int64_t ba
   const std::int64_t n = batch * hidden_, H = hidden_;
   for (int k = 0; k <= depth_; ++k) {
     torch::Tensor sig = rows(sig_[k]), a = rows(a_[k]), h = rows(h_[k]);
-    at::sigmoid_out(sig, h);
-    at::mul_out(a, h, sig);  // SiLU(h) = h sigmoid(h) (Elfwing et al. 2018)
+    sigmoid_and_silu(h.data_ptr<float>(), sig.data_ptr<float>(), a.data_ptr<float>(), batch * hidden_);
     if (k == depth_) break;
     const float* previous = h.data_ptr<float>();
     float* next = h_[k + 1].data_ptr<float>();
@@ -376,16 +397,8 @@ double MlpStep::loss_and_gradients(const torch::Tensor& x_t, const torch::Tensor
   column_sums(dv, batch, D, gb_out_.data_ptr<float>());
   at::mm_out(grad_h_, dv_, w_out_);
   const std::int64_t n = batch * H;
-  // SiLU'(h) = s (1 + h (1 - s)) with s = sigmoid(h).
-  auto times_silu_derivative = [n](float* g, const float* add, const float* h, const float* s) {
-    if (add) {
-      for (std::int64_t i = 0; i < n; ++i) g[i] += add[i] * s[i] * (1.0f + h[i] * (1.0f - s[i]));
-    } else {
-      for (std::int64_t i = 0; i < n; ++i) g[i] *= s[i] * (1.0f + h[i] * (1.0f - s[i]));
-    }
-  };
   float* g = grad_h_.data_ptr<float>();
-  times_silu_derivative(g, nullptr, h_[depth_].data_ptr<float>(), sig_[depth_].data_ptr<float>());
+  times_silu_derivative(g, nullptr, h_[depth_].data_ptr<float>(), sig_[depth_].data_ptr<float>(), n);
   // Residual blocks, last first: h_k = h_{k-1} + W SiLU(h_{k-1}) + b, so dW = dh_k^T SiLU(h_{k-1}), db = sum
   // dh_k, dh_{k-1} = dh_k + (dh_k W) SiLU'(h_{k-1}).
   torch::Tensor product = scratch_.narrow(1, 0, H);
@@ -395,7 +408,7 @@ double MlpStep::loss_and_gradients(const torch::Tensor& x_t, const torch::Tensor
     column_sums(g, batch, H, gb_[k - 1].data_ptr<float>());
     at::mm_out(product, grad_h_, w_[k - 1]);
     times_silu_derivative(g, product.data_ptr<float>(), h_[k - 1].data_ptr<float>(),
-                          sig_[k - 1].data_ptr<float>());
+                          sig_[k - 1].data_ptr<float>(), n);
   }
   // Input layer: dW_in = dh_0^T [x, emb], db_in = sum dh_0.
   at::mm_out(gw_in_, grad_h_.t(), input_);

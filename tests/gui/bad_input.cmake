@@ -70,6 +70,19 @@ if(MODE STREQUAL "class")
   if(EXISTS ${WORK}/class_range.png)
     message(FATAL_ERROR "set class 100000: the script went on after the failed line")
   endif()
+  # The same class as a flag: exit 2 naming --class, no screenshot.
+  file(REMOVE ${WORK}/class_flag.png)
+  execute_process(COMMAND ${XVFB} ${DIFFUSION_LAB} --view images --image-model ${MODEL} --mode reverse --sampler ddim
+                          --steps 5 --size 640x480 --class 100000 --screenshot ${WORK}/class_flag.png
+                  RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT code EQUAL 2)
+    message(FATAL_ERROR "--class 100000: exit code ${code}, expected 2; stderr:\n${err}")
+  endif()
+  expect_one_error_line("${err}" "--class 100000"
+                        "error: --class: class 100000 is out of range for the model [^\n]*images_tiny.pt \\(10 classes\\)")
+  if(EXISTS ${WORK}/class_flag.png)
+    message(FATAL_ERROR "--class 100000: the app went on to take the screenshot")
+  endif()
   return()
 endif()
 

@@ -63,9 +63,10 @@ inline float exp_approx(float x) {
   return y * scale;
 }
 
-// Each loop below is compiled for AVX-512, AVX2 + FMA and the baseline, picked at load time (GCC/Clang
-// function multi-versioning), since the build targets the baseline x86-64.
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__) && \
+// Each loop below is compiled for AVX-512, AVX2 + FMA and the baseline, picked at load time (GCC's function
+// multi-versioning), since the build targets the baseline x86-64. Not with Clang (its target_clones takes
+// other names) nor under ASan/TSan (the resolver runs before the sanitizer's runtime is set up).
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__) && \
     !defined(__SANITIZE_THREAD__)
 #define DLAB_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else

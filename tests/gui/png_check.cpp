@@ -55,7 +55,7 @@ double changed_fraction(const Image& a, const Image& b) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s FILE [--size WxH] [--min-stddev S] [--differs OTHER [--min-changed F]] [--same OTHER] [--scale-of OTHER K]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s FILE [--size WxH] [--min-stddev S] [--differs OTHER [--min-changed F]] [--same OTHER] [--close OTHER F] [--scale-of OTHER K]\n", argv[0]);
     return 2;
   }
   Image image;
@@ -93,6 +93,21 @@ int main(int argc, char** argv) {
       if (changed < min_changed) {
         std::fprintf(stderr, "FAIL: %s and %s should differ (only %.3f%% changed, need %.3f%%)\n", argv[1], argv[i],
                      100 * changed, 100 * min_changed);
+        return 1;
+      }
+    } else if (flag == "--close" && i + 2 < argc) {  // --close OTHER F: at most a fraction F of the pixels differ
+      Image other;
+      if (!load(argv[++i], &other)) return 1;
+      const double most = std::atof(argv[++i]);
+      if (other.width != image.width || other.height != image.height) {
+        std::fprintf(stderr, "FAIL: %s and %s differ in size\n", argv[1], argv[i - 1]);
+        return 1;
+      }
+      const double changed = changed_fraction(image, other);
+      std::printf("%s vs %s: %.3f%% of the pixels differ\n", argv[1], argv[i - 1], 100 * changed);
+      if (changed > most) {
+        std::fprintf(stderr, "FAIL: %s and %s should look the same (%.3f%% of the pixels differ, at most %.3f%%)\n",
+                     argv[1], argv[i - 1], 100 * changed, 100 * most);
         return 1;
       }
     } else if (flag == "--same" && i + 1 < argc) {

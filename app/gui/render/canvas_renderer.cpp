@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -28,6 +29,9 @@ CanvasRenderer::CanvasRenderer() {
     const std::string name = renderer;
     software_ = name.find("llvmpipe") != std::string::npos || name.find("softpipe") != std::string::npos;
   }
+  // DLAB_POINTS_ON_CPU=0 or 1 overrides the choice (the tests draw both ways and compare the pictures).
+  if (const char* forced = std::getenv("DLAB_POINTS_ON_CPU"); forced && (forced[0] == '0' || forced[0] == '1'))
+    software_ = forced[0] == '1';
   point_program_ = build_program("point.vert", "point.frag");
   line_program_ = build_program("line.vert", "line.frag");
   heatmap_program_ = build_program("heatmap.vert", "heatmap.frag");

@@ -43,9 +43,10 @@ constexpr std::int64_t kOneLevelChunk = 256;  // rows per pass of the one-level 
 
 // exp(x) for float, branch-free so that the loops below vectorise: x = n ln 2 + r with |r| <= ln(2)/2, the
 // degree-6 polynomial of Cephes' expf for e^r, 2^n from the exponent bits (x clamped to [-87, 88], where 2^n
-// is a normal float). Relative error below 1e-7 (2 ulp) against exp in double.
-inline float exp_approx(float x) {
-  x = std::min(std::max(x, -87.0f), 88.0f);
+// is a normal float). Relative error below 1e-7 (2 ulp) against exp in double. A NaN stays NaN: it takes the
+// lower bound for the arithmetic (so that 2^n stays a valid exponent) and is passed through at the end.
+inline float exp_approx(float input) {
+  const float x = input > -87.0f ? (input < 88.0f ? input : 88.0f) : -87.0f;
   const float shifted = x * 1.44269504088896341f + 12582912.0f;  // adding 1.5 * 2^23 rounds to an integer
   const float n = shifted - 12582912.0f;
   float r = x - n * 0.693359375f;  // ln 2 in two parts (Cody and Waite)
@@ -57,10 +58,10 @@ inline float exp_approx(float x) {
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   const float y = p * r * r + r + 1.0f;
-  const std::int32_t bits = (static_cast<std::int32_t>(n) + 127) << 23;
+  const std::uint32_t bits = static_cast<std::uint32_t>(static_cast<std::int32_t>(n) + 127) << 23;  // n in -126..127
   float scale;
   std::memcpy(&scale, &bits, sizeof scale);
-  return y * scale;
+  return input == input ? y * scale : input;
 }
 
 // Each loop below is compiled for AVX-512, AVX2 + FMA and the baseline, picked at load time (GCC's function

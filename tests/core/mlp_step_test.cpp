@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <limits>
 
 #include "core/mlp_denoiser.h"
 #include "core/rng.h"
@@ -110,6 +111,31 @@ TEST(MlpStep, OneLevelForwardEqualsTheModule) {
           << level;
     }
   }
+}
+
+// A row holding NaN or infinities (a diverged run) gives NaN in that row only, as the module does; the other rows
+// keep the module's values. (The vectorised exp took a NaN into its exponent bits: undefined behaviour.)
+TEST(MlpStep, NonFiniteRowsStayNonFiniteAndLeaveTheOthersAlone) {
+  ModelSpec spec;
+  spec.depth = 2;
+  spec.hidden = 64;
+  torch::manual_seed(5);
+  MlpDenoiser net(spec);
+  torch::NoGradGuard no_grad;
+  MlpStep step(*net, /*gradients=*/false);
+  Rng rng(9);
+  auto x = rng.normal({6, 2});
+  x[1][0] = std::numeric_limits<float>::quiet_NaN();
+  x[3][1] = std::numeric_limits<float>::infinity();
+  x[4][0] = -std::numeric_limits<float>::infinity();
+  torch::Tensor out;
+  step.forward(x, 1.5f, out);
+  const auto reference = net->forward(x, torch::full({6}, 1.5f), {});
+  for (std::int64_t row : {1, 3, 4}) {
+    EXPECT_FALSE(torch::isfinite(out[row]).all().item<bool>()) << "row " << row;
+    EXPECT_EQ(torch::isfinite(out[row]).all().item<bool>(), torch::isfinite(reference[row]).all().item<bool>());
+  }
+  for (std::int64_t row : {0, 2, 5}) EXPECT_LT(max_relative_difference(out[row], reference[row]), 1e-5) << row;
 }
 
 // The fused Adam pass equals the update written with torch ops (Kingma & Ba 2015, Alg. 1), with clipping,

@@ -31,6 +31,17 @@ namespace dlab::gui {
 
 namespace {
 
+// A failed export: the message in the Export dialog and, when the app runs a batch (flags or a script), one
+// "error:" line on stderr and exit code 1.
+void report_export_failure(ExportState& e, const char* what, bool batch, int& exit_code) {
+  e.message = what;
+  e.message_ok = false;
+  if (batch) {
+    std::fprintf(stderr, "error: %s\n", what);
+    exit_code = 1;
+  }
+}
+
 const char* const kTables[] = {"points", "trajectories", "schedule", "loss", "loss-by-t", "images"};
 const char* const kPictureRegions[] = {"canvas", "plots", "images", "formula", "window", "images-grid"};
 const char* const kBackgrounds[] = {"theme", "transparent", "white"};
@@ -167,12 +178,7 @@ void App::finish_export_frame() {
     e.picture.active = false;
     if (e.video.job) e.video.job->cancel();
     e.video = VideoJob();
-    e.message = error.what();
-    e.message_ok = false;
-    if (options_.batch()) {
-      std::fprintf(stderr, "error: %s\n", error.what());
-      exit_code_ = 1;
-    }
+    report_export_failure(e, error.what(), options_.batch(), exit_code_);
     return;
   }
   const ImVec4 clear = ImGui::ColorConvertU32ToFloat4(colors::kBackground);
@@ -198,12 +204,7 @@ void App::finish_export_frame() {
         e.message_ok = true;
         if (options_.batch()) std::printf("saved %s (%dx%d)\n", p.path.c_str(), rect[2], rect[3]);
       } catch (const std::exception& error) {
-        e.message = error.what();
-        e.message_ok = false;
-        if (options_.batch()) {
-          std::fprintf(stderr, "error: %s\n", error.what());
-          exit_code_ = 1;
-        }
+        report_export_failure(e, error.what(), options_.batch(), exit_code_);
       }
       p.active = false;
     }
@@ -225,12 +226,7 @@ void App::finish_export_frame() {
         if (v.job) v.job->cancel();
         v.job.reset();
         v.active = false;
-        e.message = error.what();
-        e.message_ok = false;
-        if (options_.batch()) {
-          std::fprintf(stderr, "error: %s\n", error.what());
-          exit_code_ = 1;
-        }
+        report_export_failure(e, error.what(), options_.batch(), exit_code_);
       }
     }
   }
@@ -251,12 +247,7 @@ void App::start_picture_export(const std::string& region, const std::string& pat
       e.message_ok = true;
       if (options_.batch()) std::printf("saved %s (%dx%d)\n", path.c_str(), width, height);
     } catch (const std::exception& error) {
-      e.message = error.what();
-      e.message_ok = false;
-      if (options_.batch()) {
-        std::fprintf(stderr, "error: %s\n", error.what());
-        exit_code_ = 1;
-      }
+      report_export_failure(e, error.what(), options_.batch(), exit_code_);
     }
     return;
   }

@@ -58,31 +58,27 @@ if(MODE STREQUAL "class")
   set(script ${WORK}/class_range.script)
   file(WRITE ${script} "# a model of 10 classes: -1, 0..9 and 10 (the null label)\nwait-sampling\nset class 10\n"
                        "wait-sampling\nset class 100000\nwait-sampling\nscreenshot ${WORK}/class_range.png\n")
-  file(REMOVE ${WORK}/class_range.png)
-  execute_process(COMMAND ${XVFB} ${DIFFUSION_LAB} --view images --image-model ${MODEL} --mode reverse --sampler ddim
-                          --steps 5 --size 640x480 --script ${script}
-                  RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT code EQUAL 2)
-    message(FATAL_ERROR "set class 100000: exit code ${code}, expected 2; stderr:\n${err}")
-  endif()
-  expect_one_error_line("${err}" "set class 100000"
-                        "error: [^\n]*class_range.script:5: class 100000 is out of range for the model [^\n]*images_tiny.pt \\(10 classes\\): allowed -1 \\(each class in turn\\), 0\\.\\.9, or 10 \\(the null label")
-  if(EXISTS ${WORK}/class_range.png)
-    message(FATAL_ERROR "set class 100000: the script went on after the failed line")
-  endif()
+  # The app on the tiny model with ARGN exits 2 with one line matching `pattern` and never writes `shot`.
+  function(expect_class_refused what pattern shot)
+    file(REMOVE ${shot})
+    execute_process(COMMAND ${XVFB} ${DIFFUSION_LAB} --view images --image-model ${MODEL} --mode reverse --sampler ddim
+                            --steps 5 --size 640x480 ${ARGN}
+                    RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(NOT code EQUAL 2)
+      message(FATAL_ERROR "${what}: exit code ${code}, expected 2; stderr:\n${err}")
+    endif()
+    expect_one_error_line("${err}" "${what}" "${pattern}")
+    if(EXISTS ${shot})
+      message(FATAL_ERROR "${what}: the app went on after the failed value (${shot} was written)")
+    endif()
+  endfunction()
+  expect_class_refused("set class 100000"
+                       "error: [^\n]*class_range.script:5: class 100000 is out of range for the model [^\n]*images_tiny.pt \\(10 classes\\): allowed -1 \\(each class in turn\\), 0\\.\\.9, or 10 \\(the null label"
+                       ${WORK}/class_range.png --script ${script})
   # The same class as a flag: exit 2 naming --class, no screenshot.
-  file(REMOVE ${WORK}/class_flag.png)
-  execute_process(COMMAND ${XVFB} ${DIFFUSION_LAB} --view images --image-model ${MODEL} --mode reverse --sampler ddim
-                          --steps 5 --size 640x480 --class 100000 --screenshot ${WORK}/class_flag.png
-                  RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT code EQUAL 2)
-    message(FATAL_ERROR "--class 100000: exit code ${code}, expected 2; stderr:\n${err}")
-  endif()
-  expect_one_error_line("${err}" "--class 100000"
-                        "error: --class: class 100000 is out of range for the model [^\n]*images_tiny.pt \\(10 classes\\)")
-  if(EXISTS ${WORK}/class_flag.png)
-    message(FATAL_ERROR "--class 100000: the app went on to take the screenshot")
-  endif()
+  expect_class_refused("--class 100000"
+                       "error: --class: class 100000 is out of range for the model [^\n]*images_tiny.pt \\(10 classes\\)"
+                       ${WORK}/class_flag.png --class 100000 --screenshot ${WORK}/class_flag.png)
   return()
 endif()
 

@@ -47,7 +47,7 @@ DataBox visible_box(const CanvasView& view) {
 }
 
 ImU32 with_alpha(ImU32 color, float alpha) {
-  return (color & 0x00FFFFFFu) | (static_cast<ImU32>(std::clamp(alpha, 0.0f, 1.0f) * 255.0f) << 24);
+  return colors::with_opacity(color, static_cast<int>(std::clamp(alpha, 0.0f, 1.0f) * 255.0f));
 }
 
 // The colour maps of shaders/heatmap.frag, for the legends' colour bars.

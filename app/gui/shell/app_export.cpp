@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "app/gui/panels/panels.h"
 #include "app/gui/render/screenshot.h"
 #include "app/gui/shell/app.h"
 #include "app/gui/shell/app_export.h"
@@ -499,6 +500,8 @@ void App::draw_export_window() {
                                tr("white, light theme (for print)")};
   ImGui::Combo(ui_label(tr("Background"), "picture_background").c_str(), &e.picture_background, backgrounds,
                3);
+  tooltip(tr("The window's dark theme (for slides), a transparent background, or the light theme on white "
+             "(dark text and lines, darker points) for printed handouts."));
   ImGui::EndDisabled();
   path_field(ui_label(tr("File"), "picture_path").c_str(), &e.picture_path);
   ImGui::BeginDisabled(exporting());

@@ -7,12 +7,15 @@
 
 namespace dlab {
 
-// The toy 2D data sets of REFERENCE.md section 9 (core/datasets2d.h draws them).
-enum class Dataset2D { Gmm8, Gmm25, Moons, Checkerboard, Swissroll, Rings, Pinwheel, TwoSpirals, Circle, Line };
+// The toy 2D data sets of REFERENCE.md section 9 (core/datasets2d.h draws them), and the codes of
+// Fashion-MNIST under the shipped two-dimensional VAE (core/latent_diffusion.h).
+enum class Dataset2D {
+  Gmm8, Gmm25, Moons, Checkerboard, Swissroll, Rings, Pinwheel, TwoSpirals, Circle, Line, FashionMnistLatent
+};
 
 template <>
 struct EnumNames<Dataset2D> {
-  static constexpr std::array<EnumEntry<Dataset2D>, 10> entries{{
+  static constexpr std::array<EnumEntry<Dataset2D>, 11> entries{{
       {Dataset2D::Gmm8, "gmm8", "8 Gaussians"},
       {Dataset2D::Gmm25, "gmm25", "25 Gaussians"},
       {Dataset2D::Moons, "moons", "Two moons"},
@@ -23,6 +26,7 @@ struct EnumNames<Dataset2D> {
       {Dataset2D::TwoSpirals, "2spirals", "Two spirals"},
       {Dataset2D::Circle, "circle", "Circle"},
       {Dataset2D::Line, "line", "Line"},
+      {Dataset2D::FashionMnistLatent, "fashion-mnist-latent", "Fashion-MNIST latent codes (VAE)"},
   }};
 };
 

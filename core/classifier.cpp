@@ -1,78 +1,15 @@
 #include "core/classifier.h"
 
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
-#include "core/atomic_file.h"
+#include "core/binary_file.h"
 #include "core/rng.h"
 
 namespace dlab {
 namespace {
 
-constexpr char kMagic[] = "DLABLENET1";  // 10 bytes, the digit is the format version
-constexpr std::size_t kMagicSize = sizeof(kMagic) - 1;
-
-// FNV-1a 64-bit hash of the payload, to detect a damaged file.
-std::uint64_t fnv1a(const std::string& bytes) {
-  std::uint64_t hash = 0xcbf29ce484222325ull;
-  for (unsigned char c : bytes) {
-    hash ^= c;
-    hash *= 0x100000001b3ull;
-  }
-  return hash;
-}
-
-template <class T>
-void put(std::string& out, T value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof(T));
-}
-
-void put_string(std::string& out, const std::string& text) {
-  put<std::uint32_t>(out, static_cast<std::uint32_t>(text.size()));
-  out += text;
-}
-
-class Reader {
- public:
-  Reader(const std::string& bytes, const std::string& path) : bytes_(bytes), path_(path) {}
-  template <class T>
-  T get() {
-    T value;
-    need(sizeof(T));
-    std::memcpy(&value, bytes_.data() + position_, sizeof(T));
-    position_ += sizeof(T);
-    return value;
-  }
-  std::string get_string(std::size_t max_size = 1 << 16) {
-    const auto size = get<std::uint32_t>();
-    if (size > max_size) fail("a name is too long");
-    need(size);
-    std::string out = bytes_.substr(position_, size);
-    position_ += size;
-    return out;
-  }
-  const char* take(std::size_t size) {
-    need(size);
-    const char* out = bytes_.data() + position_;
-    position_ += size;
-    return out;
-  }
-  bool done() const { return position_ == bytes_.size(); }
-  [[noreturn]] void fail(const std::string& what) const {
-    throw std::runtime_error(path_ + ": not a usable classifier file: " + what);
-  }
-
- private:
-  void need(std::size_t size) const {
-    if (bytes_.size() - position_ < size) fail("truncated");
-  }
-  const std::string& bytes_;
-  const std::string& path_;
-  std::size_t position_ = 0;
-};
+constexpr char kMagic[] = "DLABLENET1";  // the digit is the format version
 
 }  // namespace
 
@@ -165,47 +102,18 @@ double classifier_accuracy(Classifier& classifier, const ImageDataset& test) {
 
 void save_classifier(const std::string& path, const Classifier& classifier) {
   std::string payload;
-  put<std::int32_t>(payload, classifier.net->in_channels());
-  put<std::int32_t>(payload, classifier.net->num_classes());
-  put<double>(payload, classifier.test_accuracy);
+  put_value<std::int32_t>(payload, classifier.net->in_channels());
+  put_value<std::int32_t>(payload, classifier.net->num_classes());
+  put_value<double>(payload, classifier.test_accuracy);
   put_string(payload, classifier.dataset);
   for (const auto& name : classifier.class_names) put_string(payload, name);
-  const auto parameters = classifier.net->named_parameters();
-  put<std::uint32_t>(payload, static_cast<std::uint32_t>(parameters.size()));
-  for (const auto& item : parameters) {
-    const auto value = item.value().detach().to(torch::kCPU, torch::kFloat).contiguous();
-    put_string(payload, item.key());
-    put<std::uint32_t>(payload, static_cast<std::uint32_t>(value.dim()));
-    for (auto size : value.sizes()) put<std::int64_t>(payload, size);
-    payload.append(reinterpret_cast<const char*>(value.data_ptr<float>()), value.numel() * sizeof(float));
-  }
-  write_file_atomically(path, [&](std::ostream& out) {
-    out.write(kMagic, kMagicSize);
-    const std::uint64_t checksum = fnv1a(payload);
-    const std::uint64_t size = payload.size();
-    out.write(reinterpret_cast<const char*>(&size), sizeof size);
-    out.write(reinterpret_cast<const char*>(&checksum), sizeof checksum);
-    out.write(payload.data(), static_cast<std::streamsize>(payload.size()));
-  });
+  put_tensors(payload, classifier.net->named_parameters());
+  write_checksummed_file(path, kMagic, payload);
 }
 
 Classifier load_classifier(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": cannot open the classifier file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string bytes = buffer.str();
-  if (bytes.size() < kMagicSize + 16 || bytes.compare(0, kMagicSize, kMagic) != 0)
-    throw std::runtime_error(path + ": not a Diffusion Lab classifier file (bad magic)");
-  std::uint64_t size = 0, checksum = 0;
-  std::memcpy(&size, bytes.data() + kMagicSize, 8);
-  std::memcpy(&checksum, bytes.data() + kMagicSize + 8, 8);
-  const std::string payload = bytes.substr(kMagicSize + 16);
-  if (payload.size() != size)
-    throw std::runtime_error(path + ": truncated classifier file (" + std::to_string(payload.size()) +
-                             " of " + std::to_string(size) + " bytes)");
-  if (fnv1a(payload) != checksum) throw std::runtime_error(path + ": classifier file is damaged (checksum)");
-  Reader reader(payload, path);
+  const std::string payload = read_checksummed_file(path, kMagic, "classifier");
+  PayloadReader reader(payload, path, "classifier");
   const auto in_channels = reader.get<std::int32_t>();
   const auto num_classes = reader.get<std::int32_t>();
   if ((in_channels != 1 && in_channels != 3) || num_classes < 2 || num_classes > 100000)
@@ -216,19 +124,7 @@ Classifier load_classifier(const std::string& path) {
   for (int k = 0; k < num_classes; ++k) out.class_names.push_back(reader.get_string());
   out.net = LeNet(in_channels, num_classes);
   auto parameters = out.net->named_parameters();
-  if (reader.get<std::uint32_t>() != parameters.size()) reader.fail("wrong number of tensors");
-  torch::NoGradGuard no_grad;
-  for (auto& item : parameters) {
-    if (reader.get_string() != item.key())
-      reader.fail("tensor names do not match (expected " + item.key() + ")");
-    const auto dims = reader.get<std::uint32_t>();
-    if (dims != static_cast<std::uint32_t>(item.value().dim())) reader.fail("wrong shape of " + item.key());
-    for (std::uint32_t d = 0; d < dims; ++d)
-      if (reader.get<std::int64_t>() != item.value().size(d)) reader.fail("wrong shape of " + item.key());
-    const auto count = static_cast<std::size_t>(item.value().numel());
-    const char* data = reader.take(count * sizeof(float));
-    std::memcpy(item.value().data_ptr<float>(), data, count * sizeof(float));
-  }
+  reader.read_tensors_into(parameters);
   if (!reader.done()) reader.fail("unexpected bytes after the tensors");
   out.net->eval();
   return out;

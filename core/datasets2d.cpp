@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/atomic_file.h"
+#include "core/latent_diffusion.h"
 #include "core/points_csv.h"
 #include "core/rng.h"
 #include "core/text_excerpt.h"
@@ -165,8 +166,22 @@ torch::Tensor sample_dataset(Dataset2D dataset, std::int64_t n, std::uint64_t se
       return sample_circle(n, rng);
     case Dataset2D::Line:
       return sample_line(n, rng);
+    case Dataset2D::FashionMnistLatent: {
+      const auto latent = shipped_latent_codes();
+      return latent->codes.index_select(0, latent_draw_indices(latent->codes.size(0), n, seed));
+    }
   }
   throw std::invalid_argument("unknown data set");
+}
+
+bool dataset_has_labels(Dataset2D dataset) { return dataset == Dataset2D::FashionMnistLatent; }
+
+torch::Tensor dataset_labels(Dataset2D dataset, std::int64_t n, std::uint64_t seed) {
+  if (n < 1)
+    throw std::invalid_argument("the number of points n = " + std::to_string(n) + " must be at least 1");
+  if (!dataset_has_labels(dataset)) return {};
+  const auto latent = shipped_latent_codes();
+  return latent->labels.index_select(0, latent_draw_indices(latent->codes.size(0), n, seed));
 }
 
 std::optional<GaussianMixture> dataset_mixture(Dataset2D dataset) {

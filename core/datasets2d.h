@@ -12,8 +12,15 @@
 
 namespace dlab {
 
-// n points as a [n, 2] float32 tensor, deterministic for a seed.
+// n points as a [n, 2] float32 tensor, deterministic for a seed. FashionMnistLatent draws n of the shipped
+// VAE's codes (core/latent_diffusion.h) and throws std::runtime_error saying what to install or ship when
+// the VAE or Fashion-MNIST is missing.
 torch::Tensor sample_dataset(Dataset2D dataset, std::int64_t n, std::uint64_t seed);
+
+// The class of each point of the same draw as sample_dataset(dataset, n, seed), [n] int64, for the sets
+// whose points have classes (FashionMnistLatent: the garment); an undefined tensor for the others.
+torch::Tensor dataset_labels(Dataset2D dataset, std::int64_t n, std::uint64_t seed);
+bool dataset_has_labels(Dataset2D dataset);
 
 // The exact mixture for gmm8 and gmm25; nullopt for the others.
 std::optional<GaussianMixture> dataset_mixture(Dataset2D dataset);

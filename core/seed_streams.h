@@ -7,6 +7,7 @@
 //   StartingNoise       x_T ~ N(0, I) of the reverse process
 //   SamplerNoise        the noise z of stochastic samplers (never equal to x_T)
 //   ElboNoise           the noise of x_t in the app's ELBO of the data (core/elbo_points.h)
+//   PriorCodes          z ~ N(0, I) decoded by the VAE, against latent diffusion (core/latent_diffusion.h)
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,7 @@ enum class SeedStream : std::uint64_t {
   StartingNoise = 2,
   SamplerNoise = 3,
   ElboNoise = 4,
+  PriorCodes = 5,
   ChainStep = 16
 };
 

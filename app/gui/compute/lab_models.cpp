@@ -6,14 +6,13 @@
 
 #include "app/gui/state/i18n.h"
 #include "core/checkpoint.h"
+#include "core/latent_diffusion.h"
 
 namespace dlab::gui {
 
 std::string pretrained_path(const std::string& dataset_name) {
   // DLAB_MODELS_DIR overrides the source tree's assets/models (an installed copy, or tests).
-  const char* override_dir = std::getenv("DLAB_MODELS_DIR");
-  const std::string dir = override_dir && *override_dir ? override_dir : std::string(DLAB_ASSETS_DIR) + "/models";
-  return dir + "/" + dataset_name + ".pt";
+  return shipped_model_path(dataset_name + ".pt");
 }
 
 namespace {

@@ -10,7 +10,7 @@ const std::vector<const char*>& enum_labels() {
   static const std::vector<const char*> labels = {
       // core/choices.h: Dataset2D
       N_("8 Gaussians"), N_("25 Gaussians"), N_("Two moons"), N_("Checkerboard"), N_("Swiss roll"), N_("Rings"),
-      N_("Pinwheel"), N_("Two spirals"), N_("Circle"), N_("Line"),
+      N_("Pinwheel"), N_("Two spirals"), N_("Circle"), N_("Line"), N_("Fashion-MNIST latent codes (VAE)"),
       // core/choices.h: ForwardMode
       N_("Closed form q(x_t | x_0)"), N_("Step by step q(x_t | x_{t-1})"),
       // core/choices.h: Prediction

@@ -311,7 +311,17 @@ void CanvasRenderer::draw_points(const float* xy, const std::uint32_t* colors, i
     return;
   }
   glUseProgram(point_program_);
-  set_view_uniforms(point_program_);
+  // GL clips a point by its centre (OpenGL 3.3 core, section 2.20): a disc whose centre lies just outside the
+  // canvas would vanish although part of it is inside (real GPUs do this; llvmpipe happens not to). So the
+  // points are drawn with a viewport one sprite's half size wider on every side, its NDC scaled to match:
+  // centres in that margin are inside the clip volume, and the framebuffer cuts the parts outside it.
+  const int margin = static_cast<int>(std::ceil(radius_px + 0.75f)) + 1;
+  const int width = std::max(1, view_.width_px), height = std::max(1, view_.height_px);
+  glViewport(-margin, -margin, width + 2 * margin, height + 2 * margin);
+  const float scale_y = 1.0f / view_.half_height * height / static_cast<float>(height + 2 * margin);
+  const float scale_x = 1.0f / view_.half_height * height / static_cast<float>(width + 2 * margin);
+  glUniform2f(glGetUniformLocation(point_program_, "u_center"), view_.center_x, view_.center_y);
+  glUniform2f(glGetUniformLocation(point_program_, "u_data_to_ndc"), scale_x, scale_y);
   glUniform1f(glGetUniformLocation(point_program_, "u_radius_px"), radius_px);
   float tint_rgba[4];
   color_to_floats(tint, tint_rgba);
@@ -334,6 +344,7 @@ void CanvasRenderer::draw_points(const float* xy, const std::uint32_t* colors, i
   glEnable(GL_PROGRAM_POINT_SIZE);  // the size comes from gl_PointSize
   glDrawArrays(GL_POINTS, 0, count);
   glDisable(GL_PROGRAM_POINT_SIZE);
+  glViewport(0, 0, width, height);
   glBindVertexArray(0);
   glBindBuffer(GL_ARRAY_BUFFER, 0);
 }

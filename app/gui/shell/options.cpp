@@ -204,6 +204,13 @@ int parse_options(int argc, char** argv, Options* options) {
       }
     }
   }
+  if (options->frames > 0 && !options->batch()) {
+    std::fprintf(stderr,
+                 "error: --frames: counts the frames drawn before --screenshot, --stats-out, --save-scene, "
+                 "--export-csv, --export-png or --export-video; give one of them (without it the window stays "
+                 "open and --frames does nothing)\n");
+    return 2;
+  }
   // Validate the settings now, so bad values exit 2 with a message naming the flag.
   Scene probe;
   for (const auto& [name, value] : options->settings) {

@@ -10,6 +10,7 @@
 #include "core/classifier.h"
 #include "core/frechet.h"
 #include "core/image_datasets.h"
+#include "core/metrics.h"
 #include "core/rng.h"
 #include "core/seed_streams.h"
 
@@ -137,7 +138,10 @@ VaeVersusDiffusion compare_vae_and_diffusion(VaeModel& vae, const torch::Tensor&
   // The floor of any sampler in this latent space: n test images through the encoder and back.
   const auto pick = latent_draw_indices(reference.test_images.size(0), n, seed);
   const auto test = reference.test_images.index_select(0, pick);
-  out.reconstruction_frechet = distance(vae_decode(vae, vae_encode(vae, test)));
+  const auto test_codes = vae_encode(vae, test);
+  out.reconstruction_frechet = distance(vae_decode(vae, test_codes));
+  out.prior_code_energy = energy_distance(out.prior_codes, test_codes);
+  out.diffusion_code_energy = energy_distance(diffusion_codes.to(torch::kCPU, torch::kFloat), test_codes);
   return out;
 }
 

@@ -51,6 +51,10 @@ struct VaeVersusDiffusion {
   double prior_frechet = -1;        // Frechet distance of the decoded prior samples to the test images
   double diffusion_frechet = -1;    // of the decoded diffusion samples
   double reconstruction_frechet = -1;  // of the decoded codes of N test images: the decoder's own floor
+  // In the latent plane, before decoding: the energy distance (core/metrics.h) of each set of codes to the
+  // codes of those N test images, where the prior's mismatch with the codes shows directly.
+  double prior_code_energy = -1;
+  double diffusion_code_energy = -1;
 };
 VaeVersusDiffusion compare_vae_and_diffusion(VaeModel& vae, const torch::Tensor& diffusion_codes,
                                              std::uint64_t seed, const std::string& classifier_path);

@@ -7,6 +7,8 @@
 //   (REFERENCE section 7).
 //
 // `dlab eval --train-classifier PATH --dataset NAME` trains the feature classifier (core/classifier.h).
+// `dlab eval --model LATENT.pt --decoder VAE.vae`: latent diffusion against the VAE's own prior
+// (core/latent_diffusion.h), each decoded and scored by the Frechet distance to the Fashion-MNIST test images.
 #include <torch/torch.h>
 
 #include <chrono>
@@ -27,8 +29,11 @@
 #include "core/frechet.h"
 #include "core/image_datasets.h"
 #include "core/image_sampling.h"
+#include "core/latent_diffusion.h"
 #include "core/point_quality.h"
 #include "core/rng.h"
+#include "core/samplers.h"
+#include "core/vae.h"
 
 namespace dlab::cli {
 namespace {
@@ -38,6 +43,7 @@ struct EvalCommand {
   std::string dataset;  // default: the data set the checkpoint was trained on
   std::string classifier;
   std::string train_classifier;
+  std::string decoder;  // a 2D model of latent codes: the VAE that decodes them
   int epochs = 3;
   std::int64_t n = 5000;
   std::string sampler = "ddim";
@@ -59,8 +65,9 @@ torch::Device device_flag(const std::string& value) {
   return resolve_device(parse_device_flag(value));
 }
 
+// Beside the shipped models (assets/models or $DLAB_MODELS_DIR).
 std::string default_classifier_path(const std::string& dataset) {
-  return std::string(DLAB_ASSETS_DIR) + "/models/classifier-" + dataset + ".lenet";
+  return shipped_model_path("classifier-" + dataset + ".lenet");
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -95,6 +102,52 @@ void train_classifier_command(const EvalCommand& c) {
               classifier.test_accuracy, c.train_classifier.c_str());
 }
 
+// A 2D model of the VAE's codes with --decoder: its samples and the prior's, decoded, against the test images.
+void latent_eval_command(const EvalCommand& c, const LoadedDenoiser& loaded, const torch::Device& device) {
+  for (const char* flag : {"--dataset", "--guidance", "--bpd-images", "--bpd-terms", "--epochs"})
+    if (c.command && c.command->count(flag) > 0)
+      throw UsageError(std::string(flag) + ": has no effect with --decoder (the comparison of latent diffusion with "
+                       "the VAE's prior); leave it out");
+  if (c.n < 2 || c.n > 100000) throw UsageError("--n: allowed 2..100000 with --decoder");
+  ScheduleOptions schedule_options;
+  schedule_options.name = c.schedule;
+  schedule_options.timesteps = c.timesteps;
+  const NoiseSchedule schedule = make_schedule(schedule_options);
+  SamplerConfig sampler;
+  sampler.kind = parse_enum_flag<SamplerKind>(c.sampler, "--sampler");
+  sampler.variance = parse_enum_flag<VarianceKind>(c.variance, "--variance");
+  sampler.spacing = default_spacing(sampler.kind);
+  if (c.steps < 1 || c.steps > schedule.timesteps())
+    throw UsageError("--steps: allowed 1..T = " + std::to_string(schedule.timesteps()));
+  sampler.steps = c.steps;
+  if (!(c.eta >= 0.0 && c.eta <= 1.0)) throw UsageError("--eta: " + format_double(c.eta) + " is out of range; allowed: 0..1");
+  sampler.eta = c.eta;
+  sampler.prediction = loaded.spec.prediction;
+  VaeModel vae = load_vae(c.decoder);
+  const std::string classifier_path = c.classifier.empty() ? default_classifier_path("fashion-mnist") : c.classifier;
+  std::printf("model: %s (%s, trained on %s for %lld steps); decoder: %s (trained on %s, %d epochs, test -ELBO %.2f)\n",
+              c.model.c_str(), to_name(loaded.spec.prediction), loaded.metadata.dataset.c_str(),
+              static_cast<long long>(loaded.metadata.training_steps), c.decoder.c_str(), vae.dataset.c_str(),
+              vae.epochs, vae.test_negative_elbo);
+  const auto start = std::chrono::steady_clock::now();
+  const ReverseStart reverse = reverse_start(c.n, 2, c.seed);
+  sampler.seed = reverse.sampler_seed;
+  const SampleResult result = sample(schedule, make_network_denoiser(loaded.net, device), reverse.x_T, sampler);
+  const double sample_seconds = seconds_since(start);
+  const VaeVersusDiffusion fd = compare_vae_and_diffusion(vae, result.x0.to(torch::kCPU), c.seed, classifier_path);
+  std::printf("\nVAE against latent diffusion: Frechet distance d^2 on %d features of %s, %lld decoded images "
+              "each against the 10000 test images:\n",
+              kClassifierFeatures, classifier_path.c_str(), static_cast<long long>(c.n));
+  std::printf("  VAE prior z ~ N(0, I)        %10.4f\n", fd.prior_frechet);
+  std::printf("  latent diffusion             %10.4f   (%s, %d steps, %s T = %d; %.1f s)\n", fd.diffusion_frechet,
+              c.sampler.c_str(), c.steps, c.schedule.c_str(), c.timesteps, sample_seconds);
+  std::printf("  reconstructions (the floor)  %10.4f   (test images encoded and decoded: the decoder's best)\n",
+              fd.reconstruction_frechet);
+  std::printf("\nIn the latent plane: energy distance of the codes to the codes of %lld test images:\n"
+              "  VAE prior z ~ N(0, I)        %10.4f\n  latent diffusion             %10.4f\n",
+              static_cast<long long>(c.n), fd.prior_code_energy, fd.diffusion_code_energy);
+}
+
 // A 2D model: the standard checks of core/point_quality.h against its data set.
 void point_eval_command(const EvalCommand& c) {
   const torch::Device device = device_flag(c.device);
@@ -107,6 +160,9 @@ void point_eval_command(const EvalCommand& c) {
   } catch (const std::exception& e) {
     throw std::runtime_error("cannot load model " + c.model + ": " + e.what());
   }
+  if (loaded.spec.data_shape != std::vector<std::int64_t>{2} && !c.decoder.empty())
+    throw UsageError("--decoder: only for a 2D model of latent codes (trained with --dataset fashion-mnist-latent)");
+  if (!c.decoder.empty()) return latent_eval_command(c, loaded, device);
   if (c.n < 2 || c.n > 100000) throw UsageError("--n: allowed 2..100000 for a 2D model");
   // The 2D checks fix their own samplers and schedules: a flag of the image evaluation would be ignored.
   for (const char* flag : {"--sampler", "--steps", "--schedule", "--timesteps", "--eta", "--variance", "--guidance",
@@ -148,6 +204,9 @@ void run(const EvalCommand& c) {
   if (!c.train_classifier.empty()) return train_classifier_command(c);
   if (c.model.empty()) throw UsageError("--model: required (the path of a checkpoint)");
   if (!image_model) return point_eval_command(c);
+  if (!c.decoder.empty())
+    throw UsageError("--decoder: only for a 2D model of latent codes (trained with --dataset fashion-mnist-latent), "
+                     "not an image model");
   if (c.n < 0 || c.n > 1000000) throw UsageError("--n: allowed 0..1000000 (0 skips the Frechet distance)");
   if (c.n == 1) throw UsageError("--n: the Frechet distance needs at least 2 samples (0 skips it)");
   if (c.bpd_images < 0) throw UsageError("--bpd-images: allowed >= 0 (0 skips the bound)");
@@ -287,6 +346,9 @@ void add_eval_command(CLI::App& app) {
                   "Images: shapes or fashion-mnist; 2D: a built-in data set (default: the one the model was trained on)");
   sub->add_option("--classifier", command->classifier,
                   "Feature classifier (default: assets/models/classifier-DATASET.lenet)");
+  sub->add_option("--decoder", command->decoder,
+                  "A 2D model of latent codes: the VAE (.vae) that decodes them; prints the Frechet distances of "
+                  "decoded diffusion samples, decoded prior samples z ~ N(0, I) and reconstructions");
   sub->add_option("--train-classifier", command->train_classifier,
                   "Instead of evaluating: train the feature classifier on --dataset and save it to PATH");
   sub->add_option("--epochs", command->epochs, "Classifier training epochs")->capture_default_str();

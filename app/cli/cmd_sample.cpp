@@ -1,5 +1,6 @@
 // dlab sample: run a reverse-process sampler with an oracle or a trained model; x_0 as CSV x,y, and
-// optionally every step as CSV step,t,x,y.
+// optionally every step as CSV step,t,x,y. With --decoder VAE, x_0 are latent codes (issue 12): decoded into
+// a PNG grid of garments.
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -15,8 +16,10 @@
 #include "app/cli/options.h"
 #include "core/atomic_file.h"
 #include "core/datasets2d.h"
+#include "core/image_grid.h"
 #include "core/rng.h"
 #include "core/samplers.h"
+#include "core/vae.h"
 
 namespace dlab::cli {
 namespace {
@@ -35,6 +38,7 @@ struct SampleCommand {
   std::uint64_t seed = 0;
   std::string out;
   std::string trajectory;
+  std::string decoder;       // a VAE: x_0 are its codes, decoded into the PNG grid --out
   ImageSampleOptions image;  // --class, --guidance for image models
 };
 
@@ -89,9 +93,20 @@ void run(const SampleCommand& c) {
 
   if (is_image_checkpoint(c.model)) {  // an image model: a PNG grid (app/cli/image_commands.h)
     if (c.prediction) throw UsageError("--prediction: not available for image models");
+    if (!c.decoder.empty())
+      throw UsageError("--decoder: only for a 2D model of latent codes (trained with --dataset fashion-mnist-latent), "
+                       "not an image model");
     return run_image_sample(schedule, {c.model, c.out, c.trajectory, config, c.n, c.seed, c.image});
   }
   check_point_count(c.n, "--n");
+  std::optional<VaeModel> decoder;
+  if (!c.decoder.empty()) {
+    if (c.out.size() < 4 || c.out.compare(c.out.size() - 4, 4, ".png") != 0)
+      throw UsageError("--out: with --decoder, the PNG file of the decoded images (a path ending in .png)");
+    if (c.n > 10000) throw UsageError("--n: at most 10000 images with --decoder (one grid)");
+    if (c.image.grid_scale < 1 || c.image.grid_scale > 16) throw UsageError("--grid-scale: must be in 1..16");
+    decoder = load_vae(c.decoder);  // std::runtime_error naming the file
+  }
   // Every output is checked before the work, and written all or none (core/atomic_file.h).
   if (!c.out.empty()) check_writable(c.out);
   if (!c.trajectory.empty()) check_writable(c.trajectory);
@@ -121,6 +136,20 @@ void run(const SampleCommand& c) {
   const SampleResult result = sample(schedule, denoiser, x_T, config, observer);
   if (!torch::isfinite(result.x0).all().item<bool>())
     throw std::runtime_error("the sampler produced non-finite values (NaN or inf); nothing was written");
+  if (decoder) {  // the codes, decoded: one PNG grid, each 28x28 image magnified by --grid-scale
+    GridLayout layout;
+    layout.scale = c.image.grid_scale;
+    const std::string png = encode_png(tile_images(vae_decode(*decoder, result.x0.to(torch::kCPU)), layout));
+    if (trajectory) trajectory->finish();
+    AtomicFile out(c.out);
+    out.stream() << png;
+    out.finish();
+    out.commit();
+    if (trajectory) trajectory->commit();
+    std::printf("decoded %lld sampled codes with %s into %s\n", static_cast<long long>(c.n), c.decoder.c_str(),
+                c.out.c_str());
+    return;
+  }
   const std::string x0 = points_to_csv(result.x0);
   if (trajectory) trajectory->finish();  // a failed write (disk full) throws before anything is replaced
   if (c.out.empty()) {
@@ -180,6 +209,9 @@ void add_sample_command(CLI::App& app) {
   sub->add_option(
       "--trajectory", command->trajectory,
       "Also write every step to FILE as CSV step,t,x,y (step 0 is x_T; the last step, t = 0, is x_0)");
+  sub->add_option("--decoder", command->decoder,
+                  "The VAE (.vae, dlab train-vae) whose codes a latent model samples (--model trained with "
+                  "--dataset fashion-mnist-latent): x_0 is decoded into the PNG grid --out");
   add_image_sample_options(*sub, command->image);
   sub->callback([command] { run(*command); });
 }

@@ -23,5 +23,6 @@ void add_train_command(CLI::App& app);     // cmd_train.cpp   (training issue)
 void add_bench_command(CLI::App& app);     // cmd_bench.cpp   (training issue)
 void add_bench_nfe_command(CLI::App& app);  // cmd_bench_nfe.cpp (issue 13: quality against NFE)
 void add_eval_command(CLI::App& app);      // cmd_eval.cpp    (images issue)
+void add_train_vae_command(CLI::App& app);  // cmd_train_vae.cpp (issue 12: latent diffusion)
 
 }  // namespace dlab::cli

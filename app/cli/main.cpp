@@ -110,6 +110,7 @@ int main(int argc, char** argv) {
   dlab::cli::add_bench_command(app);
   dlab::cli::add_bench_nfe_command(app);
   dlab::cli::add_eval_command(app);
+  dlab::cli::add_train_vae_command(app);
   try {
     // CLI11 would say "A subcommand is required" for a misspelt command: name it and the allowed ones.
     if (argc > 1 && argv[1][0] != '-') {

@@ -2,10 +2,11 @@
 //
 //   dlab_stats_check FILE [--mean X Y TOL] [--cov XX XY YX YY TOL] [--min KEY V] [--max KEY V] [--equals KEY V]
 //                         [--contains KEY TEXT] [--lacks KEY TEXT] [--text KEY TEXT] [--empty KEY]
-//                         [--sum KEY A B C TOL] [--max-ratio KEY OTHER R]
+//                         [--sum KEY A B C TOL] [--max-ratio KEY OTHER R] [--differs KEY OTHER_FILE]
 //
 // --mean/--cov: every entry within TOL of the given value. --min/--max/--equals: a numeric field.
 // --sum: KEY = A + B + C within TOL (numbers). --max-ratio: KEY <= R * OTHER (numbers).
+// --differs: KEY is present, not null, and differs from KEY of the statistics in OTHER_FILE.
 // --contains: a string field contains TEXT; --lacks: it does not; --text: a string field equals TEXT; --empty: it is "".
 // Exit 0 when every check passes; 1 with a message naming the failed check otherwise.
 #include <nlohmann/json.hpp>
@@ -115,6 +116,23 @@ int main(int argc, char** argv) {
         ok = false;
       }
       i += 3;
+    } else if (flag == "--differs" && i + 2 < argc) {
+      const std::string key = argv[i + 1];
+      std::ifstream other_file(argv[i + 2]);
+      nlohmann::json other;
+      try {
+        other_file >> other;
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "FAIL: %s is not JSON: %s\n", argv[i + 2], e.what());
+        return 1;
+      }
+      if (!stats.contains(key) || stats[key].is_null() || (other.contains(key) && other[key] == stats[key])) {
+        std::fprintf(stderr, "FAIL: %s = %s, expected a value other than %s's %s\n", key.c_str(),
+                     stats.contains(key) ? stats[key].dump().c_str() : "(none)", argv[i + 2],
+                     other.contains(key) ? other[key].dump().c_str() : "(none)");
+        ok = false;
+      }
+      i += 2;
     } else {
       std::fprintf(stderr, "unknown or incomplete argument %s\n", argv[i]);
       return 2;

@@ -188,6 +188,7 @@ TEST(Translate, EveryNameTableLabelIsListedForTheCatalogue) {
   expect_listed<Spacing>("Spacing");
   expect_listed<LabMode>("LabMode");
   expect_listed<DataOrigin>("DataOrigin");
+  expect_listed<LatentTab>("LatentTab");
   expect_listed<ModelSource>("ModelSource");
 }
 

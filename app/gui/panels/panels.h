@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -72,7 +73,14 @@ void sampler_section(PanelContext& context);
 void model_section(PanelContext& context);
 void view_section(PanelContext& context);
 void panel_training_section(PanelContext& context);
-void panel_canvas(PanelContext& context, const PanelRect& rect);
+// What a view adds to the 2D canvas (the Latent view, issue 12: its tracked points, the decoded image under the
+// mouse). `to_pixels` maps data coordinates to window pixels.
+struct CanvasExtras {
+  std::function<void(ImDrawList* draw, const std::function<ImVec2(float, float)>& to_pixels)> overlay;
+  // While the mouse is over the canvas (not dragging): its data coordinates.
+  std::function<void(float x, float y, const std::function<ImVec2(float, float)>& to_pixels)> hover;
+};
+void panel_canvas(PanelContext& context, const PanelRect& rect, const CanvasExtras* extras = nullptr);
 void panel_timeline(PanelContext& context, const PanelRect& rect);
 // The height the timeline's rows need in a panel `width` pixels wide (they flow onto more rows when narrow).
 float timeline_height(float width);

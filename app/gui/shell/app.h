@@ -150,6 +150,7 @@ class App {
   struct InjectedInput {
     int click_phase = -1;  // 0: move there, 1: press, 2: release; -1: none
     float x = 0, y = 0;
+    bool hover = false;    // `hover`: the mouse rests at (x, y) until the next click
     int key = -1;          // GLFW key held this frame, released the next
     int key_phase = -1;
   } input_;
@@ -159,7 +160,8 @@ class App {
     int phase = 0;
     int frames = 0;
     double frame_start = 0;
-    std::vector<double> forward_ms, reverse_ms;
+    std::vector<double> forward_ms, reverse_ms, sampling_ms;  // sampling: while the worker computes the run
+    bool sampling_done = false;
     double reverse_ms_per_step = 0;
     int reverse_steps = 0;
     double cpu_start = 0, forward_cpu_ms = 0, reverse_cpu_ms = 0;  // process CPU time (all threads)

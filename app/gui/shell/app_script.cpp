@@ -116,7 +116,12 @@ void App::run_script() {
       apply_transport(playback, Transport::Home, end());
     } else if (name == "end") {
       apply_transport(playback, Transport::End, end());
+    } else if (name == "hover") {
+      input_.hover = true;
+      input_.x = static_cast<float>(std::stoi(command.args[0]));
+      input_.y = static_cast<float>(std::stoi(command.args[1]));
     } else if (name == "click") {
+      input_.hover = false;
       input_.click_phase = 0;
       input_.x = static_cast<float>(std::stoi(command.args[0]));
       input_.y = static_cast<float>(std::stoi(command.args[1]));
@@ -252,6 +257,7 @@ void App::run_script() {
 // Between the GLFW backend's NewFrame (which reads the real mouse) and ImGui::NewFrame.
 void App::apply_injected_input() {
   ImGuiIO& io = ImGui::GetIO();
+  if (input_.hover && input_.click_phase < 0) io.MousePos = ImVec2(input_.x, input_.y);
   if (input_.click_phase >= 0) {
     io.MousePos = ImVec2(input_.x, input_.y);
     io.MouseDown[0] = input_.click_phase == 1;

@@ -266,7 +266,7 @@ const std::vector<Control>& controls() {
        [](Scene& s, const std::string& v) { s.training.batch_size = static_cast<int>(parse_int("batch", v, 1, 65536)); },
        [](const Scene& s) -> Value { return s.training.batch_size; }},
       // ---- the image view (image_lab.h) ----
-      {"view", "the main canvas: a registered view (points: 2D data, images: small images)",
+      {"view", "the main canvas: a registered view (points: 2D data, images: small images, latent: the VAE's codes)",
        [](Scene& s, const std::string& v) {
          if (!is_view_name(v)) {
            std::string allowed;
@@ -276,6 +276,10 @@ const std::vector<Control>& controls() {
          s.main_view = v;
        },
        [](const Scene& s) -> Value { return s.main_view; }},
+      {"latent-tab", "the Latent view's main panel: " + allowed_names<LatentTab>(", ") +
+                         " (the canvas of the codes, or VAE against diffusion)",
+       [](Scene& s, const std::string& v) { s.latent.tab = parse_name<LatentTab>(v, "latent-tab"); },
+       [](const Scene& s) -> Value { return to_name(s.latent.tab); }},
       {"lang", "the language of the window: en (English) or zh (Simplified Chinese)",
        [](Scene& s, const std::string& v) { s.language = parse_name<Language>(v, "lang"); },
        [](const Scene& s) -> Value { return s.language ? Value(to_name(*s.language)) : Value(); }},

@@ -33,6 +33,8 @@ const std::vector<const char*>& enum_labels() {
       N_("Forward: diffuse"), N_("Reverse: sample"),
       N_("Built-in data set"), N_("CSV file"), N_("Drawn with the mouse"),
       N_("Pretrained network"), N_("Exact oracle (mixtures)"), N_("Empirical optimum"), N_("Network trained here"),
+      // app/gui/state/scene.h: LatentTab
+      N_("The latent codes"), N_("VAE against diffusion"),
   };
   return labels;
 }

@@ -24,6 +24,7 @@ enum class LabMode { Forward, Reverse };
 enum class DataOrigin { Builtin, Csv, Drawn };
 enum class ModelSource { Pretrained, Exact, Empirical, Live };
 enum class Language { En, Zh };  // the language of every string shown (i18n.h)
+enum class LatentTab { Codes, Compare };  // the Latent view's main panel (views/latent)
 }  // namespace gui
 
 template <>
@@ -58,6 +59,14 @@ struct EnumNames<gui::Language> {
   static constexpr std::array<EnumEntry<gui::Language>, 2> entries{{
       {gui::Language::En, "en", "English"},
       {gui::Language::Zh, "zh", "中文"},
+  }};
+};
+
+template <>
+struct EnumNames<gui::LatentTab> {
+  static constexpr std::array<EnumEntry<gui::LatentTab>, 2> entries{{
+      {gui::LatentTab::Codes, "codes", "The latent codes"},
+      {gui::LatentTab::Compare, "compare", "VAE against diffusion"},
   }};
 };
 
@@ -143,6 +152,11 @@ struct ImageState {
   int filmstrip_image = 0;         // which image of the grid the filmstrip follows
 };
 
+// The Latent view (views/latent, issue 12): the VAE's codes of Fashion-MNIST as 2D data.
+struct LatentState {
+  LatentTab tab = LatentTab::Codes;  // the canvas of the codes, or VAE against diffusion
+};
+
 // The plots column's tabs, in the order of the `plots` control's names (schedule, editor, training, elbo).
 constexpr int kPlotsTabElbo = 3;  // the ELBO and the quality of the samples (both views)
 constexpr int kPlotsTabCount = 4;
@@ -173,6 +187,7 @@ struct Drafts {
 struct Scene {
   std::string main_view = "points";  // the view shown: a name registered by a view (views/view.h)
   ImageState images;
+  LatentState latent;
   DataState data;
   ScheduleConfig schedule;
   SamplerSettings sampler;

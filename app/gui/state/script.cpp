@@ -23,7 +23,7 @@ const std::map<std::string, std::pair<int, int>>& arities() {
       {"stats", {1, 1}},   {"wait-training", {1, 1}}, {"save", {1, 1}},       {"load", {1, 1}},
       {"open", {1, 1}},    {"save-scene", {1, 1}}, {"open-lesson", {1, 1}}, {"sample-again", {0, 0}},
       {"export-video", {1, 1}}, {"export-csv", {1, 2}}, {"export-png", {2, 4}}, {"wait-export", {0, 0}},
-      {"cancel-export", {0, 0}}, {"print-command", {0, 0}},
+      {"cancel-export", {0, 0}}, {"print-command", {0, 0}}, {"hover", {2, 2}},
   };
   return table;
 }
@@ -88,7 +88,7 @@ std::vector<ScriptCommand> parse_script(const std::string& text, const std::stri
                                     : std::to_string(arity->second.first) + " or " + std::to_string(arity->second.second)) +
                                " argument(s), got " + std::to_string(count));
     const bool numeric = command.name == "wait" || command.name == "step" || command.name == "click" ||
-                         command.name == "wait-training";
+                         command.name == "hover" || command.name == "wait-training";
     for (const std::string& arg : command.args)
       if (numeric && !is_integer(arg, command.name == "wait-training"))
         throw std::runtime_error(where + "'" + text_excerpt(arg) + "' is not an integer" +

@@ -7,6 +7,7 @@
 //   step 5 | step -1          steps forward or back (default 1), as the arrow keys (timeline.h)
 //   home | end                jump to the start or the end
 //   click 640 360             a left click at window pixel (x, y)
+//   hover 640 360             the mouse rests at window pixel (x, y) without a click (tooltips), until a click
 //   key space                 a key press: space, left, right, home, end, f, pagedown, pageup, f5, escape, p
 //   wait-sampling             wait until the reverse run is fully recorded
 //   wait-training 500         wait until live training has taken 500 steps (or stopped)

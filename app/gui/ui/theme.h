@@ -5,7 +5,10 @@
 
 #include <imgui.h>
 
+#include <cstdint>
+#include <iterator>
 #include <string>
+#include <vector>
 
 namespace dlab::gui {
 
@@ -85,6 +88,22 @@ inline ImU32 kNote = IM_COL32(190, 215, 255, 255);
 inline ImU32 kPath = IM_COL32(220, 225, 240, 255);  // a trajectory without a colour of its own
 inline ImU32 kOriginTint = IM_COL32(255, 255, 255, 255);  // multiplies the colours by origin (light: darker)
 inline ImU32 kLessonBand = IM_COL32(8, 9, 13, 255);         // behind the lesson's slide text
+// Ten classes (the Latent view's garments, issue 12), Tableau 10's hues lightened to read on the dark canvas;
+// the same in both palettes (kOriginTint darkens them on white).
+inline constexpr ImU32 kClasses[10] = {
+    IM_COL32(86, 160, 232, 255),   // blue
+    IM_COL32(255, 152, 56, 255),   // orange
+    IM_COL32(92, 200, 92, 255),    // green
+    IM_COL32(240, 86, 86, 255),    // red
+    IM_COL32(178, 138, 228, 255),  // purple
+    IM_COL32(196, 140, 104, 255),  // brown
+    IM_COL32(242, 140, 212, 255),  // pink
+    IM_COL32(178, 178, 178, 255),  // gray
+    IM_COL32(208, 208, 64, 255),   // olive
+    IM_COL32(64, 212, 226, 255),   // cyan
+};
+inline ImU32 class_color(int label) { return label >= 0 ? kClasses[label % 10] : kPath; }
+inline std::vector<std::uint32_t> class_palette() { return std::vector<std::uint32_t>(std::begin(kClasses), std::end(kClasses)); }
 // A colour at an opacity 0..255; the label box at that opacity.
 inline ImU32 with_opacity(ImU32 color, int alpha) {
   return (color & ~IM_COL32_A_MASK) | (static_cast<ImU32>(alpha & 255) << IM_COL32_A_SHIFT);

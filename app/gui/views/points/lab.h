@@ -81,6 +81,18 @@ struct PointStats {
   double neighbour_distance = -1, data_neighbour_distance = -1;
 };
 
+// Class statistics of the points shown against the data's classes (core/class_clusters.h), for data whose
+// points have classes (the Latent view's codes, issue 12); valid false otherwise. -1: not computed.
+struct ClassStats {
+  bool valid = false;
+  // The fraction of points whose nearest data point has the point's class: forward the class of its x_0, reverse
+  // the class it ends as (its x_0's nearest data point); chance: the same for positions that forgot it.
+  double agreement = -1, chance = -1;
+  // k-NN purity (k = 10) of the points and of the data themselves: high on the class clusters.
+  double purity = -1, data_purity = -1;
+  std::vector<double> shares;  // the share of each class among the points' nearest data points
+};
+
 // The update applied at this moment, for the formula panel: the equation, the same with the
 // coefficients filled in, and with the followed point's vectors. UTF-8 with combining accents
 // (draw with math_text.h).
@@ -140,6 +152,14 @@ class Lab {
   const std::vector<float>& data_points() const;        // x_0, x, y pairs
   const std::vector<std::uint32_t>& point_colors() const;  // RGBA8 per shown point, or empty: one colour
   const std::vector<std::uint32_t>& data_colors() const;   // RGBA8 per data point
+  // Points of data with classes (dataset_has_labels) take these colours by class (index: the label): the data,
+  // forward the points by their x_0, reverse by the class they end as. Set by the views from the theme.
+  void set_class_colors(const std::vector<std::uint32_t>& palette);
+  const std::vector<int>& data_labels() const;  // the class of each data point, or empty
+  // The class of each shown point (forward: its x_0's; reverse: the one it ends as, once the run is done), or empty.
+  const std::vector<int>& shown_labels() const;
+  // Cached per points shown; O(n x data) distances: for --stats-out and a paused read-out.
+  ClassStats class_stats() const;
   const NoiseSchedule& schedule() const;                // the last valid schedule
   std::uint64_t schedule_version() const;
   std::uint64_t data_version() const;  // changes whenever data_points() does
@@ -158,6 +178,8 @@ class Lab {
   StepInfo step_info() const;
   const std::vector<int>& sampling_timesteps() const;  // reverse: the K timesteps visited, ascending
   ReverseStatus reverse_status() const;
+  // The finished reverse run's x_0 (x, y pairs); empty while it samples, after a failure, or when none ran.
+  std::vector<float> reverse_samples() const;
   // Paths of up to max_points points from the start to the cursor, each of `length` vertices; `indices`
   // (optional) receives the point index of each path.
   void trajectories(int max_points, int max_vertices, std::vector<float>* xy, int* paths, int* length,

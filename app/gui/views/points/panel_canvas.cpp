@@ -139,8 +139,11 @@ std::vector<LineVertex> grid_lines(const CanvasView& view) {
 
 void draw_data_points(PanelContext& context, float radius) {
   const auto& data = context.lab->data_points();
-  context.renderer->draw_points(data.data(), nullptr, static_cast<int>(data.size() / 2), radius * 0.9f, colors::kData,
-                                IM_COL32(255, 255, 255, 90));
+  // Data with classes (the Latent view's codes): each point in its class's colour, dimmed.
+  const bool by_class = !context.lab->data_labels().empty() && context.lab->data_colors().size() == data.size() / 2;
+  context.renderer->draw_points(data.data(), by_class ? context.lab->data_colors().data() : nullptr,
+                                static_cast<int>(data.size() / 2), radius * 0.9f, colors::kData,
+                                by_class ? colors::with_opacity(colors::kOriginTint, 110) : IM_COL32(255, 255, 255, 90));
 }
 
 void draw_gl_layers(PanelContext& context, const CanvasView& view) {
@@ -317,7 +320,10 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
   const float line = ImGui::GetTextLineHeightWithSpacing();
   const bool comparing = !lab.comparison_points().empty();
   const std::string points_label = format_text(tr("x\u209c  at t = %d"), context.shown_t);
-  const std::string note = lab.point_colors().empty() ? "" : std::string("  ") + tr("(colour: origin)");
+  // Data with classes (the Latent view's codes) are coloured by class, the data dimmed and the points bright.
+  const bool by_class = !lab.data_labels().empty();
+  const std::string note = lab.point_colors().empty() ? ""
+                           : std::string("  ") + (by_class ? tr("(colour: class)") : tr("(colour: origin)"));
   const std::string comparison_label = (state.playback.forward_mode == ForwardMode::Chain)
                                            ? tr("x\u209c by the closed form")
                                            : tr("x\u209c by the chain");
@@ -326,9 +332,11 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
     // 0: every word; 1: without the colour note; 2: the symbols on one line.
     std::vector<std::pair<ImU32, std::string>> entries;
     if (state.layers.data)
-      entries.emplace_back(with_alpha(colors::kData, 0.6f), compact < 2 ? tr("x\u2080  data") : "x\u2080");
+      entries.emplace_back(with_alpha(by_class ? colors::kTextDim : colors::kData, 0.6f),
+                           compact < 2 ? (by_class ? tr("x\u2080  data, dimmed") : tr("x\u2080  data")) : "x\u2080");
     if (state.layers.points)
-      entries.emplace_back(colors::kPoints, compact == 0   ? points_label + note
+      entries.emplace_back(by_class && !lab.point_colors().empty() ? colors::kText : colors::kPoints,
+                           compact == 0   ? points_label + note
                                             : compact == 1 ? points_label
                                                            : "x\u209c");
     if (comparing) entries.emplace_back(comparison_color, comparison_label);
@@ -509,7 +517,7 @@ void handle_mouse(PanelContext& context, CanvasView& view, ImVec2 origin) {
 // [SECTION] Panel
 // ============================================================================================
 
-void panel_canvas(PanelContext& context, const PanelRect& rect) {
+void panel_canvas(PanelContext& context, const PanelRect& rect, const CanvasExtras* extras) {
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
   const bool open = begin_panel("Canvas", rect, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   ImGui::PopStyleVar();
@@ -645,8 +653,19 @@ void panel_canvas(PanelContext& context, const PanelRect& rect) {
                          ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight | ImGuiButtonFlags_MouseButtonMiddle);
   draw->PushClipRect(top_left, ImVec2(top_left.x + view.width_px, top_left.y + view.height_px), true);
   draw_overlays(context, view, top_left);
+  const auto to_pixels = [&](float x, float y) {
+    const ImVec2 p = view.to_pixels(x, y);
+    return ImVec2(top_left.x + p.x, top_left.y + p.y);
+  };
+  if (extras && extras->overlay) extras->overlay(draw, to_pixels);
   draw->PopClipRect();
   handle_mouse(context, view, top_left);
+  if (extras && extras->hover && ImGui::IsItemHovered() && !ImGui::IsMouseDragging(0, 4.0f)) {
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    float data_x = 0, data_y = 0;
+    view.to_data(mouse.x - top_left.x, mouse.y - top_left.y, &data_x, &data_y);
+    extras->hover(data_x, data_y, to_pixels);
+  }
   ImGui::End();
 }
 

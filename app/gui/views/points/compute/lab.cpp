@@ -4,6 +4,7 @@
 // [SECTION] Queries: trajectories, followed point, statistics
 #include "app/gui/state/i18n.h"
 #include "app/gui/views/points/compute/lab_impl.h"
+#include "core/class_clusters.h"
 #include "core/point_statistics.h"
 
 #include <algorithm>
@@ -111,11 +112,18 @@ void Lab::Impl::load_data(const Scene& state) {
         break;
     }
     x0 = points.to(torch::kFloat).contiguous();
+    data_labels.clear();
+    if (state.data.origin == DataOrigin::Builtin && dataset_has_labels(state.data.dataset)) {
+      const torch::Tensor labels = dataset_labels(state.data.dataset, state.data.n, state.data.seed)
+                                       .to(torch::kLong).contiguous();
+      data_labels.assign(labels.data_ptr<std::int64_t>(), labels.data_ptr<std::int64_t>() + labels.numel());
+    }
     data_error.clear();
   } catch (const std::exception& e) {
     data_error = e.what();
     if (data_loaded) return;  // keep the last valid data
     x0 = sample_dataset(Dataset2D::Gmm8, state.data.n, state.data.seed);
+    data_labels.clear();
     mixture = dataset_mixture(Dataset2D::Gmm8);
     data_name = "gmm8";
     builtin = true;
@@ -123,7 +131,8 @@ void Lab::Impl::load_data(const Scene& state) {
   data_loaded = true;
   ++data_version;
   data_xy = to_floats(x0);
-  data_colors = colors_by_position(data_xy);
+  if (data_labels.size() != data_xy.size() / 2) data_labels.clear();
+  color_data();
   mixture_means.clear();
   mixture_stds.clear();
   if (mixture) {
@@ -297,6 +306,7 @@ void Lab::Impl::update_forward(Scene& state) {
     comparison_key.reset();
   }
   colors = color_by_origin ? data_colors : std::vector<std::uint32_t>();
+  shown_labels = data_labels;
 }
 
 void Lab::Impl::update_shown_reverse(Scene& state) {
@@ -311,7 +321,11 @@ void Lab::Impl::update_shown_reverse(Scene& state) {
     k = recorded_frame(state.playback, k, available);
     shown = recording->frames[k];
     if (recording->done && !reverse_colors_ready && recording->error.empty() && available == K + 1) {
-      reverse_colors = colors_by_position(*recording->frames.back());
+      // Data with classes: each point in the colour of the class it ends as (its end's nearest data point).
+      reverse_labels = data_labels.empty() ? std::vector<int>()
+                                           : nearest_data_labels(*recording->frames.back(), data_xy, data_labels);
+      reverse_colors = !reverse_labels.empty() && !class_palette.empty() ? colors_of(reverse_labels)
+                                                                         : colors_by_position(*recording->frames.back());
       reverse_colors_ready = true;
       last_ms_per_step = K > 0 ? recording->seconds * 1000.0 / K : 0;
     }
@@ -326,6 +340,56 @@ void Lab::Impl::update_shown_reverse(Scene& state) {
   colors = (color_by_origin && reverse_colors_ready && reverse_colors.size() == current.size() / 2)
                ? reverse_colors
                : std::vector<std::uint32_t>();
+  shown_labels = reverse_colors_ready && reverse_labels.size() == current.size() / 2 ? reverse_labels : std::vector<int>();
+}
+
+void Lab::Impl::color_data() {
+  data_colors = !data_labels.empty() && !class_palette.empty() ? colors_of(data_labels) : colors_by_position(data_xy);
+}
+
+std::vector<std::uint32_t> Lab::Impl::colors_of(const std::vector<int>& labels) const {
+  std::vector<std::uint32_t> out(labels.size());
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    out[i] = labels[i] >= 0 ? class_palette[static_cast<std::size_t>(labels[i]) % class_palette.size()] : 0xffffffffu;
+  return out;
+}
+
+void Lab::set_class_colors(const std::vector<std::uint32_t>& palette) {
+  Impl& m = *impl_;
+  if (palette == m.class_palette) return;
+  m.class_palette = palette;
+  m.color_data();
+  m.reverse_colors_ready = false;  // recoloured at the next sync
+  m.colors.clear();
+}
+
+const std::vector<int>& Lab::data_labels() const { return impl_->data_labels; }
+const std::vector<int>& Lab::shown_labels() const { return impl_->shown_labels; }
+
+ClassStats Lab::class_stats() const {
+  Impl& m = *impl_;
+  const StatsKey key{m.shown_version, m.data_version};
+  if (m.class_stats_key == key && m.class_stats_labels == m.shown_labels.size()) return m.class_stats_cache;
+  m.class_stats_key = key;
+  m.class_stats_labels = m.shown_labels.size();
+  ClassStats stats;
+  if (!m.data_labels.empty() && !m.current.empty()) {
+    // The statistics are core's (core/class_clusters.h).
+    stats.valid = true;
+    if (m.shown_labels.size() == m.current.size() / 2)
+      stats.agreement = label_agreement(m.current, m.shown_labels, m.data_xy, m.data_labels);
+    stats.chance = chance_agreement(m.data_labels);
+    stats.purity = knn_class_purity(m.current, m.data_xy, m.data_labels);
+    if (m.data_purity_version != m.data_version) {
+      m.data_purity_version = m.data_version;
+      m.data_purity = knn_class_purity(m.data_xy, m.data_xy, m.data_labels);
+    }
+    stats.data_purity = m.data_purity;
+    const int classes = *std::max_element(m.data_labels.begin(), m.data_labels.end()) + 1;
+    stats.shares = class_shares(nearest_data_labels(m.current, m.data_xy, m.data_labels), classes);
+  }
+  m.class_stats_cache = stats;
+  return stats;
 }
 
 const std::vector<float>& Lab::data_points() const { return impl_->data_xy; }
@@ -376,6 +440,17 @@ ReverseStatus Lab::reverse_status() const {
     status.error = recording->error;
   }
   return status;
+}
+
+std::vector<float> Lab::reverse_samples() const {
+  const Impl& m = *impl_;
+  const auto& recording = m.reverse.recording();
+  if (!recording) return {};
+  std::lock_guard<std::mutex> lock(recording->mutex);
+  if (!recording->done || !recording->error.empty() ||
+      static_cast<int>(recording->frames.size()) != m.reverse_steps() + 1)
+    return {};
+  return *recording->frames.back();
 }
 
 bool Lab::busy() const { return impl_->chain_busy || impl_->load_busy; }

@@ -323,6 +323,20 @@ struct Lab::Impl {
   std::vector<std::uint32_t> colors;
   std::vector<std::uint32_t> data_colors;
   bool color_by_origin = true;
+  // Data with classes (issue 12): each point's class, the palette by class, and reverse the class each point
+  // ends as; class statistics cached per points shown.
+  std::vector<int> data_labels;
+  std::vector<std::uint32_t> class_palette;
+  std::vector<int> reverse_labels;
+  std::vector<int> shown_labels;
+  std::optional<detail::StatsKey> class_stats_key;
+  std::size_t class_stats_labels = 0;  // shown_labels' size the cache was made with (reverse: 0 until done)
+  ClassStats class_stats_cache;
+  mutable std::optional<std::uint64_t> data_purity_version;
+  mutable double data_purity = -1;
+  // The data's colours: by class where the data have classes and a palette is set, else by position.
+  void color_data();
+  std::vector<std::uint32_t> colors_of(const std::vector<int>& labels) const;
 
   // Caches.
   std::uint64_t grid_versions = 0;

@@ -45,6 +45,9 @@ class View {
   virtual std::vector<int> sampling_timesteps() const = 0;  // reverse: the timesteps visited, ascending
   virtual bool busy() const = 0;                            // loading or computing, besides sampling
   virtual bool wait_for_reverse(double timeout_seconds) = 0;  // blocks: tests, --screenshot
+  // --bench-frames: the time per sampler step of the last finished reverse run (0: none) and the model in use.
+  virtual double last_reverse_ms_per_step() const { return 0; }
+  virtual std::string model_description() const { return {}; }
   // Its sections of the controls column (the app adds the view switch above and the scene file below).
   virtual void controls(PanelContext& context) = 0;
   // Its windows in the layout: the canvas, the panel under the timeline, the plots column if it uses it
@@ -92,6 +95,8 @@ class ComputeView : public View {
   std::vector<int> sampling_timesteps() const override { return compute().sampling_timesteps(); }
   bool busy() const override { return compute().busy(); }
   bool wait_for_reverse(double timeout_seconds) override { return compute().wait_for_reverse(timeout_seconds); }
+  double last_reverse_ms_per_step() const override { return compute().last_reverse_ms_per_step(); }
+  std::string model_description() const override { return compute().model_description(); }
   bool stats_pending(bool ask) override {
     if (ask) compute().request_quality();
     return compute().quality_pending();

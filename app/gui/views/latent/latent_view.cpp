@@ -31,12 +31,14 @@ class LatentView : public ComputeView<Lab> {
     lab_.sync(scene);
     update_decoded();
     if (scene.latent.tab == LatentTab::Compare) ask_comparison(scene);
+    panels_.lab.comparison();  // takes a finished result before this frame is drawn
   }
 
   bool stats_pending(bool ask) override {
     const bool lab_pending = ComputeView<Lab>::stats_pending(ask);
     if (scene_ && (ask || scene_->latent.tab == LatentTab::Compare)) ask_comparison(*scene_);
-    panels_.lab.comparison();  // takes a finished result
+    // Pending until a sync has taken the result, so that the frame drawn after it shows it (a screenshot
+    // taken when this turns false is of that frame).
     return lab_pending || panels_.lab.comparison_pending();
   }
 

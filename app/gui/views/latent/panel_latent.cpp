@@ -480,7 +480,8 @@ void panel_latent_compare(PanelContext& context, LatentPanels& panels, const Pan
     }
     const ImVec2 scatter_at =
         side_by_side ? ImVec2(x + image_px + gap * 0.5f, y) : ImVec2(x, y + image_px + gap * 0.5f);
-    scatter(draw, scatter_at, image_px, lab, *side.codes, side.color, s);
+    // The codes white in both (the classes' colours take every hue; the plots are apart anyway).
+    scatter(draw, scatter_at, image_px, lab, *side.codes, IM_COL32(255, 255, 255, 200), s);
   }
   const float bottom = top.y + head + (side_by_side ? image_px : 2 * image_px + gap * 0.5f) + gap * 0.5f;
   ImGui::SetCursorScreenPos(ImVec2(top.x, bottom));

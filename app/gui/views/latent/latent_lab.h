@@ -38,6 +38,8 @@ struct LatentComparison {
   // The mean distance from each code to the nearest data code (core/point_statistics.h): where no data lies,
   // or on the data.
   double prior_nearest_data = kNotComputed, diffusion_nearest_data = kNotComputed;
+  // The energy distance of each set of codes to the codes of test images (core/latent_diffusion.h).
+  double prior_code_energy = kNotComputed, diffusion_code_energy = kNotComputed;
   std::int64_t samples = 0;
   double seconds = 0;
 };

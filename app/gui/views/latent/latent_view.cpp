@@ -1,4 +1,4 @@
-// The Latent view (issue 12): the 2D canvas shows the codes of the Fashion-MNIST test images under the
+// The Latent view (issue 12): the 2D canvas shows the codes of the Fashion-MNIST training images under the
 // shipped VAE, coloured by garment; they diffuse and are sampled with the 2D view's timeline, schedule,
 // samplers and models (the shared Lab: the pretrained MLP trained on the codes, or one trained here), and
 // beside the canvas the decoder turns 16 marked points into images at every step. Its other tab sets images
@@ -119,6 +119,8 @@ class LatentView : public ComputeView<Lab> {
     out["prior_nearest_data_distance"] = ready ? finite_or_null(comparison.prior_nearest_data) : nullptr;
     out["diffusion_nearest_data_distance"] =
         ready ? finite_or_null(comparison.diffusion_nearest_data) : nullptr;
+    out["prior_code_energy"] = ready ? finite_or_null(comparison.prior_code_energy) : nullptr;
+    out["diffusion_code_energy"] = ready ? finite_or_null(comparison.diffusion_code_energy) : nullptr;
   }
 
  private:

@@ -147,7 +147,7 @@ void missing_message(PanelContext& context, LatentPanels& panels) {
   ImGui::Dummy(ImVec2(0, ImGui::GetTextLineHeight()));
   ImGui::Indent(ImGui::GetFontSize());
   ImGui::PushTextWrapPos(ImGui::GetContentRegionAvail().x - ImGui::GetFontSize());
-  ImGui::TextUnformatted(tr("The Latent view needs the shipped VAE and the Fashion-MNIST test images."));
+  ImGui::TextUnformatted(tr("The Latent view needs the shipped VAE and the Fashion-MNIST images."));
   error_text(why.empty() ? std::string(tr("the latent codes are not loaded")) : why);
   dim_text(tr("The 2D points and Images views work without them."));
   ImGui::PopTextWrapPos();
@@ -172,7 +172,7 @@ void latent_section(PanelContext& context, LatentPanels& panels) {
   (void)panels;  // the section reads the scene and the Lab; the panels are for later read-outs
   Scene& state = context.state;
   dim_text(
-      tr("The data: the codes z = (z\u2081, z\u2082) of the Fashion-MNIST test images under the shipped VAE "
+      tr("The data: the codes z = (z\u2081, z\u2082) of the Fashion-MNIST training images under the shipped VAE "
          "(the means of q(z | x)), coloured by garment."));
   int tab = static_cast<int>(state.latent.tab);
   ImGui::RadioButton(ui_label(tr("Codes"), "latent_codes").c_str(), &tab, static_cast<int>(LatentTab::Codes));
@@ -187,10 +187,9 @@ void latent_section(PanelContext& context, LatentPanels& panels) {
       "each with its Fr\u00e9chet distance to the test images and how far its codes lie from the data's."));
   state.latent.tab = static_cast<LatentTab>(tab);
   row_label(tr("Points n"));
-  ImGui::SliderInt("##latent_n", &state.data.n, 100, 10000, "%d", ImGuiSliderFlags_Logarithmic);
-  tooltip(
-      tr("How many codes are drawn from the 10,000 test images, and how many samples the reverse process "
-         "makes."));
+  ImGui::SliderInt("##latent_n", &state.data.n, 100, 20000, "%d", ImGuiSliderFlags_Logarithmic);
+  tooltip(tr("How many codes are drawn from the 60,000 training images' codes, and how many samples the reverse "
+             "process makes."));
   row_label(tr("Seed"));
   int seed = static_cast<int>(state.data.seed);
   if (ImGui::InputInt("##latent_seed", &seed))
@@ -434,7 +433,7 @@ void panel_latent_compare(PanelContext& context, LatentPanels& panels, const Pan
   const float gap = 16 * s, line = ImGui::GetTextLineHeightWithSpacing();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float column = (avail.x - gap) * 0.5f;
-  const float head = 3.3f * line, footer = 3.5f * line, room = avail.y - head - footer;
+  const float head = 4.3f * line, footer = 3.5f * line, room = avail.y - head - footer;
   const float stacked = std::min(column, (room - gap * 0.5f) * 0.5f),
               beside = std::min((column - gap * 0.5f) * 0.5f, room);
   const bool side_by_side = beside > stacked;
@@ -447,15 +446,15 @@ void panel_latent_compare(PanelContext& context, LatentPanels& panels, const Pan
     GrayAtlas* atlas;
     std::shared_ptr<const DecodedImages> images;
     const std::vector<float>* codes;
-    double frechet, nearest;
+    double frechet, nearest, energy;
     ImU32 color;
   };
   const Side sides[2] = {
       {tr("VAE: z ~ N(0, I), decoded"), &t.prior, comparison.prior_images, &comparison.prior_codes,
-       comparison.prior_frechet, comparison.prior_nearest_data, IM_COL32(255, 255, 255, 200)},
+       comparison.prior_frechet, comparison.prior_nearest_data, comparison.prior_code_energy, IM_COL32(255, 255, 255, 200)},
       {tr("Latent diffusion: samples, decoded"), &t.diffusion, comparison.diffusion_images,
        &comparison.diffusion_codes, comparison.diffusion_frechet, comparison.diffusion_nearest_data,
-       colors::with_opacity(colors::kMarker, 200)},
+       comparison.diffusion_code_energy, colors::with_opacity(colors::kMarker, 200)},
   };
   for (int k = 0; k < 2; ++k) {
     const Side& side = sides[k];
@@ -465,9 +464,11 @@ void panel_latent_compare(PanelContext& context, LatentPanels& panels, const Pan
     draw->AddText(ImVec2(x, top.y), colors::kText, side.title);
     draw->AddText(context.fonts.heading, context.fonts.heading->FontSize, ImVec2(x, top.y + line),
                   colors::with_opacity(side.color, 255), distance.c_str());
-    draw->AddText(ImVec2(x, top.y + line + context.fonts.heading->FontSize + 2 * s), colors::kTextDim,
-                  nearest.c_str());
-    for (const std::string* text : {&nearest})
+    const std::string energy = format_text(tr("energy distance of the codes: %.4f"), side.energy);
+    const float below = top.y + line + context.fonts.heading->FontSize + 2 * s;
+    draw->AddText(ImVec2(x, below), colors::kTextDim, energy.c_str());
+    draw->AddText(ImVec2(x, below + ImGui::GetTextLineHeight()), colors::kTextDim, nearest.c_str());
+    for (const std::string* text : {&nearest, &energy})
       check_fits(ImGui::CalcTextSize(text->c_str()).x, column, "latent compare numbers");
     check_fits(ImGui::CalcTextSize(side.title).x, column, "latent compare title");
     const float y = top.y + head;

@@ -134,6 +134,8 @@ void LatentLab::compare(const std::vector<float>& diffusion_codes, const std::ve
     out.prior_frechet = result.prior_frechet;
     out.diffusion_frechet = result.diffusion_frechet;
     out.reconstruction_frechet = result.reconstruction_frechet;
+    out.prior_code_energy = result.prior_code_energy;
+    out.diffusion_code_energy = result.diffusion_code_energy;
     out.prior_nearest_data = mean_nearest_distance(out.prior_codes, data_codes);
     out.diffusion_nearest_data = mean_nearest_distance(diffusion_codes, data_codes);
     out.samples = codes.size(0);

@@ -46,7 +46,8 @@ void write_checksummed_file(const std::string& path, const std::string& magic, c
   });
 }
 
-std::string read_checksummed_file(const std::string& path, const std::string& magic, const std::string& kind) {
+std::string read_checksummed_file(const std::string& path, const std::string& magic,
+                                  const std::string& kind) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(path + ": cannot open the " + kind + " file");
   std::stringstream buffer;
@@ -59,9 +60,10 @@ std::string read_checksummed_file(const std::string& path, const std::string& ma
   std::memcpy(&checksum, bytes.data() + magic.size() + 8, 8);
   std::string payload = bytes.substr(magic.size() + 16);
   if (payload.size() != size)
-    throw std::runtime_error(path + ": truncated " + kind + " file (" + std::to_string(payload.size()) + " of " +
-                             std::to_string(size) + " bytes)");
-  if (fnv1a(payload) != checksum) throw std::runtime_error(path + ": " + kind + " file is damaged (checksum)");
+    throw std::runtime_error(path + ": truncated " + kind + " file (" + std::to_string(payload.size()) +
+                             " of " + std::to_string(size) + " bytes)");
+  if (fnv1a(payload) != checksum)
+    throw std::runtime_error(path + ": " + kind + " file is damaged (checksum)");
   return payload;
 }
 
@@ -78,7 +80,8 @@ const char* PayloadReader::take(std::size_t size) {
   return out;
 }
 
-void PayloadReader::read_tensors_into(torch::OrderedDict<std::string, torch::Tensor>& tensors, bool require_finite) {
+void PayloadReader::read_tensors_into(torch::OrderedDict<std::string, torch::Tensor>& tensors,
+                                      bool require_finite) {
   if (get<std::uint32_t>() != tensors.size()) fail("wrong number of tensors");
   torch::NoGradGuard no_grad;
   for (auto& item : tensors) {

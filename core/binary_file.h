@@ -49,7 +49,8 @@ class PayloadReader {
   const char* take(std::size_t size);
   // Fills `tensors` (the network's parameters, in order) from put_tensors' layout; names, ranks and sizes
   // must match. With require_finite, a NaN or infinite value is refused.
-  void read_tensors_into(torch::OrderedDict<std::string, torch::Tensor>& tensors, bool require_finite = false);
+  void read_tensors_into(torch::OrderedDict<std::string, torch::Tensor>& tensors,
+                         bool require_finite = false);
   bool done() const { return position_ == bytes_.size(); }
   [[noreturn]] void fail(const std::string& what) const;
 

@@ -27,7 +27,8 @@ std::string missing_vae_message(const std::string& path) {
   std::string message = "the Fashion-MNIST latent codes need the VAE " + path +
                         ", which is missing; train one with `dlab train-vae --out " + path + "`";
   if (models_dir_override())
-    message += " or unset DLAB_MODELS_DIR (it points the shipped models to " + std::string(models_dir_override()) + ")";
+    message += " or unset DLAB_MODELS_DIR (it points the shipped models to " +
+               std::string(models_dir_override()) + ")";
   return message;
 }
 
@@ -98,7 +99,8 @@ torch::Tensor latent_draw_indices(std::int64_t available, std::int64_t n, std::u
   if (available < 1 || n < 1) throw std::invalid_argument("latent draw: needs at least one code and n >= 1");
   torch::NoGradGuard no_grad;
   Rng rng(seed);
-  // Without replacement when there are enough codes, with replacement otherwise (as resolve_points for a CSV).
+  // Without replacement when there are enough codes, with replacement otherwise (as resolve_points for a
+  // CSV).
   return n <= available ? torch::randperm(available, rng.generator(), torch::kLong).narrow(0, 0, n)
                         : rng.randint(available, {n});
 }
@@ -107,7 +109,8 @@ VaeVersusDiffusion compare_vae_and_diffusion(VaeModel& vae, const torch::Tensor&
                                              std::uint64_t seed, const std::string& classifier_path) {
   if (!diffusion_codes.defined() || diffusion_codes.dim() != 2 || diffusion_codes.size(1) != kVaeLatentDim ||
       diffusion_codes.size(0) < 2)
-    throw std::invalid_argument("VAE against diffusion: the diffusion samples must be [N, 2] codes with N >= 2");
+    throw std::invalid_argument(
+        "VAE against diffusion: the diffusion samples must be [N, 2] codes with N >= 2");
   const std::int64_t n = diffusion_codes.size(0);
   torch::NoGradGuard no_grad;
   TestReference& reference = test_reference();
@@ -115,13 +118,16 @@ VaeVersusDiffusion compare_vae_and_diffusion(VaeModel& vae, const torch::Tensor&
   if (reference.path != classifier_path) {
     std::error_code error;
     if (!std::filesystem::exists(classifier_path, error))
-      throw std::runtime_error(classifier_path + ": no feature classifier for the Frechet distance; train one with "
-                               "`dlab eval --train-classifier " + classifier_path + " --dataset fashion-mnist`");
+      throw std::runtime_error(classifier_path +
+                               ": no feature classifier for the Frechet distance; train one with "
+                               "`dlab eval --train-classifier " +
+                               classifier_path + " --dataset fashion-mnist`");
     require_fashion_mnist();
     reference.path.clear();
     reference.classifier = load_classifier(classifier_path);
     reference.test_images = load_fashion_mnist(ImageSplit::Test).images;
-    reference.test_statistics = gaussian_statistics(classifier_features(reference.classifier, reference.test_images));
+    reference.test_statistics =
+        gaussian_statistics(classifier_features(reference.classifier, reference.test_images));
     reference.path = classifier_path;
   }
   const auto distance = [&](const torch::Tensor& images) {

@@ -45,11 +45,11 @@ torch::Tensor latent_draw_indices(std::int64_t available, std::int64_t n, std::u
 // the test statistics are kept for the last classifier path; calls are serialised). Throws
 // std::runtime_error naming a missing file, std::invalid_argument for codes that are not [N >= 2, 2].
 struct VaeVersusDiffusion {
-  torch::Tensor prior_codes;        // [N, 2]
-  torch::Tensor prior_images;       // [N, 1, 28, 28] in [-1, 1]
-  torch::Tensor diffusion_images;   // [N, 1, 28, 28] in [-1, 1]
-  double prior_frechet = -1;        // Frechet distance of the decoded prior samples to the test images
-  double diffusion_frechet = -1;    // of the decoded diffusion samples
+  torch::Tensor prior_codes;           // [N, 2]
+  torch::Tensor prior_images;          // [N, 1, 28, 28] in [-1, 1]
+  torch::Tensor diffusion_images;      // [N, 1, 28, 28] in [-1, 1]
+  double prior_frechet = -1;           // Frechet distance of the decoded prior samples to the test images
+  double diffusion_frechet = -1;       // of the decoded diffusion samples
   double reconstruction_frechet = -1;  // of the decoded codes of N test images: the decoder's own floor
   // In the latent plane, before decoding: the energy distance (core/metrics.h) of each set of codes to the
   // codes of those N test images, where the prior's mismatch with the codes shows directly.

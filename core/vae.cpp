@@ -71,7 +71,8 @@ VaeLossTerms vae_loss(Vae& net, const torch::Tensor& images, at::Generator& gene
   // -log p(x | z) of a Bernoulli decoder on the pixels scaled to [0, 1] (Appendix C.1): binary cross-entropy.
   const auto target = (images.flatten(1) + 1) * 0.5;
   const auto reconstruction =
-      torch::binary_cross_entropy_with_logits(net->decode_logits(z), target, {}, {}, at::Reduction::None).sum(1);
+      torch::binary_cross_entropy_with_logits(net->decode_logits(z), target, {}, {}, at::Reduction::None)
+          .sum(1);
   const auto kl = kl_to_standard_normal(q);
   return {(reconstruction + kl).mean(), reconstruction.mean(), kl.mean()};
 }
@@ -134,8 +135,9 @@ torch::Tensor vae_encode(VaeModel& vae, const torch::Tensor& images, std::int64_
   if (vae.net->is_training()) vae.net->eval();  // a read otherwise: threads may share a loaded VAE
   std::vector<torch::Tensor> parts;
   for (std::int64_t start = 0; start < images.size(0); start += batch)
-    parts.push_back(vae.net->encode(images.narrow(0, start, std::min(batch, images.size(0) - start))
-                                        .to(torch::kCPU, torch::kFloat))
+    parts.push_back(vae.net
+                        ->encode(images.narrow(0, start, std::min(batch, images.size(0) - start))
+                                     .to(torch::kCPU, torch::kFloat))
                         .mean);
   if (parts.empty()) return torch::zeros({0, kVaeLatentDim});
   return torch::cat(parts, 0);
@@ -179,7 +181,8 @@ VaeModel load_vae(const std::string& path) {
     reader.fail("latent dimension " + std::to_string(latent) + " and image size " + std::to_string(size) +
                 " (this version reads 2 and 28)");
   const auto hidden = reader.get<std::int32_t>();
-  if (hidden < 4 || hidden % 2 != 0 || hidden > kMaxHidden) reader.fail("bad hidden width " + std::to_string(hidden));
+  if (hidden < 4 || hidden % 2 != 0 || hidden > kMaxHidden)
+    reader.fail("bad hidden width " + std::to_string(hidden));
   VaeModel out;
   out.epochs = reader.get<std::int32_t>();
   out.test_negative_elbo = reader.get<double>();

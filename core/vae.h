@@ -39,7 +39,7 @@ class VaeImpl : public torch::nn::Module {
  public:
   // hidden >= 4 (even); throws std::invalid_argument.
   explicit VaeImpl(int hidden = 128);
-  VaePosterior encode(const torch::Tensor& images);        // [N, 1, 28, 28] in [-1, 1]
+  VaePosterior encode(const torch::Tensor& images);         // [N, 1, 28, 28] in [-1, 1]
   torch::Tensor decode_logits(const torch::Tensor& codes);  // [N, 2] -> [N, 784] Bernoulli logits
   int hidden() const { return hidden_; }
 
@@ -63,7 +63,8 @@ struct VaeModel {
   std::string dataset;                   // what it was trained on ("fashion-mnist")
   std::vector<std::string> class_names;  // of that data set
   int epochs = 0;
-  double test_negative_elbo = -1;  // nats per image on the test set, measured after training (-1: not measured)
+  double test_negative_elbo =
+      -1;  // nats per image on the test set, measured after training (-1: not measured)
 };
 
 // The terms of the negative ELBO, each averaged over the batch (nats per image).
@@ -78,7 +79,8 @@ torch::Tensor kl_to_standard_normal(const VaePosterior& posterior);
 using VaeProgress = std::function<void(int, int, int, double)>;
 
 // Trains on 28x28 grayscale images with Adam. Throws std::invalid_argument for another image shape.
-VaeModel train_vae(const ImageDataset& train, const VaeTrainConfig& config = {}, const VaeProgress& progress = {});
+VaeModel train_vae(const ImageDataset& train, const VaeTrainConfig& config = {},
+                   const VaeProgress& progress = {});
 
 // The negative ELBO in nats per image on a data set (one sample of z per image, fixed seed), no autograd.
 double vae_negative_elbo(VaeModel& vae, const ImageDataset& data, std::uint64_t seed = 0);

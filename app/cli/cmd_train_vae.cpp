@@ -39,16 +39,21 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 void run(const TrainVaeCommand& c) {
   if (c.out.empty()) throw UsageError("--out: the path of the .vae file to write is required");
   if (c.epochs < 1 || c.epochs > 1000) throw UsageError("--epochs: must be in 1..1000");
-  if (c.hidden < 4 || c.hidden > 4096 || c.hidden % 2 != 0) throw UsageError("--hidden: must be an even number in 4..4096");
+  if (c.hidden < 4 || c.hidden > 4096 || c.hidden % 2 != 0)
+    throw UsageError("--hidden: must be an even number in 4..4096");
   if (c.batch < 1 || c.batch > 60000) throw UsageError("--batch: must be in 1..60000");
-  if (!(c.lr > 0) || !(c.lr <= 10)) throw UsageError("--lr: " + format_double(c.lr) + " is out of range; allowed: above 0, at most 10");
-  if (c.limit < 0 || c.limit > 60000) throw UsageError("--limit: must be in 0..60000 (0: all 60000 training images)");
-  if (c.threads < 0 || c.threads > 1024) throw UsageError("--threads: must be in 0..1024 (0: every hardware thread)");
+  if (!(c.lr > 0) || !(c.lr <= 10))
+    throw UsageError("--lr: " + format_double(c.lr) + " is out of range; allowed: above 0, at most 10");
+  if (c.limit < 0 || c.limit > 60000)
+    throw UsageError("--limit: must be in 0..60000 (0: all 60000 training images)");
+  if (c.threads < 0 || c.threads > 1024)
+    throw UsageError("--threads: must be in 0..1024 (0: every hardware thread)");
   check_writable(c.out);  // before the training, not after it
   configure_cpu_threads(c.threads, CpuWork::MatrixProducts);
   if (!fashion_mnist_available())
-    throw std::runtime_error(std::string("the VAE is trained on Fashion-MNIST, not found in ") + kFashionMnistDir +
-                             "; install the Debian package dataset-fashion-mnist (sudo apt install dataset-fashion-mnist)");
+    throw std::runtime_error(
+        std::string("the VAE is trained on Fashion-MNIST, not found in ") + kFashionMnistDir +
+        "; install the Debian package dataset-fashion-mnist (sudo apt install dataset-fashion-mnist)");
   const ImageDataset train = load_fashion_mnist(ImageSplit::Train, c.limit);
   const ImageDataset test = load_fashion_mnist(ImageSplit::Test);
   VaeTrainConfig config;
@@ -57,9 +62,10 @@ void run(const TrainVaeCommand& c) {
   config.batch_size = c.batch;
   config.learning_rate = c.lr;
   config.seed = c.seed;
-  std::printf("training a VAE (784 -> %d -> %d -> 2 -> %d -> %d -> 784, Bernoulli pixels) on %lld Fashion-MNIST "
-              "images for %d epochs\n",
-              c.hidden, c.hidden / 2, c.hidden / 2, c.hidden, static_cast<long long>(train.images.size(0)), c.epochs);
+  std::printf(
+      "training a VAE (784 -> %d -> %d -> 2 -> %d -> %d -> 784, Bernoulli pixels) on %lld Fashion-MNIST "
+      "images for %d epochs\n",
+      c.hidden, c.hidden / 2, c.hidden / 2, c.hidden, static_cast<long long>(train.images.size(0)), c.epochs);
   std::printf("adam, learning rate %g, batch %d, seed %llu, %s\n", c.lr, c.batch,
               static_cast<unsigned long long>(c.seed), describe_device(torch::kCPU).c_str());
   std::fflush(stdout);
@@ -69,8 +75,8 @@ void run(const TrainVaeCommand& c) {
     const double elapsed = seconds_since(start);
     if (elapsed - last_report < kSecondsBetweenReports && !(batch == batches && epoch == c.epochs)) return;
     last_report = elapsed;
-    std::printf("epoch %d/%d  batch %d/%d  -ELBO %.2f nats/image  elapsed %.0fs\n", epoch, c.epochs, batch, batches,
-                loss, elapsed);
+    std::printf("epoch %d/%d  batch %d/%d  -ELBO %.2f nats/image  elapsed %.0fs\n", epoch, c.epochs, batch,
+                batches, loss, elapsed);
     std::fflush(stdout);
   });
   const double seconds = seconds_since(start);
@@ -78,9 +84,10 @@ void run(const TrainVaeCommand& c) {
   save_vae(c.out, vae);
   std::error_code error;
   const auto bytes = std::filesystem::file_size(c.out, error);
-  std::printf("done: %d epochs in %.1f s; test -ELBO %.2f nats per image (%.4f bits/dim); saved %s (%.0f kB)\n",
-              c.epochs, seconds, vae.test_negative_elbo, vae.test_negative_elbo / (784 * std::log(2.0)),
-              c.out.c_str(), error ? 0.0 : bytes / 1000.0);
+  std::printf(
+      "done: %d epochs in %.1f s; test -ELBO %.2f nats per image (%.4f bits/dim); saved %s (%.0f kB)\n",
+      c.epochs, seconds, vae.test_negative_elbo, vae.test_negative_elbo / (784 * std::log(2.0)),
+      c.out.c_str(), error ? 0.0 : bytes / 1000.0);
   std::fflush(stdout);
 }
 
@@ -89,8 +96,9 @@ void run(const TrainVaeCommand& c) {
 void add_train_vae_command(CLI::App& app) {
   auto command = std::make_shared<TrainVaeCommand>();
   CLI::App* sub = app.add_subcommand(
-      "train-vae", "Train the VAE with a 2D latent space on Fashion-MNIST (latent diffusion: its codes are the "
-                   "data set fashion-mnist-latent)");
+      "train-vae",
+      "Train the VAE with a 2D latent space on Fashion-MNIST (latent diffusion: its codes are the "
+      "data set fashion-mnist-latent)");
   sub->add_option("--out", command->out, "The .vae file to write (atomically)")->required();
   sub->add_option("--epochs", command->epochs, "Passes over the training images")->capture_default_str();
   sub->add_option("--hidden", command->hidden, "Width of the first hidden layer (even; the second has half)")
@@ -100,8 +108,10 @@ void add_train_vae_command(CLI::App& app) {
   add_seed_option(*sub, command->seed, "Random seed: the initial weights, the batches and the noise of z")
       ->required(false)
       ->capture_default_str();
-  sub->add_option("--limit", command->limit, "Train on the first N images only (0: all 60000)")->capture_default_str();
-  sub->add_option("--threads", command->threads, "CPU threads (0: every hardware thread)")->capture_default_str();
+  sub->add_option("--limit", command->limit, "Train on the first N images only (0: all 60000)")
+      ->capture_default_str();
+  sub->add_option("--threads", command->threads, "CPU threads (0: every hardware thread)")
+      ->capture_default_str();
   sub->callback([command] { run(*command); });
 }
 

@@ -50,7 +50,8 @@ std::pair<int, int> png_size(const std::string& png) {
 TEST(LatentCli, TrainVaeThenSampleAndEvaluateDecodedCodes) {
   if (!fashion_mnist_available()) GTEST_SKIP() << "needs dataset-fashion-mnist";
   const std::string vae = temp_path("tiny.vae"), model = temp_path("points.pt"), grid = temp_path("grid.png");
-  const Result train = dlab("train-vae --limit 256 --epochs 2 --hidden 16 --batch 64 --threads 1 --seed 3 --out " + vae);
+  const Result train =
+      dlab("train-vae --limit 256 --epochs 2 --hidden 16 --batch 64 --threads 1 --seed 3 --out " + vae);
   ASSERT_EQ(train.exit_code, 0) << train.err;
   EXPECT_NE(train.out.find("256 Fashion-MNIST images for 2 epochs"), std::string::npos) << train.out;
   EXPECT_NE(train.out.find("test -ELBO"), std::string::npos) << train.out;
@@ -77,15 +78,18 @@ TEST(LatentCli, TrainVaeThenSampleAndEvaluateDecodedCodes) {
   // Bad input: the file named with what is wrong; a grid that is not a PNG; flags that mean nothing here.
   const std::string bad = temp_path("bad.vae");
   write_file(bad, "not a VAE at all, just text");
-  expect_error("sample --model " + model + " --decoder " + bad + " --sampler ddim --steps 4 --schedule linear --n 6 --seed 1 --out " + grid,
+  expect_error("sample --model " + model + " --decoder " + bad +
+                   " --sampler ddim --steps 4 --schedule linear --n 6 --seed 1 --out " + grid,
                {bad, "bad magic"}, 1);
   expect_error("sample --model " + model + " --decoder " + temp_path("missing.vae") +
                    " --sampler ddim --steps 4 --schedule linear --n 6 --seed 1 --out " + grid,
                {"missing.vae", "cannot open"}, 1);
-  expect_error("sample --model " + model + " --decoder " + vae + " --sampler ddim --schedule linear --n 6 --seed 1 --out " + temp_path("x.csv"),
+  expect_error("sample --model " + model + " --decoder " + vae +
+                   " --sampler ddim --schedule linear --n 6 --seed 1 --out " + temp_path("x.csv"),
                {"--out", ".png"}, 2);
   expect_error("eval --model " + model + " --decoder " + bad + " --n 50", {bad, "bad magic"}, 1);
-  expect_error("eval --model " + model + " --decoder " + vae + " --n 50 --guidance 2", {"--guidance", "--decoder"}, 2);
+  expect_error("eval --model " + model + " --decoder " + vae + " --n 50 --guidance 2",
+               {"--guidance", "--decoder"}, 2);
 }
 
 TEST(LatentCli, TrainVaeRefusesBadValuesNamingTheFlag) {

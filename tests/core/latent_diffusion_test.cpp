@@ -27,8 +27,10 @@ class ModelsDir {
     ::setenv("DLAB_MODELS_DIR", dir.c_str(), 1);
   }
   ~ModelsDir() {
-    if (old_) ::setenv("DLAB_MODELS_DIR", old_->c_str(), 1);
-    else ::unsetenv("DLAB_MODELS_DIR");
+    if (old_)
+      ::setenv("DLAB_MODELS_DIR", old_->c_str(), 1);
+    else
+      ::unsetenv("DLAB_MODELS_DIR");
   }
 
  private:
@@ -50,7 +52,7 @@ TEST(LatentDiffusion, DrawIsDeterministicAndWithoutReplacementWhenItCanBe) {
   EXPECT_LT(a.max().item<std::int64_t>(), 1000);
   const auto all = latent_draw_indices(50, 50, 1);
   EXPECT_TRUE(torch::equal(std::get<0>(all.sort()), torch::arange(50)));  // a permutation of every code
-  const auto more = latent_draw_indices(10, 500, 2);  // with replacement
+  const auto more = latent_draw_indices(10, 500, 2);                      // with replacement
   EXPECT_EQ(more.numel(), 500);
   EXPECT_GE(more.min().item<std::int64_t>(), 0);
   EXPECT_LT(more.max().item<std::int64_t>(), 10);

@@ -1,4 +1,5 @@
-// The VAE of latent diffusion (core/vae.h): the loss and its closed-form KL, training, shapes, the file format.
+// The VAE of latent diffusion (core/vae.h): the loss and its closed-form KL, training, shapes, the file
+// format.
 #include "core/vae.h"
 
 #include <gtest/gtest.h>
@@ -65,7 +66,8 @@ TEST(Vae, KlIsTheClosedFormAndMatchesMonteCarlo) {
   EXPECT_NEAR(kl[1].item<double>(), 0.0, 1e-12);  // q = p
   // E_q[log q(z) - log p(z)] by sampling z ~ q: the same number within Monte Carlo error.
   torch::manual_seed(5);
-  const auto m = torch::tensor({0.5, -1.5}, torch::kDouble), log_var = torch::tensor({-1.0, 0.7}, torch::kDouble);
+  const auto m = torch::tensor({0.5, -1.5}, torch::kDouble),
+             log_var = torch::tensor({-1.0, 0.7}, torch::kDouble);
   const auto z = m + (0.5 * log_var).exp() * torch::randn({400000, 2}, torch::kDouble);
   const auto log_q = (-0.5 * (z - m).pow(2) / log_var.exp() - 0.5 * log_var).sum(1);
   const auto log_p = (-0.5 * z.pow(2)).sum(1);
@@ -79,8 +81,10 @@ TEST(Vae, LossIsReconstructionPlusKlOfTheEncoder) {
   const auto images = make_shapes_dataset(8, 1).images;
   Rng rng(7);
   const VaeLossTerms terms = vae_loss(vae.net, images, rng.generator());
-  EXPECT_NEAR(terms.total.item<double>(), terms.reconstruction.item<double>() + terms.kl.item<double>(), 1e-3);
-  EXPECT_NEAR(terms.kl.item<double>(), kl_to_standard_normal(vae.net->encode(images)).mean().item<double>(), 1e-5);
+  EXPECT_NEAR(terms.total.item<double>(), terms.reconstruction.item<double>() + terms.kl.item<double>(),
+              1e-3);
+  EXPECT_NEAR(terms.kl.item<double>(), kl_to_standard_normal(vae.net->encode(images)).mean().item<double>(),
+              1e-5);
   // Binary cross-entropy of 784 pixels: positive, and about 784 log 2 for an untrained decoder (logits ~ 0).
   EXPECT_GT(terms.reconstruction.item<double>(), 100.0);
   EXPECT_LT(terms.reconstruction.item<double>(), 2000.0);
@@ -111,7 +115,8 @@ TEST(Vae, TrainingLowersTheNegativeElbo) {
   EXPECT_EQ(vae.dataset, "shapes");
   EXPECT_EQ(vae.class_names.size(), 10u);
   const double after = vae_negative_elbo(vae, test);
-  EXPECT_LT(after, 0.7 * before) << "before " << before << ", after " << after << ", last running loss " << last;
+  EXPECT_LT(after, 0.7 * before) << "before " << before << ", after " << after << ", last running loss "
+                                 << last;
   EXPECT_GT(after, 0.0);
   // The same seed, the same model.
   VaeModel again = train_vae(train, config);
@@ -160,7 +165,8 @@ TEST(Vae, DamagedOrForeignFilesAreRefusedWithTheirNameAndTheReason) {
   const std::string good = (dir / "good.vae").string();
   save_vae(good, small_vae());
   const std::string bytes = read_bytes(good);
-  const auto expect_refused = [&](const std::string& name, const std::string& content, const std::string& reason) {
+  const auto expect_refused = [&](const std::string& name, const std::string& content,
+                                  const std::string& reason) {
     const std::string path = (dir / name).string();
     write_bytes(path, content);
     const std::string message = load_error(path);

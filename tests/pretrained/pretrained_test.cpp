@@ -144,6 +144,9 @@ TEST_F(ShippedVae, ClassMeanCodesDecodeToTheirClass) {
   torch::NoGradGuard no_grad;
   const auto predicted = classifier.net->forward(vae_decode(vae, torch::stack(means))).argmax(1);
   const int correct = (predicted == torch::arange(10)).sum().item<int>();
+  std::printf("class-mean codes decoded and classified as their class: %d of 10; predicted", correct);
+  for (int k = 0; k < 10; ++k) std::printf(" %lld", static_cast<long long>(predicted[k].item<std::int64_t>()));
+  std::printf("\n");
   EXPECT_GE(correct, kClassMeansRecognised) << "predicted " << predicted;
 }
 

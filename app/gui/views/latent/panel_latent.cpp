@@ -333,7 +333,7 @@ void panel_latent_grid(PanelContext& context, LatentPanels& panels, const PanelR
   if (context.state.playback.playing) {
     dim_text(tr("Pause to measure how the points lie on the classes' clusters."));
   } else {
-    const ClassStats stats = lab.class_stats();
+    const ClassStats stats = lab.class_stats(false);
     if (stats.valid) {
       const bool forward = context.state.playback.mode == LabMode::Forward;
       if (stats.agreement >= 0)

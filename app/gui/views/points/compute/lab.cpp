@@ -366,12 +366,14 @@ void Lab::set_class_colors(const std::vector<std::uint32_t>& palette) {
 const std::vector<int>& Lab::data_labels() const { return impl_->data_labels; }
 const std::vector<int>& Lab::shown_labels() const { return impl_->shown_labels; }
 
-ClassStats Lab::class_stats() const {
+ClassStats Lab::class_stats(bool full) const {
   Impl& m = *impl_;
   const StatsKey key{m.shown_version, m.data_version};
-  if (m.class_stats_key == key && m.class_stats_labels == m.shown_labels.size()) return m.class_stats_cache;
-  m.class_stats_key = key;
-  m.class_stats_labels = m.shown_labels.size();
+  const int kind = full ? 1 : 0;
+  if (m.class_stats_key[kind] == key && m.class_stats_labels[kind] == m.shown_labels.size())
+    return m.class_stats_cache[kind];
+  m.class_stats_key[kind] = key;
+  m.class_stats_labels[kind] = m.shown_labels.size();
   ClassStats stats;
   if (!m.data_labels.empty() && !m.current.empty()) {
     // The statistics are core's (core/class_clusters.h).
@@ -379,16 +381,18 @@ ClassStats Lab::class_stats() const {
     if (m.shown_labels.size() == m.current.size() / 2)
       stats.agreement = label_agreement(m.current, m.shown_labels, m.data_xy, m.data_labels);
     stats.chance = chance_agreement(m.data_labels);
-    stats.purity = knn_class_purity(m.current, m.data_xy, m.data_labels);
-    if (m.data_purity_version != m.data_version) {
-      m.data_purity_version = m.data_version;
-      m.data_purity = knn_class_purity(m.data_xy, m.data_xy, m.data_labels);
+    if (full) {
+      stats.purity = knn_class_purity(m.current, m.data_xy, m.data_labels);
+      if (m.data_purity_version != m.data_version) {
+        m.data_purity_version = m.data_version;
+        m.data_purity = knn_class_purity(m.data_xy, m.data_xy, m.data_labels);
+      }
+      stats.data_purity = m.data_purity;
+      const int classes = *std::max_element(m.data_labels.begin(), m.data_labels.end()) + 1;
+      stats.shares = class_shares(nearest_data_labels(m.current, m.data_xy, m.data_labels), classes);
     }
-    stats.data_purity = m.data_purity;
-    const int classes = *std::max_element(m.data_labels.begin(), m.data_labels.end()) + 1;
-    stats.shares = class_shares(nearest_data_labels(m.current, m.data_xy, m.data_labels), classes);
   }
-  m.class_stats_cache = stats;
+  m.class_stats_cache[kind] = stats;
   return stats;
 }
 

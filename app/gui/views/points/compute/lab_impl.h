@@ -329,9 +329,11 @@ struct Lab::Impl {
   std::vector<std::uint32_t> class_palette;
   std::vector<int> reverse_labels;
   std::vector<int> shown_labels;
-  std::optional<detail::StatsKey> class_stats_key;
-  std::size_t class_stats_labels = 0;  // shown_labels' size the cache was made with (reverse: 0 until done)
-  ClassStats class_stats_cache;
+  // Per kind (0: the agreement alone, 1: every figure): the points and shown_labels' size (reverse: 0 until done)
+  // the cache was made with.
+  std::optional<detail::StatsKey> class_stats_key[2];
+  std::size_t class_stats_labels[2] = {0, 0};
+  ClassStats class_stats_cache[2];
   mutable std::optional<std::uint64_t> data_purity_version;
   mutable double data_purity = -1;
   // The data's colours: by class where the data have classes and a palette is set, else by position.

@@ -14,6 +14,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -171,15 +172,16 @@ void tag(ImDrawList* draw, ImVec2 at, const char* text, ImU32 color, float s) {
 void latent_section(PanelContext& context, LatentPanels& panels) {
   (void)panels;  // the section reads the scene and the Lab; the panels are for later read-outs
   Scene& state = context.state;
-  dim_text(
-      tr("The data: the codes z = (z\u2081, z\u2082) of the Fashion-MNIST training images under the shipped VAE "
-         "(the means of q(z | x)), coloured by garment."));
+  dim_text(tr(
+      "The data: the codes z = (z\u2081, z\u2082) of the Fashion-MNIST training images under the shipped VAE "
+      "(the means of q(z | x)), coloured by garment."));
   int tab = static_cast<int>(state.latent.tab);
-  ImGui::RadioButton(ui_label(tr("Codes"), "latent_codes").c_str(), &tab, static_cast<int>(LatentTab::Codes));
+  ImGui::RadioButton(checkbox_label(ui_label(tr("Codes"), "latent_codes")).c_str(), &tab,
+                     static_cast<int>(LatentTab::Codes));
   tooltip(
       tr("The canvas: the codes diffuse and come back like any 2D data, and the grid beside it decodes 16 of "
          "them at every step."));
-  const std::string compare = ui_label(tr("VAE against diffusion"), "latent_compare");
+  const std::string compare = checkbox_label(ui_label(tr("VAE against diffusion"), "latent_compare"));
   same_line_if_fits(checkbox_width(compare.c_str()), -1.0f, compare.c_str());
   ImGui::RadioButton(compare.c_str(), &tab, static_cast<int>(LatentTab::Compare));
   tooltip(tr(
@@ -188,8 +190,9 @@ void latent_section(PanelContext& context, LatentPanels& panels) {
   state.latent.tab = static_cast<LatentTab>(tab);
   row_label(tr("Points n"));
   ImGui::SliderInt("##latent_n", &state.data.n, 100, 20000, "%d", ImGuiSliderFlags_Logarithmic);
-  tooltip(tr("How many codes are drawn from the 60,000 training images' codes, and how many samples the reverse "
-             "process makes."));
+  tooltip(
+      tr("How many codes are drawn from the 60,000 training images' codes, and how many samples the reverse "
+         "process makes."));
   row_label(tr("Seed"));
   int seed = static_cast<int>(state.data.seed);
   if (ImGui::InputInt("##latent_seed", &seed))
@@ -312,11 +315,16 @@ void panel_latent_grid(PanelContext& context, LatentPanels& panels, const PanelR
   ImGui::Dummy(ImVec2(width, rows * (tile + gap)));
   note_layout_value("latent_tile_px", tile);
 
-  // The classes' colours, in two columns.
+  // The classes' colours, in two columns (one when a name does not fit half the width: a large UI scale).
   const auto& names = panels.lab.class_names();
-  const float column = width * 0.5f, swatch = ImGui::GetTextLineHeight() * 0.7f;
+  const float swatch = ImGui::GetTextLineHeight() * 0.7f;
+  float widest = 0;
+  for (const std::string& name : names)
+    widest = std::max(widest, ImGui::CalcTextSize(tr(name.c_str())).x + swatch + 6 * s);
+  const bool two = widest <= width * 0.5f - ImGui::GetStyle().ItemSpacing.x;
+  const float column = two ? width * 0.5f : width;
   for (std::size_t c = 0; c < names.size(); ++c) {
-    if (c % 2 == 1) ImGui::SameLine(column);
+    if (two && c % 2 == 1) ImGui::SameLine(column);
     const ImVec2 at = ImGui::GetCursorScreenPos();
     const float line = ImGui::GetTextLineHeight();
     draw->AddRectFilled(ImVec2(at.x, at.y + (line - swatch) * 0.5f),
@@ -432,13 +440,7 @@ void panel_latent_compare(PanelContext& context, LatentPanels& panels, const Pan
   // data's, stacked or side by side, whichever makes them larger.
   const float gap = 16 * s, line = ImGui::GetTextLineHeightWithSpacing();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float column = (avail.x - gap) * 0.5f;
-  const float head = 4.3f * line, footer = 3.5f * line, room = avail.y - head - footer;
-  const float stacked = std::min(column, (room - gap * 0.5f) * 0.5f),
-              beside = std::min((column - gap * 0.5f) * 0.5f, room);
-  const bool side_by_side = beside > stacked;
-  const float image_px = std::floor(std::max(40.0f, side_by_side ? beside : stacked));
-  const ImVec2 top = ImGui::GetCursorScreenPos();
+  const float head = 4.3f * line, footer = 3.5f * line;
   ImDrawList* draw = ImGui::GetWindowDrawList();
   LatentPanels::Textures& t = *panels.textures;
   struct Side {
@@ -448,30 +450,58 @@ void panel_latent_compare(PanelContext& context, LatentPanels& panels, const Pan
     const std::vector<float>* codes;
     double frechet, nearest, energy;
     ImU32 color;
+    std::string distance_text, energy_text, nearest_text;
   };
-  const Side sides[2] = {
+  Side sides[2] = {
       {tr("VAE: z ~ N(0, I), decoded"), &t.prior, comparison.prior_images, &comparison.prior_codes,
-       comparison.prior_frechet, comparison.prior_nearest_data, comparison.prior_code_energy, IM_COL32(255, 255, 255, 200)},
+       comparison.prior_frechet, comparison.prior_nearest_data, comparison.prior_code_energy,
+       IM_COL32(255, 255, 255, 200), "", "", ""},
       {tr("Latent diffusion: samples, decoded"), &t.diffusion, comparison.diffusion_images,
        &comparison.diffusion_codes, comparison.diffusion_frechet, comparison.diffusion_nearest_data,
-       comparison.diffusion_code_energy, colors::with_opacity(colors::kMarker, 200)},
+       comparison.diffusion_code_energy, colors::with_opacity(colors::kMarker, 200), "", "", ""},
   };
+  ImFont* big = context.fonts.heading;
+  float need = 0;
+  for (Side& side : sides) {
+    side.distance_text = format_text(tr("Fr\u00e9chet distance %.1f"), side.frechet);
+    side.energy_text = format_text(tr("energy distance of the codes: %.4f"), side.energy);
+    side.nearest_text = format_text(tr("mean distance to the data: %.3f"), side.nearest);
+    need = std::max({need, ImGui::CalcTextSize(side.title).x, ImGui::CalcTextSize(side.energy_text.c_str()).x,
+                     ImGui::CalcTextSize(side.nearest_text.c_str()).x,
+                     big->CalcTextSizeA(big->FontSize, FLT_MAX, 0.0f, side.distance_text.c_str()).x});
+  }
+  // Two columns, the prior's and diffusion's (a title, the numbers, the images and the codes over the data's,
+  // stacked or side by side, whichever makes them larger); one column, the two one under the other, when the
+  // numbers do not fit half the width (a large UI scale): the panel scrolls then.
+  float column = (avail.x - gap) * 0.5f;
+  const bool two_columns = need <= column;
+  bool side_by_side = true;
+  float image_px = 0;
+  if (two_columns) {
+    const float room = avail.y - head - footer;
+    const float stacked = std::min(column, (room - gap * 0.5f) * 0.5f),
+                beside = std::min((column - gap * 0.5f) * 0.5f, room);
+    side_by_side = beside > stacked;
+    image_px = std::floor(std::max(40.0f, side_by_side ? beside : stacked));
+  } else {
+    column = avail.x;
+    image_px = std::floor(
+        std::max(std::min(120.0f * s, (column - gap * 0.5f) * 0.5f),
+                 std::min((column - gap * 0.5f) * 0.5f, (avail.y - 2 * head - footer - gap) * 0.5f)));
+  }
+  const ImVec2 top = ImGui::GetCursorScreenPos();
   for (int k = 0; k < 2; ++k) {
     const Side& side = sides[k];
-    const float x = top.x + k * (column + gap);
-    const std::string distance = format_text(tr("Fr\u00e9chet distance %.1f"), side.frechet);
-    const std::string nearest = format_text(tr("mean distance to the data: %.3f"), side.nearest);
-    draw->AddText(ImVec2(x, top.y), colors::kText, side.title);
-    draw->AddText(context.fonts.heading, context.fonts.heading->FontSize, ImVec2(x, top.y + line),
-                  colors::with_opacity(side.color, 255), distance.c_str());
-    const std::string energy = format_text(tr("energy distance of the codes: %.4f"), side.energy);
-    const float below = top.y + line + context.fonts.heading->FontSize + 2 * s;
-    draw->AddText(ImVec2(x, below), colors::kTextDim, energy.c_str());
-    draw->AddText(ImVec2(x, below + ImGui::GetTextLineHeight()), colors::kTextDim, nearest.c_str());
-    for (const std::string* text : {&nearest, &energy})
-      check_fits(ImGui::CalcTextSize(text->c_str()).x, column, "latent compare numbers");
-    check_fits(ImGui::CalcTextSize(side.title).x, column, "latent compare title");
-    const float y = top.y + head;
+    const float x = two_columns ? top.x + k * (column + gap) : top.x;
+    const float y0 = two_columns ? top.y : top.y + k * (head + image_px + gap);
+    draw->AddText(ImVec2(x, y0), colors::kText, side.title);
+    draw->AddText(big, big->FontSize, ImVec2(x, y0 + line), colors::with_opacity(side.color, 255),
+                  side.distance_text.c_str());
+    const float below = y0 + line + big->FontSize + 2 * s;
+    draw->AddText(ImVec2(x, below), colors::kTextDim, side.energy_text.c_str());
+    draw->AddText(ImVec2(x, below + ImGui::GetTextLineHeight()), colors::kTextDim, side.nearest_text.c_str());
+    check_fits(need, column, "latent compare numbers");
+    const float y = y0 + head;
     const int n = side.images ? side.images->count : 0;
     const int cols = std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(n)))));
     if (side.atlas->update(side.images, cols)) {
@@ -484,7 +514,9 @@ void panel_latent_compare(PanelContext& context, LatentPanels& panels, const Pan
     // The codes white in both (the classes' colours take every hue; the plots are apart anyway).
     scatter(draw, scatter_at, image_px, lab, *side.codes, IM_COL32(255, 255, 255, 200), s);
   }
-  const float bottom = top.y + head + (side_by_side ? image_px : 2 * image_px + gap * 0.5f) + gap * 0.5f;
+  const float bottom = two_columns
+                           ? top.y + head + (side_by_side ? image_px : 2 * image_px + gap * 0.5f) + gap * 0.5f
+                           : top.y + 2 * (head + image_px + gap);
   ImGui::SetCursorScreenPos(ImVec2(top.x, bottom));
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextWrapped(

@@ -155,6 +155,10 @@ struct ImageState {
 // The Latent view (views/latent, issue 12): the VAE's codes of Fashion-MNIST as 2D data.
 struct LatentState {
   LatentTab tab = LatentTab::Codes;  // the canvas of the codes, or VAE against diffusion
+  // The 2D data the Latent view replaced with the codes, given back when the 2D view is shown again (not saved:
+  // a scene file holds the data shown).
+  bool replaced_data = false;
+  DataState data_before;
 };
 
 // The plots column's tabs, in the order of the `plots` control's names (schedule, editor, training, elbo).

@@ -23,6 +23,10 @@ class LatentView : public ComputeView<Lab> {
   void sync(Scene& scene, const NoiseSchedule&) override {
     // The data are the codes: the view shows nothing else (the 2D view offers them too, as
     // fashion-mnist-latent).
+    if (scene.data.origin != DataOrigin::Builtin || scene.data.dataset != Dataset2D::FashionMnistLatent) {
+      scene.latent.data_before = scene.data;  // the 2D view gets it back (points_view.cpp)
+      scene.latent.replaced_data = true;
+    }
     scene.data.origin = DataOrigin::Builtin;
     scene.data.dataset = Dataset2D::FashionMnistLatent;
     scene.drawing = false;

@@ -73,6 +73,12 @@ class PointsView : public ComputeView<Lab> {
   explicit PointsView(const ViewServices& services) : lab_(*services.lab) {}
 
   void sync(Scene& scene, const NoiseSchedule&) override {
+    // Back from the Latent view: the 2D data it replaced with the codes, unless the codes were chosen here since.
+    if (scene.latent.replaced_data) {
+      scene.latent.replaced_data = false;
+      if (scene.data.origin == DataOrigin::Builtin && scene.data.dataset == Dataset2D::FashionMnistLatent)
+        scene.data = scene.latent.data_before;
+    }
     lab_.set_class_colors(colors::class_palette());
     lab_.sync(scene);
   }

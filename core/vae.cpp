@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 #include "core/binary_file.h"
@@ -12,7 +13,7 @@
 namespace dlab {
 namespace {
 
-constexpr char kMagic[] = "DLABVAE1";  // the digit is the format version
+constexpr char kMagic[] = "DLABVAE2";  // the digit is the format version (2: the KL weight)
 constexpr int kPixels = kVaeImageSize * kVaeImageSize;
 constexpr int kMaxHidden = 1 << 14;
 
@@ -25,6 +26,12 @@ void check_images(const torch::Tensor& images, const char* what) {
 void check_codes(const torch::Tensor& codes) {
   if (!codes.defined() || codes.dim() != 2 || codes.size(1) != kVaeLatentDim)
     throw std::invalid_argument("VAE decoder: codes must be [N, 2]");
+}
+
+std::string number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
 }
 
 }  // namespace
@@ -63,7 +70,7 @@ torch::Tensor VaeImpl::decode_logits(const torch::Tensor& codes) {
   return dec3_->forward(h);
 }
 
-VaeLossTerms vae_loss(Vae& net, const torch::Tensor& images, at::Generator& generator) {
+VaeLossTerms vae_loss(Vae& net, const torch::Tensor& images, at::Generator& generator, double kl_weight) {
   const VaePosterior q = net->encode(images);
   // Reparameterisation (Kingma & Welling 2014, Eq. (11)): z = m + s * e, e ~ N(0, I).
   const auto e = at::randn(q.mean.sizes(), generator, q.mean.options());
@@ -74,19 +81,23 @@ VaeLossTerms vae_loss(Vae& net, const torch::Tensor& images, at::Generator& gene
       torch::binary_cross_entropy_with_logits(net->decode_logits(z), target, {}, {}, at::Reduction::None)
           .sum(1);
   const auto kl = kl_to_standard_normal(q);
-  return {(reconstruction + kl).mean(), reconstruction.mean(), kl.mean()};
+  return {(reconstruction + kl_weight * kl).mean(), reconstruction.mean(), kl.mean()};
 }
 
 VaeModel train_vae(const ImageDataset& train, const VaeTrainConfig& config, const VaeProgress& progress) {
   check_images(train.images, "VAE training");
   if (config.epochs < 1 || config.batch_size < 1 || !(config.learning_rate > 0))
     throw std::invalid_argument("VAE: epochs >= 1, batch_size >= 1 and learning_rate > 0 required");
+  if (!(config.kl_weight > 0) || !(config.kl_weight <= kVaeMaxKlWeight))
+    throw std::invalid_argument("VAE: the KL weight must be above 0 and at most " + number(kVaeMaxKlWeight) +
+                                ", got " + number(config.kl_weight));
   torch::manual_seed(config.seed);  // the initial weights
   VaeModel out;
   out.net = Vae(config.hidden);
   out.dataset = train.name;
   out.class_names = train.class_names;
   out.epochs = config.epochs;
+  out.kl_weight = config.kl_weight;
   out.net->train();
   torch::optim::Adam adam(out.net->parameters(), torch::optim::AdamOptions(config.learning_rate));
   Rng order_rng(config.seed + 1), noise_rng(config.seed + 2);
@@ -99,7 +110,9 @@ VaeModel train_vae(const ImageDataset& train, const VaeTrainConfig& config, cons
     for (int b = 0; b < batches; ++b) {
       const auto index = order.narrow(0, b * batch, std::min(batch, n - b * batch));
       adam.zero_grad();
-      const auto loss = vae_loss(out.net, train.images.index_select(0, index), noise_rng.generator()).total;
+      const auto loss =
+          vae_loss(out.net, train.images.index_select(0, index), noise_rng.generator(), config.kl_weight)
+              .total;
       loss.backward();
       adam.step();
       const double value = loss.item<double>();
@@ -123,7 +136,7 @@ double vae_negative_elbo(VaeModel& vae, const ImageDataset& data, std::uint64_t 
   double total = 0;
   for (std::int64_t start = 0; start < n; start += 1000) {
     const auto count = std::min<std::int64_t>(1000, n - start);
-    const auto terms = vae_loss(vae.net, data.images.narrow(0, start, count), rng.generator());
+    const auto terms = vae_loss(vae.net, data.images.narrow(0, start, count), rng.generator(), 1.0);
     total += terms.total.item<double>() * static_cast<double>(count);
   }
   return total / static_cast<double>(n);
@@ -159,11 +172,14 @@ torch::Tensor vae_decode(VaeModel& vae, const torch::Tensor& codes, std::int64_t
 
 void save_vae(const std::string& path, const VaeModel& vae) {
   if (!vae.net) throw std::invalid_argument("save_vae: no network");
+  if (!(vae.kl_weight > 0) || !(vae.kl_weight <= kVaeMaxKlWeight))
+    throw std::invalid_argument("save_vae: bad KL weight " + number(vae.kl_weight));
   std::string payload;
   put_value<std::int32_t>(payload, kVaeLatentDim);
   put_value<std::int32_t>(payload, kVaeImageSize);
   put_value<std::int32_t>(payload, vae.net->hidden());
   put_value<std::int32_t>(payload, vae.epochs);
+  put_value<double>(payload, vae.kl_weight);
   put_value<double>(payload, vae.test_negative_elbo);
   put_string(payload, vae.dataset);
   put_value<std::uint32_t>(payload, static_cast<std::uint32_t>(vae.class_names.size()));
@@ -185,6 +201,10 @@ VaeModel load_vae(const std::string& path) {
     reader.fail("bad hidden width " + std::to_string(hidden));
   VaeModel out;
   out.epochs = reader.get<std::int32_t>();
+  out.kl_weight = reader.get<double>();
+  if (!(out.kl_weight > 0) || !(out.kl_weight <= kVaeMaxKlWeight))
+    reader.fail("bad KL weight " + number(out.kl_weight) + " (must be above 0 and at most " +
+                number(kVaeMaxKlWeight) + ")");
   out.test_negative_elbo = reader.get<double>();
   if (out.epochs < 0 || !std::isfinite(out.test_negative_elbo)) reader.fail("bad epoch count or ELBO");
   out.dataset = reader.get_string();

@@ -7,9 +7,13 @@
 //
 // Trained on the negative ELBO (Kingma & Welling 2014, Eq. (10) with Appendix B's closed-form KL):
 //   -ELBO = -E_q[log p(x | z)] + KL(q(z | x) || N(0, I)),  KL = -1/2 sum(1 + log s^2 - m^2 - s^2),
-// with one reparameterised sample z = m + s * e, e ~ N(0, I) per image (Eq. (11)).
-// Saved in its own small format (magic "DLABVAE", the sizes, the class names, the tensors, an FNV-1a
-// checksum), written atomically, independent of LibTorch's serialisation, like the classifier's.
+// with one reparameterised sample z = m + s * e, e ~ N(0, I) per image (Eq. (11)). Training weights the KL
+// term by beta (-ELBO_beta = -E_q[log p(x | z)] + beta KL; Higgins et al. 2017 take beta > 1, latent
+// diffusion beta << 1: Rombach et al. 2022, Sec. 3 "KL-reg"): below 1 the reconstructions get sharper and the
+// codes' distribution departs from N(0, I), which a diffusion model in the plane can follow and the prior
+// cannot. Saved in its own small format (magic "DLABVAE2", the sizes, the KL weight, the class names, the
+// tensors, an FNV-1a checksum), written atomically, independent of LibTorch's serialisation, like the
+// classifier's.
 #pragma once
 
 #include <torch/nn/module.h>
@@ -29,6 +33,10 @@ constexpr int kVaeLatentDim = 2;
 constexpr int kVaeImageSize = 28;
 // The shipped VAE (assets/models, or $DLAB_MODELS_DIR): shipped_model_path(kShippedVaeFile).
 constexpr const char* kShippedVaeFile = "vae-fashion-mnist.vae";
+
+// beta of the shipped VAE (README "Latent diffusion": the sweep that chose it) and the largest accepted.
+constexpr double kVaeDefaultKlWeight = 0.1;
+constexpr double kVaeMaxKlWeight = 100.0;
 
 struct VaePosterior {
   torch::Tensor mean;          // [N, 2]
@@ -54,7 +62,8 @@ struct VaeTrainConfig {
   int hidden = 128;
   int epochs = 60;
   int batch_size = 128;
-  double learning_rate = 1e-3;  // Adam (Kingma & Ba 2015)
+  double learning_rate = 1e-3;             // Adam (Kingma & Ba 2015)
+  double kl_weight = kVaeDefaultKlWeight;  // beta of -ELBO_beta; in (0, kVaeMaxKlWeight]
   std::uint64_t seed = 0;
 };
 
@@ -63,15 +72,18 @@ struct VaeModel {
   std::string dataset;                   // what it was trained on ("fashion-mnist")
   std::vector<std::string> class_names;  // of that data set
   int epochs = 0;
+  double kl_weight = 1.0;  // beta it was trained with
   double test_negative_elbo =
       -1;  // nats per image on the test set, measured after training (-1: not measured)
 };
 
-// The terms of the negative ELBO, each averaged over the batch (nats per image).
+// The terms of the negative ELBO, each averaged over the batch (nats per image); total = reconstruction +
+// kl_weight * kl (the true -ELBO at kl_weight 1).
 struct VaeLossTerms {
   torch::Tensor total, reconstruction, kl;
 };
-VaeLossTerms vae_loss(Vae& net, const torch::Tensor& images, at::Generator& generator);
+VaeLossTerms vae_loss(Vae& net, const torch::Tensor& images, at::Generator& generator,
+                      double kl_weight = 1.0);
 // KL(q(z | x) || N(0, I)) of each image [N] in closed form (Kingma & Welling 2014, Appendix B).
 torch::Tensor kl_to_standard_normal(const VaePosterior& posterior);
 
@@ -82,7 +94,8 @@ using VaeProgress = std::function<void(int, int, int, double)>;
 VaeModel train_vae(const ImageDataset& train, const VaeTrainConfig& config = {},
                    const VaeProgress& progress = {});
 
-// The negative ELBO in nats per image on a data set (one sample of z per image, fixed seed), no autograd.
+// The true negative ELBO (beta = 1, whatever beta trained the VAE) in nats per image on a data set (one
+// sample of z per image, fixed seed), no autograd.
 double vae_negative_elbo(VaeModel& vae, const ImageDataset& data, std::uint64_t seed = 0);
 
 // Posterior means [N, 2] (float32, CPU) of images [N, 1, 28, 28], in batches, no autograd.

@@ -27,6 +27,7 @@ struct TrainVaeCommand {
   int hidden = VaeTrainConfig{}.hidden;
   int batch = VaeTrainConfig{}.batch_size;
   double lr = VaeTrainConfig{}.learning_rate;
+  double kl_weight = VaeTrainConfig{}.kl_weight;
   std::uint64_t seed = 0;
   std::int64_t limit = 0;
   int threads = 0;
@@ -44,6 +45,9 @@ void run(const TrainVaeCommand& c) {
   if (c.batch < 1 || c.batch > 60000) throw UsageError("--batch: must be in 1..60000");
   if (!(c.lr > 0) || !(c.lr <= 10))
     throw UsageError("--lr: " + format_double(c.lr) + " is out of range; allowed: above 0, at most 10");
+  if (!(c.kl_weight > 0) || !(c.kl_weight <= kVaeMaxKlWeight))
+    throw UsageError("--kl-weight: " + format_double(c.kl_weight) +
+                     " is out of range; allowed: above 0, at most " + format_double(kVaeMaxKlWeight));
   if (c.limit < 0 || c.limit > 60000)
     throw UsageError("--limit: must be in 0..60000 (0: all 60000 training images)");
   if (c.threads < 0 || c.threads > 1024)
@@ -61,11 +65,14 @@ void run(const TrainVaeCommand& c) {
   config.hidden = c.hidden;
   config.batch_size = c.batch;
   config.learning_rate = c.lr;
+  config.kl_weight = c.kl_weight;
   config.seed = c.seed;
   std::printf(
       "training a VAE (784 -> %d -> %d -> 2 -> %d -> %d -> 784, Bernoulli pixels) on %lld Fashion-MNIST "
       "images for %d epochs\n",
       c.hidden, c.hidden / 2, c.hidden / 2, c.hidden, static_cast<long long>(train.images.size(0)), c.epochs);
+  std::printf("loss -ELBO_beta = reconstruction + beta KL with KL weight beta %g%s\n", c.kl_weight,
+              c.kl_weight == 1 ? " (the plain VAE)" : "");
   std::printf("adam, learning rate %g, batch %d, seed %llu, %s\n", c.lr, c.batch,
               static_cast<unsigned long long>(c.seed), describe_device(torch::kCPU).c_str());
   std::fflush(stdout);
@@ -75,8 +82,8 @@ void run(const TrainVaeCommand& c) {
     const double elapsed = seconds_since(start);
     if (elapsed - last_report < kSecondsBetweenReports && !(batch == batches && epoch == c.epochs)) return;
     last_report = elapsed;
-    std::printf("epoch %d/%d  batch %d/%d  -ELBO %.2f nats/image  elapsed %.0fs\n", epoch, c.epochs, batch,
-                batches, loss, elapsed);
+    std::printf("epoch %d/%d  batch %d/%d  -ELBO_beta %.2f nats/image  elapsed %.0fs\n", epoch, c.epochs,
+                batch, batches, loss, elapsed);
     std::fflush(stdout);
   });
   const double seconds = seconds_since(start);
@@ -85,8 +92,9 @@ void run(const TrainVaeCommand& c) {
   std::error_code error;
   const auto bytes = std::filesystem::file_size(c.out, error);
   std::printf(
-      "done: %d epochs in %.1f s; test -ELBO %.2f nats per image (%.4f bits/dim); saved %s (%.0f kB)\n",
-      c.epochs, seconds, vae.test_negative_elbo, vae.test_negative_elbo / (784 * std::log(2.0)),
+      "done: %d epochs in %.1f s, KL weight beta %g; test -ELBO (beta 1) %.2f nats per image (%.4f "
+      "bits/dim); saved %s (%.0f kB)\n",
+      c.epochs, seconds, c.kl_weight, vae.test_negative_elbo, vae.test_negative_elbo / (784 * std::log(2.0)),
       c.out.c_str(), error ? 0.0 : bytes / 1000.0);
   std::fflush(stdout);
 }
@@ -105,6 +113,10 @@ void add_train_vae_command(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--batch", command->batch, "Batch size")->capture_default_str();
   sub->add_option("--lr", command->lr, "Learning rate of Adam")->capture_default_str();
+  sub->add_option("--kl-weight", command->kl_weight,
+                  "beta, the weight of the KL term (-ELBO_beta = reconstruction + beta KL; 1: the plain VAE, "
+                  "below 1: sharper images, codes further from N(0, I))")
+      ->capture_default_str();
   add_seed_option(*sub, command->seed, "Random seed: the initial weights, the batches and the noise of z")
       ->required(false)
       ->capture_default_str();

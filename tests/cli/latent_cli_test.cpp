@@ -50,14 +50,17 @@ std::pair<int, int> png_size(const std::string& png) {
 TEST(LatentCli, TrainVaeThenSampleAndEvaluateDecodedCodes) {
   if (!fashion_mnist_available()) GTEST_SKIP() << "needs dataset-fashion-mnist";
   const std::string vae = temp_path("tiny.vae"), model = temp_path("points.pt"), grid = temp_path("grid.png");
-  const Result train =
-      dlab("train-vae --limit 256 --epochs 2 --hidden 16 --batch 64 --threads 1 --seed 3 --out " + vae);
+  const Result train = dlab(
+      "train-vae --limit 256 --epochs 2 --hidden 16 --batch 64 --threads 1 --seed 3 --kl-weight 0.2 --out " +
+      vae);
   ASSERT_EQ(train.exit_code, 0) << train.err;
   EXPECT_NE(train.out.find("256 Fashion-MNIST images for 2 epochs"), std::string::npos) << train.out;
-  EXPECT_NE(train.out.find("test -ELBO"), std::string::npos) << train.out;
+  EXPECT_NE(train.out.find("KL weight beta 0.2"), std::string::npos) << train.out;
+  EXPECT_NE(train.out.find("test -ELBO (beta 1)"), std::string::npos) << train.out;
   const VaeModel loaded = load_vae(vae);
   EXPECT_EQ(loaded.net->hidden(), 16);
   EXPECT_EQ(loaded.epochs, 2);
+  EXPECT_EQ(loaded.kl_weight, 0.2);
   EXPECT_GT(loaded.test_negative_elbo, 0);
 
   // Any 2D model samples codes; the decoder turns them into a grid of 6 images: 3 columns, 2 rows, each
@@ -98,10 +101,14 @@ TEST(LatentCli, TrainVaeRefusesBadValuesNamingTheFlag) {
   expect_error("train-vae --epochs 0 --out " + out, {"--epochs"}, 2);
   expect_error("train-vae --lr -1 --out " + out, {"--lr"}, 2);
   expect_error("train-vae --limit 70000 --out " + out, {"--limit", "60000"}, 2);
+  expect_error("train-vae --kl-weight 0 --out " + out, {"--kl-weight", "above 0"}, 2);
+  expect_error("train-vae --kl-weight -1 --out " + out, {"--kl-weight", "above 0"}, 2);
+  expect_error("train-vae --kl-weight 1000 --out " + out, {"--kl-weight", "at most 100"}, 2);
   expect_error("train-vae --out /nonexistent/dir/x.vae", {"/nonexistent/dir"}, 1);
   const Result help = dlab("train-vae --help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("--epochs"), std::string::npos);
+  EXPECT_NE(help.out.find("--kl-weight"), std::string::npos);
 }
 
 TEST(LatentCli, TheCodesAreATwoDimensionalDataSet) {

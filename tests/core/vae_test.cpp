@@ -53,6 +53,7 @@ VaeModel small_vae(int hidden = 16, std::uint64_t seed = 3) {
   vae.dataset = "shapes";
   vae.class_names = {"a", "b"};
   vae.epochs = 2;
+  vae.kl_weight = 0.25;
   vae.test_negative_elbo = 123.5;
   return vae;
 }
@@ -88,6 +89,50 @@ TEST(Vae, LossIsReconstructionPlusKlOfTheEncoder) {
   // Binary cross-entropy of 784 pixels: positive, and about 784 log 2 for an untrained decoder (logits ~ 0).
   EXPECT_GT(terms.reconstruction.item<double>(), 100.0);
   EXPECT_LT(terms.reconstruction.item<double>(), 2000.0);
+}
+
+TEST(Vae, TheKlWeightScalesOnlyTheKlTerm) {
+  auto vae = small_vae();
+  const auto images = make_shapes_dataset(8, 1).images;
+  Rng plain_rng(7), weighted_rng(7);  // the same z for both
+  const VaeLossTerms plain = vae_loss(vae.net, images, plain_rng.generator());
+  const VaeLossTerms weighted = vae_loss(vae.net, images, weighted_rng.generator(), 0.01);
+  EXPECT_NEAR(weighted.reconstruction.item<double>(), plain.reconstruction.item<double>(), 1e-4);
+  EXPECT_NEAR(weighted.kl.item<double>(), plain.kl.item<double>(), 1e-6);
+  EXPECT_GT(plain.kl.item<double>(), 1e-3);  // else the weight would not show
+  // -ELBO_beta = reconstruction + beta KL.
+  EXPECT_NEAR(weighted.total.item<double>(),
+              weighted.reconstruction.item<double>() + 0.01 * weighted.kl.item<double>(), 1e-3);
+  EXPECT_NEAR(plain.total.item<double>() - weighted.total.item<double>(), 0.99 * plain.kl.item<double>(),
+              1e-3);
+}
+
+TEST(Vae, TrainingWithASmallKlWeightReportsTheTrueElbo) {
+  torch::set_num_threads(1);
+  const auto train = make_shapes_dataset(256, 11);
+  VaeTrainConfig config;
+  config.hidden = 32;
+  config.epochs = 2;
+  config.batch_size = 64;
+  config.kl_weight = 0.05;
+  VaeModel vae = train_vae(train, config);
+  EXPECT_EQ(vae.kl_weight, 0.05);
+  // vae_negative_elbo is the beta = 1 ELBO: reconstruction + KL of the same z, whatever beta trained it.
+  ImageDataset first = train;
+  first.images = train.images.narrow(0, 0, 200);  // one batch of vae_negative_elbo's 1000
+  Rng same(0);
+  const VaeLossTerms expected = [&] {
+    torch::NoGradGuard no_grad;
+    return vae_loss(vae.net, first.images, same.generator(), 1.0);
+  }();
+  EXPECT_NEAR(vae_negative_elbo(vae, first, 0),
+              expected.reconstruction.item<double>() + expected.kl.item<double>(), 1e-2);
+  config.kl_weight = 0;
+  EXPECT_THROW(train_vae(train, config), std::invalid_argument);
+  config.kl_weight = std::nan("");
+  EXPECT_THROW(train_vae(train, config), std::invalid_argument);
+  config.kl_weight = 1000;
+  EXPECT_THROW(train_vae(train, config), std::invalid_argument);
 }
 
 TEST(Vae, TrainingLowersTheNegativeElbo) {
@@ -152,6 +197,7 @@ TEST(Vae, FileRoundTripGivesIdenticalOutputs) {
   EXPECT_EQ(loaded.dataset, "shapes");
   EXPECT_EQ(loaded.class_names, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(loaded.epochs, 2);
+  EXPECT_EQ(loaded.kl_weight, 0.25);
   EXPECT_EQ(loaded.test_negative_elbo, 123.5);
   const auto images = make_shapes_dataset(6, 4).images;
   const auto codes = torch::randn({6, 2});
@@ -199,6 +245,17 @@ TEST(Vae, DamagedOrForeignFilesAreRefusedWithTheirNameAndTheReason) {
   expect_refused("latent3.vae", with_int(0, 3), "latent dimension 3");
   expect_refused("hidden_odd.vae", with_int(8, 15), "bad hidden width 15");
   expect_refused("hidden_other.vae", with_int(8, 32), "wrong shape of enc1.weight");
+  const auto with_double = [&](std::size_t offset, double value) {
+    std::string p = payload;
+    std::memcpy(&p[offset], &value, 8);
+    return with_payload(p);
+  };
+  // The KL weight follows latent, size, hidden and epochs (4 int32 each).
+  expect_refused("beta_zero.vae", with_double(16, 0.0), "bad KL weight 0");
+  expect_refused("beta_negative.vae", with_double(16, -0.5), "bad KL weight -0.5");
+  expect_refused("beta_nan.vae", with_double(16, std::nan("")), "bad KL weight");
+  expect_refused("beta_huge.vae", with_double(16, 1e9), "bad KL weight 1e+09");
+  expect_refused("version1.vae", "DLABVAE1" + bytes.substr(8), "bad magic");
   expect_refused("extra.vae", with_payload(payload + "x"), "unexpected bytes");
   std::string nan_payload = payload;
   const float nan = std::nanf("");

@@ -115,8 +115,9 @@ class ShippedVae : public testing::Test {
   static std::string classifier_path() { return kModels + "/classifier-fashion-mnist.lenet"; }
 };
 
-// Decodes of z ~ N(0, I) look like garments to the classifier (confident, and far nearer the test images
-// than noise), not like noise.
+// Decodes of z ~ N(0, I) look like garments to the classifier (confident, and nearer the test images than
+// noise), not like noise. With the shipped beta = 0.1 VAE they are poor garments (Frechet distance about 78
+// against noise's 278 and latent diffusion's 37: README "Latent diffusion"), so the margin is a factor 2.
 TEST_F(ShippedVae, DecodedPriorSamplesAreGarments) {
   VaeModel& vae = *shipped_vae();
   Classifier classifier = load_classifier(classifier_path());
@@ -130,7 +131,7 @@ TEST_F(ShippedVae, DecodedPriorSamplesAreGarments) {
   const double decoded = frechet_distance(gaussian_statistics(classifier_features(classifier, images)), test_stats);
   const auto noise = rng.normal({1000, 1, 28, 28}).clamp(-1, 1);
   const double noisy = frechet_distance(gaussian_statistics(classifier_features(classifier, noise)), test_stats);
-  EXPECT_LT(decoded * 5, noisy) << "decoded prior " << decoded << ", noise " << noisy;
+  EXPECT_LT(decoded * 2, noisy) << "decoded prior " << decoded << ", noise " << noisy;
 }
 
 // The mean code of each class decodes to an image the classifier gives that class, for most classes (the
@@ -150,12 +151,13 @@ TEST_F(ShippedVae, ClassMeanCodesDecodeToTheirClass) {
   EXPECT_GE(correct, kClassMeansRecognised) << "predicted " << predicted;
 }
 
-// The notes' comparison at a fixed seed. In the latent plane latent diffusion matches the codes of held-out
-// test images far better than the prior N(0, I) does (energy distance 0.03-0.04 against 0.13-0.15 at
-// n = 5000, README "Latent diffusion"). Decoded, both sets stay above the reconstructions (the decoder's own
-// floor); their Frechet distances differ by less than the spread between seeds (about 2 at n = 5000), so
-// this test does not order them.
-TEST_F(ShippedVae, LatentDiffusionMatchesTheCodesBetterThanThePrior) {
+// The notes' comparison at a fixed seed: the prior samples fall where no data lies, the diffusion samples on
+// the data. The shipped VAE is trained with KL weight beta = 0.1 (README "Latent diffusion": the sweep), so its
+// codes spread wider than N(0, I) with gaps between the classes. In the plane latent diffusion matches the codes
+// of held-out test images far better than z ~ N(0, I); decoded, its Frechet distance is far below the prior's
+// (README: about 48 against 110 at n = 2000; seeds differ by about 2) and both stay above the reconstructions
+// (the decoder's own floor).
+TEST_F(ShippedVae, LatentDiffusionBeatsThePriorInThePlaneAndDecoded) {
   const LoadedDenoiser loaded =
       load_denoiser_for_sampling(model_path("fashion-mnist-latent"), torch::kCPU, ModelKind::Mlp);
   const PointQualityCheck ddim = standard_point_quality_checks().at(1);
@@ -172,6 +174,8 @@ TEST_F(ShippedVae, LatentDiffusionMatchesTheCodesBetterThanThePrior) {
               fd.prior_code_energy, fd.diffusion_code_energy, fd.prior_frechet, fd.diffusion_frechet,
               fd.reconstruction_frechet);
   EXPECT_LT(2 * fd.diffusion_code_energy, fd.prior_code_energy);
+  EXPECT_LT(fd.diffusion_frechet + 20, fd.prior_frechet);  // ten times the seed spread
+  EXPECT_LT(1.5 * fd.diffusion_frechet, fd.prior_frechet);
   EXPECT_LT(fd.reconstruction_frechet, fd.diffusion_frechet);
   EXPECT_LT(fd.reconstruction_frechet, fd.prior_frechet);
   EXPECT_EQ(fd.prior_images.sizes(), (std::vector<std::int64_t>{2000, 1, 28, 28}));

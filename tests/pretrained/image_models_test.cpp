@@ -5,9 +5,9 @@
 //     sets are light objects on a black background, so the samples' mean pixel is far below 0 and most pixels
 //     are near the background's -1;
 //   - recognisable: the project's classifier of that data set (assets/models/classifier-NAME.lenet, test
-//     accuracy 0.89 on Fashion-MNIST, 0.9998 on shapes) labels most images with the class they were sampled for.
+//     accuracy 0.89 on Fashion-MNIST, 0.9998 on shapes) labels most images with the class they were sampled
+//     for.
 #include <gtest/gtest.h>
-
 #include <torch/torch.h>
 
 #include <cstdio>
@@ -35,7 +35,8 @@ class ShippedImageModel : public testing::TestWithParam<std::string> {
 
 TEST_P(ShippedImageModel, AFixedSeedGridIsNotNoiseAndShowsItsClasses) {
   const std::string name = GetParam();
-  const std::string model = kModels + "/" + name + ".pt", classifier_file = kModels + "/classifier-" + name + ".lenet";
+  const std::string model = kModels + "/" + name + ".pt",
+                    classifier_file = kModels + "/classifier-" + name + ".lenet";
   if (!std::filesystem::exists(model)) GTEST_SKIP() << model << " is not shipped";
   ASSERT_TRUE(std::filesystem::exists(classifier_file)) << classifier_file;
   const LoadedDenoiser loaded = load_denoiser_for_sampling(model, torch::kCPU, ModelKind::UNet);
@@ -62,11 +63,13 @@ TEST_P(ShippedImageModel, AFixedSeedGridIsNotNoiseAndShowsItsClasses) {
   const torch::Tensor predicted = classifier.net->forward(images).argmax(1);
   const torch::Tensor wanted = request_labels(loaded.spec, request);
   const double agreement = (predicted == wanted).to(torch::kFloat).mean().item<double>();
-  std::printf("%s: mean pixel %.3f (noise %.3f), pixels near black %.2f (noise %.2f), classifier agrees with the "
-              "requested class for %.0f%% of %lld images\n",
-              name.c_str(), mean, noise_mean, near_black, noise_near_black, 100 * agreement,
-              static_cast<long long>(kImages));
-  // The data: Fashion-MNIST's mean pixel is -0.43 with about half the pixels near black; shapes' darker still.
+  std::printf(
+      "%s: mean pixel %.3f (noise %.3f), pixels near black %.2f (noise %.2f), classifier agrees with the "
+      "requested class for %.0f%% of %lld images\n",
+      name.c_str(), mean, noise_mean, near_black, noise_near_black, 100 * agreement,
+      static_cast<long long>(kImages));
+  // The data: Fashion-MNIST's mean pixel is -0.43 with about half the pixels near black; shapes' darker
+  // still.
   EXPECT_LT(mean, -0.25);
   EXPECT_GT(near_black, 0.35);
   // The check itself on x_T: clamped N(0, 1) pixels average 0, and P(z < -0.9) = 0.184.

@@ -1,5 +1,7 @@
 #include "app/gui/ui/math_text.h"
 
+#include "app/gui/ui/widgets.h"
+
 #include <imgui_internal.h>
 
 #include <cstring>
@@ -90,21 +92,28 @@ bool no_break_after(unsigned int c) {
   }
 }
 
-// A word cut where a line may break inside it: the word itself when it has no CJK character.
+bool is_ascii_letter(unsigned int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// A word cut where a line may break inside it: between CJK characters, and after the hyphen of a hyphenated
+// name such as fashion-mnist-latent (letters on both sides, so 1e-3 and -0.5 stay whole); the word itself
+// otherwise.
 std::vector<std::string> break_pieces(const std::string& word) {
   std::vector<std::string> pieces;
   const char* p = word.c_str();
   const char* end = p + word.size();
   const char* start = p;
-  unsigned int previous = 0;
+  unsigned int before_previous = 0, previous = 0;
   while (p < end) {
     unsigned int c = 0;
     const int bytes = ImTextCharFromUtf8(&c, p, end);
     if (bytes <= 0) break;
-    if (p > start && (is_cjk(previous) || is_cjk(c)) && !no_break_before(c) && !no_break_after(previous)) {
+    const bool cjk_break = (is_cjk(previous) || is_cjk(c)) && !no_break_before(c) && !no_break_after(previous);
+    const bool hyphen_break = previous == '-' && is_ascii_letter(before_previous) && is_ascii_letter(c);
+    if (p > start && (cjk_break || hyphen_break)) {
       pieces.emplace_back(start, p);
       start = p;
     }
+    before_previous = previous;
     previous = c;
     p += bytes;
   }
@@ -173,6 +182,8 @@ void math_text_wrapped(const char* text_c, ImU32 color, const char* separator, f
     for (std::size_t k = 0; k < pieces.size(); ++k) {
       same_line_if_room(pieces[k], k == 0 ? spacing : 0.0f);
       math_text(pieces[k].c_str(), color);
+      // A piece wider than a whole line (a word that cannot break) runs past the edge: counted as clipped.
+      check_fits(ImGui::GetItemRectMax().x - left, right - left, "wrapped text");
       first = false;
     }
   }

@@ -102,6 +102,27 @@ void train_classifier_command(const EvalCommand& c) {
               classifier.test_accuracy, c.train_classifier.c_str());
 }
 
+// The schedule and the sampler's flags, checked, as both evaluations read them (--schedule, --timesteps,
+// --sampler, --variance, --steps, --eta).
+NoiseSchedule eval_schedule(const EvalCommand& c) {
+  ScheduleOptions schedule_options;
+  schedule_options.name = c.schedule;
+  schedule_options.timesteps = c.timesteps;
+  return make_schedule(schedule_options);
+}
+
+SamplerConfig eval_sampler(const EvalCommand& c, const NoiseSchedule& schedule) {
+  SamplerConfig sampler;
+  sampler.kind = parse_enum_flag<SamplerKind>(c.sampler, "--sampler");
+  sampler.variance = parse_enum_flag<VarianceKind>(c.variance, "--variance");
+  if (c.steps < 1 || c.steps > schedule.timesteps())
+    throw UsageError("--steps: allowed 1..T = " + std::to_string(schedule.timesteps()));
+  sampler.steps = c.steps;
+  if (!(c.eta >= 0.0 && c.eta <= 1.0)) throw UsageError("--eta: " + format_double(c.eta) + " is out of range; allowed: 0..1");
+  sampler.eta = c.eta;
+  return sampler;
+}
+
 // A 2D model of the VAE's codes with --decoder: its samples and the prior's, decoded, against the test images.
 void latent_eval_command(const EvalCommand& c, const LoadedDenoiser& loaded, const torch::Device& device) {
   for (const char* flag : {"--dataset", "--guidance", "--bpd-images", "--bpd-terms", "--epochs"})
@@ -109,19 +130,9 @@ void latent_eval_command(const EvalCommand& c, const LoadedDenoiser& loaded, con
       throw UsageError(std::string(flag) + ": has no effect with --decoder (the comparison of latent diffusion with "
                        "the VAE's prior); leave it out");
   if (c.n < 2 || c.n > 100000) throw UsageError("--n: allowed 2..100000 with --decoder");
-  ScheduleOptions schedule_options;
-  schedule_options.name = c.schedule;
-  schedule_options.timesteps = c.timesteps;
-  const NoiseSchedule schedule = make_schedule(schedule_options);
-  SamplerConfig sampler;
-  sampler.kind = parse_enum_flag<SamplerKind>(c.sampler, "--sampler");
-  sampler.variance = parse_enum_flag<VarianceKind>(c.variance, "--variance");
+  const NoiseSchedule schedule = eval_schedule(c);
+  SamplerConfig sampler = eval_sampler(c, schedule);
   sampler.spacing = default_spacing(sampler.kind);
-  if (c.steps < 1 || c.steps > schedule.timesteps())
-    throw UsageError("--steps: allowed 1..T = " + std::to_string(schedule.timesteps()));
-  sampler.steps = c.steps;
-  if (!(c.eta >= 0.0 && c.eta <= 1.0)) throw UsageError("--eta: " + format_double(c.eta) + " is out of range; allowed: 0..1");
-  sampler.eta = c.eta;
   sampler.prediction = loaded.spec.prediction;
   VaeModel vae = load_vae(c.decoder);
   const std::string classifier_path = c.classifier.empty() ? default_classifier_path("fashion-mnist") : c.classifier;
@@ -211,18 +222,8 @@ void run(const EvalCommand& c) {
   if (c.n == 1) throw UsageError("--n: the Frechet distance needs at least 2 samples (0 skips it)");
   if (c.bpd_images < 0) throw UsageError("--bpd-images: allowed >= 0 (0 skips the bound)");
   if (c.bpd_terms < 0) throw UsageError("--bpd-terms: allowed >= 0 (0: every term)");
-  ScheduleOptions schedule_options;
-  schedule_options.name = c.schedule;
-  schedule_options.timesteps = c.timesteps;
-  const NoiseSchedule schedule = make_schedule(schedule_options);
-  SamplerConfig sampler;
-  sampler.kind = parse_enum_flag<SamplerKind>(c.sampler, "--sampler");
-  sampler.variance = parse_enum_flag<VarianceKind>(c.variance, "--variance");
-  if (c.steps < 1 || c.steps > schedule.timesteps())
-    throw UsageError("--steps: allowed 1..T = " + std::to_string(schedule.timesteps()));
-  sampler.steps = c.steps;
-  if (!(c.eta >= 0.0 && c.eta <= 1.0)) throw UsageError("--eta: " + format_double(c.eta) + " is out of range; allowed: 0..1");
-  sampler.eta = c.eta;
+  const NoiseSchedule schedule = eval_schedule(c);
+  SamplerConfig sampler = eval_sampler(c, schedule);
   sampler.clip_x0 = true;
   if (!(c.guidance >= 0 && c.guidance <= 10)) throw UsageError("--guidance: allowed 0..10");
 

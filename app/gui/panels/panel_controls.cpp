@@ -237,6 +237,16 @@ void model_section(PanelContext& context) {
 // [SECTION] View and keys
 // ============================================================================================
 
+void sections_after_data(PanelContext& context) {
+  const ImGuiTreeNodeFlags open = ImGuiTreeNodeFlags_DefaultOpen;
+  if (ImGui::CollapsingHeader(header_label(tr("Noise schedule"), "schedule").c_str(), open)) schedule_section(context);
+  if (ImGui::CollapsingHeader(header_label(tr("Forward process"), "forward").c_str())) forward_section(context);
+  if (ImGui::CollapsingHeader(header_label(tr("Sampler"), "sampler").c_str(), open)) sampler_section(context);
+  if (ImGui::CollapsingHeader(header_label(tr("Model"), "model").c_str(), open)) model_section(context);
+  if (ImGui::CollapsingHeader(header_label(tr("Training"), "training").c_str())) panel_training_section(context);
+  if (ImGui::CollapsingHeader(header_label(tr("View"), "view").c_str())) view_section(context);
+}
+
 void view_section(PanelContext& context) {
   Scene& state = context.state;
   row_label(tr("Point size"));

@@ -73,6 +73,9 @@ void sampler_section(PanelContext& context);
 void model_section(PanelContext& context);
 void view_section(PanelContext& context);
 void panel_training_section(PanelContext& context);
+// The 2D views' sections after their data section, as collapsing headers: schedule, forward process,
+// sampler, model, training, view (the points and the Latent view).
+void sections_after_data(PanelContext& context);
 // What a view adds to the 2D canvas (the Latent view, issue 12: its tracked points, the decoded image under the
 // mouse). `to_pixels` maps data coordinates to window pixels.
 struct CanvasExtras {

@@ -51,16 +51,7 @@ class LatentView : public ComputeView<Lab> {
     const ImGuiTreeNodeFlags open = ImGuiTreeNodeFlags_DefaultOpen;
     if (ImGui::CollapsingHeader(header_label(tr("Latent codes"), "latent").c_str(), open))
       latent_section(context, panels_);
-    if (ImGui::CollapsingHeader(header_label(tr("Noise schedule"), "schedule").c_str(), open))
-      schedule_section(context);
-    if (ImGui::CollapsingHeader(header_label(tr("Forward process"), "forward").c_str()))
-      forward_section(context);
-    if (ImGui::CollapsingHeader(header_label(tr("Sampler"), "sampler").c_str(), open))
-      sampler_section(context);
-    if (ImGui::CollapsingHeader(header_label(tr("Model"), "model").c_str(), open)) model_section(context);
-    if (ImGui::CollapsingHeader(header_label(tr("Training"), "training").c_str()))
-      panel_training_section(context);
-    if (ImGui::CollapsingHeader(header_label(tr("View"), "view").c_str())) view_section(context);
+    sections_after_data(context);
   }
 
   void draw(PanelContext& context, Layout& layout) override {

@@ -251,6 +251,10 @@ void Trainer::step_once(std::int64_t slot) {
   const auto long_options = torch::TensorOptions().dtype(torch::kLong).device(device_);
   const auto float_options = torch::TensorOptions().dtype(torch::kFloat).device(device_);
   std::lock_guard<std::mutex> lock(weights_mutex_);
+  if (mlp_step_) {
+    mlp_step_once(slot, batch, lr);
+    return;
+  }
 
   // ---- a batch: x_t = sqrt(abar) x_0 + sqrt(1 - abar) eps (Ho et al. 2020, Eq. (4)) ------------------
   const torch::Tensor index = at::randint(data_.size(0), {batch}, generator_, long_options);
@@ -279,30 +283,6 @@ void Trainer::step_once(std::int64_t slot) {
       const torch::Tensor drop = at::rand({batch}, generator_, float_options) < config_.label_dropout;
       labels = labels.masked_fill(drop, spec_.num_classes);
     }
-  }
-
-  if (mlp_step_) {
-    // The same loss, gradients and Adam update, by hand (core/mlp_step.h).
-    torch::NoGradGuard no_grad;
-    const double loss = mlp_step_->loss_and_gradients(x_t, log_snr, target, per_example_);
-    FusedAdam adam;
-    adam.learning_rate = lr;
-    adam.beta1 = config_.adam_beta1;
-    adam.beta2 = config_.adam_beta2;
-    adam.epsilon = config_.adam_epsilon;
-    adam.weight_decay = config_.weight_decay;
-    adam.decoupled = config_.optimizer == OptimizerKind::AdamW;
-    adam.grad_clip = config_.grad_clip;
-    const auto s = static_cast<double>(step_.load());
-    adam.ema_decay = std::min(config_.ema_decay, (1.0 + s) / (10.0 + s));  // as below
-    fused_adam_step(adam, ++optimizer_step_, flat_params_, flat_grads_, exp_avg_, exp_avg_sq_, flat_ema_);
-    step_.fetch_add(1);
-    loss_buffer_.data_ptr<float>()[slot] = static_cast<float>(loss);
-    if (!ones_.defined() || ones_.size(0) != batch) ones_ = torch::ones({batch}, float_options);
-    const torch::Tensor bins = tables_->bins.index_select(0, entry);
-    bin_sum_.index_add_(0, bins, per_example_);
-    bin_count_.index_add_(0, bins, ones_);
-    return;
   }
 
   // ---- L_simple = |target - f(x_t, log SNR)|^2 (Ho et al. 2020, Eq. (14)) --------------------------
@@ -347,6 +327,66 @@ void Trainer::step_once(std::int64_t slot) {
   const torch::Tensor bins = tables_->bins.index_select(0, entry);
   bin_sum_.index_add_(0, bins, per_example.detach());
   bin_count_.index_add_(0, bins, ones_);
+}
+
+// The unconditional MLP on the CPU (core/mlp_step.h): the same random draws as step_once (data rows, table
+// entries, eps, in that order, from the same generator), the batch assembled in one loop instead of a dozen
+// tensor ops, then the hand-written loss, gradients and fused Adam + EMA. Called with weights_mutex_ held.
+void Trainer::mlp_step_once(std::int64_t slot, std::int64_t batch, double lr) {
+  torch::NoGradGuard no_grad;
+  const auto long_options = torch::TensorOptions().dtype(torch::kLong).device(device_);
+  const auto float_options = torch::TensorOptions().dtype(torch::kFloat).device(device_);
+  const std::int64_t D = data_.size(1);
+  const torch::Tensor index = at::randint(data_.size(0), {batch}, generator_, long_options);
+  const torch::Tensor entry = tables_->sample(batch, generator_, device_);
+  const torch::Tensor eps = at::randn({batch, D}, generator_, float_options);
+  torch::Tensor x_t = torch::empty({batch, D}, float_options), log_snr = torch::empty({batch}, float_options);
+  torch::Tensor target = spec_.prediction == Prediction::Eps ? eps : torch::empty({batch, D}, float_options);
+  const float* data = data_.data_ptr<float>();
+  const float* table = tables_->coefficients.data_ptr<float>();  // [K, 3]: sqrt(abar), sqrt(1 - abar), log SNR
+  const std::int64_t* rows = index.data_ptr<std::int64_t>();
+  const std::int64_t* entries = entry.data_ptr<std::int64_t>();
+  const float* noise = eps.data_ptr<float>();
+  float* xt = x_t.data_ptr<float>();
+  float* level = log_snr.data_ptr<float>();
+  float* y = target.data_ptr<float>();
+  for (std::int64_t i = 0; i < batch; ++i) {
+    const float* row = data + rows[i] * D;
+    const float* c = table + entries[i] * 3;
+    const float sqrt_abar = c[0], sqrt_one_minus_abar = c[1];
+    level[i] = c[2];
+    for (std::int64_t d = 0; d < D; ++d) {
+      const std::int64_t j = i * D + d;
+      xt[j] = row[d] * sqrt_abar + noise[j] * sqrt_one_minus_abar;  // Ho et al. 2020, Eq. (4)
+      if (spec_.prediction == Prediction::X0) y[j] = row[d];
+      // v = sqrt(abar) eps - sqrt(1 - abar) x_0 (Salimans & Ho 2022, section 4).
+      if (spec_.prediction == Prediction::V) y[j] = noise[j] * sqrt_abar - row[d] * sqrt_one_minus_abar;
+    }
+  }
+
+  const double loss = mlp_step_->loss_and_gradients(x_t, log_snr, target, per_example_);
+  FusedAdam adam;
+  adam.learning_rate = lr;
+  adam.beta1 = config_.adam_beta1;
+  adam.beta2 = config_.adam_beta2;
+  adam.epsilon = config_.adam_epsilon;
+  adam.weight_decay = config_.weight_decay;
+  adam.decoupled = config_.optimizer == OptimizerKind::AdamW;
+  adam.grad_clip = config_.grad_clip;
+  const auto s = static_cast<double>(step_.load());
+  adam.ema_decay = std::min(config_.ema_decay, (1.0 + s) / (10.0 + s));  // as in step_once
+  fused_adam_step(adam, ++optimizer_step_, flat_params_, flat_grads_, exp_avg_, exp_avg_sq_, flat_ema_);
+  step_.fetch_add(1);
+  loss_buffer_.data_ptr<float>()[slot] = static_cast<float>(loss);
+  // The loss by timestep bin, as step_once's index_add_.
+  const std::int64_t* bins = tables_->bins.data_ptr<std::int64_t>();
+  const float* per_example = per_example_.data_ptr<float>();
+  float* bin_sum = bin_sum_.data_ptr<float>();
+  float* bin_count = bin_count_.data_ptr<float>();
+  for (std::int64_t i = 0; i < batch; ++i) {
+    bin_sum[bins[entries[i]]] += per_example[i];
+    bin_count[bins[entries[i]]] += 1.0f;
+  }
 }
 
 bool Trainer::check(std::int64_t pending_steps, double* interval_loss, std::string* problem) {

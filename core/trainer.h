@@ -206,6 +206,7 @@ class Trainer {
  private:
   struct Tables;
   void step_once(std::int64_t slot);
+  void mlp_step_once(std::int64_t slot, std::int64_t batch, double lr);  // the hand-written MLP step
   bool check(std::int64_t pending_steps, double* interval_loss, std::string* problem);
   void save_good_state();
   void restore_good_state();

@@ -449,12 +449,20 @@ void App::draw_export_window() {
   ImGui::TextUnformatted(tr("Video of the playback (.mp4, .webm or .gif)"));
   ImGui::BeginDisabled(v.active);
   path_field(ui_label(tr("File"), "video_path").c_str(), &e.video_path);
+  tooltip(tr("Where the video goes; its ending picks the format: .mp4 (H.264), .webm (VP9) or .gif. The file "
+             "appears only when the whole video is written."));
   ImGui::InputInt(ui_label(tr("Frames per second"), "video_fps").c_str(), &e.video_fps);
   e.video_fps = std::clamp(e.video_fps, 1, 120);
+  tooltip(tr("Frames per second of the video (1 to 120): each frame is one frame of the playback, so a lower "
+             "rate makes the same playback last longer."));
   ImGui::InputInt2(ui_label(tr("Size (0: the window's)"), "video_size").c_str(), e.video_size);
+  tooltip(tr("Width and height in pixels (64 to 7680 by 64 to 4320); 0 keeps the size of the window or the "
+             "canvas. The frames are drawn again at this size, not scaled."));
   const char* regions[] = {tr("whole window"), tr("canvas only")};
   ImGui::Combo(ui_label(tr("Shows"), "video_region").c_str(), &e.video_region, regions, 2);
+  tooltip(tr("The whole window with its panels, or only the canvas (the points or the image grid)."));
   path_field(ui_label(tr("Title line"), "video_title").c_str(), &e.video_title);
+  tooltip(tr("A line of text drawn at the top of every frame, e.g. the lecture's title; empty: none."));
   ImGui::EndDisabled();
   if (!v.active) {
     if (ImGui::Button(ui_label(tr("Export video"), "video_start").c_str())) {
@@ -489,10 +497,14 @@ void App::draw_export_window() {
                                    tr("image grid"),   tr("formula panel"),
                                    tr("whole window"), tr("image grid's pixels (as dlab sample)")};
   ImGui::Combo(ui_label(tr("Region"), "picture_region").c_str(), &e.picture_region, picture_regions, 6);
+  tooltip(tr("What the picture shows: one panel, the whole window, or the image grid's own pixels with "
+             "nothing drawn around them (the same PNG as dlab sample writes)."));
   const char* scales[] = {"1x", "2x", "4x"};
   int scale_index = e.picture_scale == 4 ? 2 : e.picture_scale == 2 ? 1 : 0;
   if (ImGui::Combo(ui_label(tr("Scale"), "picture_scale").c_str(), &scale_index, scales, 3))
     e.picture_scale = scale_index == 2 ? 4 : scale_index == 1 ? 2 : 1;
+  tooltip(tr("The picture is drawn again at 2 or 4 times the pixels (sharp text and lines for slides and "
+             "print), not enlarged afterwards."));
   const bool pixels =
       e.picture_region == 5;  // the images themselves: no background, the scale is --grid-scale's
   ImGui::BeginDisabled(pixels);
@@ -504,6 +516,8 @@ void App::draw_export_window() {
              "(dark text and lines, darker points) for printed handouts."));
   ImGui::EndDisabled();
   path_field(ui_label(tr("File"), "picture_path").c_str(), &e.picture_path);
+  tooltip(tr("Where the PNG goes (written to a temporary file first, then renamed: an old file is never half "
+             "overwritten)."));
   ImGui::BeginDisabled(exporting());
   if (ImGui::Button(ui_label(tr("Save PNG"), "picture_save").c_str()))
     start_picture_export(kPictureRegions[e.picture_region], e.picture_path, e.picture_scale,
@@ -519,7 +533,10 @@ void App::draw_export_window() {
                           tr("loss by timestep t,loss"),
                           tr("images: index, class, the classifier's class and confidence")};
   ImGui::Combo(ui_label(tr("Table"), "csv_table").c_str(), &e.csv_table, tables, 6);
+  tooltip(tr("Which numbers to save, with the same columns as the dlab command that computes them, so a "
+             "spreadsheet or a script can check the picture."));
   path_field(ui_label(tr("File"), "csv_path").c_str(), &e.csv_path);
+  tooltip(tr("Where the CSV goes (written to a temporary file first, then renamed)."));
   if (ImGui::Button(ui_label(tr("Save CSV"), "csv_save").c_str())) {
     try {
       write_export_csv(e.csv_path, kTables[e.csv_table]);
@@ -539,6 +556,8 @@ void App::draw_export_window() {
     e.message = ok ? tr("the dlab command line is on the clipboard") : tr("no dlab command reproduces this canvas");
     e.message_ok = ok;
   }
+  tooltip(tr("Puts on the clipboard the dlab command that computes the same numbers as this canvas (same "
+             "settings and seed), for a script or a handout."));
   if (!e.command_text.empty()) {
     std::vector<char> text(e.command_text.begin(), e.command_text.end());
     text.push_back('\0');

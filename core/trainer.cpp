@@ -68,6 +68,13 @@ void copy_named(const std::vector<NamedTensor>& source, const std::vector<NamedT
   }
 }
 
+// The EMA decay at this step: the configured decay, warmed up as (1 + s)/(10 + s) so that the first steps'
+// weights do not linger (Polyak averaging; warm-up as in Tarvainen & Valpola 2017).
+double ema_decay_at(const TrainerConfig& config, std::int64_t step) {
+  const auto s = static_cast<double>(step);
+  return std::min(config.ema_decay, (1.0 + s) / (10.0 + s));
+}
+
 }  // namespace
 
 std::vector<ScheduleConfig> TrainerConfig::default_training_schedules() {
@@ -315,10 +322,8 @@ void Trainer::step_once(std::int64_t slot) {
   const torch::Tensor denominator =
       exp_avg_sq_.sqrt().div_(std::sqrt(bias_correction2)).add_(config_.adam_epsilon);
   flat_params_.addcdiv_(exp_avg_, denominator, -lr / bias_correction1);
-  // ---- EMA of the weights (Polyak averaging; warm-up as in Tarvainen & Valpola 2017) -----------------
-  const auto s = static_cast<double>(step_.load());
-  const double decay = std::min(config_.ema_decay, (1.0 + s) / (10.0 + s));
-  flat_ema_.lerp_(flat_params_, 1.0 - decay);
+  // ---- EMA of the weights -------------------------------------------------------------------------
+  flat_ema_.lerp_(flat_params_, 1.0 - ema_decay_at(config_, step_.load()));
   step_.fetch_add(1);
 
   // ---- bookkeeping on the device, read back at the next check --------------------------------------
@@ -373,8 +378,7 @@ void Trainer::mlp_step_once(std::int64_t slot, std::int64_t batch, double lr) {
   adam.weight_decay = config_.weight_decay;
   adam.decoupled = config_.optimizer == OptimizerKind::AdamW;
   adam.grad_clip = config_.grad_clip;
-  const auto s = static_cast<double>(step_.load());
-  adam.ema_decay = std::min(config_.ema_decay, (1.0 + s) / (10.0 + s));  // as in step_once
+  adam.ema_decay = ema_decay_at(config_, step_.load());
   fused_adam_step(adam, ++optimizer_step_, flat_params_, flat_grads_, exp_avg_, exp_avg_sq_, flat_ema_);
   step_.fetch_add(1);
   loss_buffer_.data_ptr<float>()[slot] = static_cast<float>(loss);

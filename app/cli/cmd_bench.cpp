@@ -37,6 +37,21 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// The best time of `once` over the repetitions that fit in `seconds` (after a warm-up; at least two), in ms.
+template <typename Work>
+double best_ms_of(Work&& once, double seconds) {
+  torch::NoGradGuard no_grad;
+  once();  // warm-up
+  double best = 1e30;
+  const auto start = Clock::now();
+  for (int n = 0; n < 2 || seconds_since(start) < seconds; ++n) {
+    const auto t0 = Clock::now();
+    once();
+    best = std::min(best, seconds_since(t0));
+  }
+  return 1000.0 * best;
+}
+
 // The matrix products of one network evaluation of the MLP on `points` rows and nothing else, through the
 // same call (out = x W^T into preallocated outputs) at the same thread count: the sgemm-rate limit of a
 // sampling step. `full_input`: the input layer over [x_t, embedding] (D + E columns, as the module computes
@@ -60,27 +75,19 @@ class ProductsPeer {
     add(H, data_dim);
   }
   double gflop() const { return gflop_; }
-  // The best of the repetitions that fit in `seconds` (at least two), in ms per evaluation.
+  // The best of the repetitions that fit in `seconds`, in ms per evaluation.
   double best_ms(double seconds) {
-    torch::NoGradGuard no_grad;
-    auto once = [&] {
-      for (std::int64_t start = 0; start < points_; start += chunk_) {
-        const std::int64_t rows = std::min(chunk_, points_ - start);
-        for (std::size_t k = 0; k < inputs_.size(); ++k) {
-          torch::Tensor out = outputs_[k].narrow(0, start, rows);
-          at::mm_out(out, inputs_[k].narrow(0, start, rows), weights_[k].t());
-        }
-      }
-    };
-    once();  // warm-up
-    double best = 1e30;
-    const auto start = Clock::now();
-    for (int n = 0; n < 2 || seconds_since(start) < seconds; ++n) {
-      const auto t0 = Clock::now();
-      once();
-      best = std::min(best, seconds_since(t0));
-    }
-    return 1000.0 * best;
+    return best_ms_of(
+        [&] {
+          for (std::int64_t start = 0; start < points_; start += chunk_) {
+            const std::int64_t rows = std::min(chunk_, points_ - start);
+            for (std::size_t k = 0; k < inputs_.size(); ++k) {
+              torch::Tensor out = outputs_[k].narrow(0, start, rows);
+              at::mm_out(out, inputs_[k].narrow(0, start, rows), weights_[k].t());
+            }
+          }
+        },
+        seconds);
   }
 
  private:
@@ -113,19 +120,7 @@ class TrainingProductsPeer {
   }
   double gflop() const { return gflop_; }
   double best_ms(double seconds) {
-    torch::NoGradGuard no_grad;
-    auto once = [&] {
-      for (auto& p : products_) at::mm_out(p.out, p.lhs, p.rhs);
-    };
-    once();
-    double best = 1e30;
-    const auto start = Clock::now();
-    for (int n = 0; n < 2 || seconds_since(start) < seconds; ++n) {
-      const auto t0 = Clock::now();
-      once();
-      best = std::min(best, seconds_since(t0));
-    }
-    return 1000.0 * best;
+    return best_ms_of([&] { for (auto& p : products_) at::mm_out(p.out, p.lhs, p.rhs); }, seconds);
   }
 
  private:

@@ -44,6 +44,7 @@ struct TrainCommand {
   int depth = ModelSpec{}.depth;
   std::string resume;
   bool weights_only = false;
+  std::int64_t save_every = 0;  // > 0: also write --out every this many steps (a long run keeps its progress)
   std::string out;
   ImageTrainOptions image;  // --dataset shapes, fashion-mnist or a folder of images
   const CLI::App* command = nullptr;  // to tell a given flag from its default
@@ -94,6 +95,7 @@ TrainerConfig make_config(const TrainCommand& c) {
 void run(const TrainCommand& c) {
   if (c.steps < 1 || c.steps > kMaxSteps) throw UsageError("--steps: must be in 1..100000000");
   if (c.out.empty()) throw UsageError("--out: the checkpoint path is required");
+  if (c.save_every < 0) throw UsageError("--save-every: must be >= 0 (0: only at the end)");
   check_writable(c.out);  // before the training, not after it (issue 15)
   TrainerConfig config = make_config(c);
   ModelSpec spec;
@@ -158,17 +160,36 @@ void run(const TrainCommand& c) {
               static_cast<unsigned long long>(config.seed), trainer.device_description().c_str());
   std::fflush(stdout);
 
-  double last_report = -kSecondsBetweenReports;
-  const auto result = trainer.train(c.steps, nullptr, [&](const TrainProgress& p) {
-    if (p.elapsed_seconds - last_report < kSecondsBetweenReports && p.call_steps_done < p.call_steps) return;
-    last_report = p.elapsed_seconds;
-    const double eta = p.steps_per_second > 0 ? (p.call_steps - p.call_steps_done) / p.steps_per_second : 0;
-    std::printf("step %lld/%lld  loss %.4f  %.1f steps/s  elapsed %s  ETA %s\n",
-                static_cast<long long>(p.call_steps_done), static_cast<long long>(p.call_steps), p.loss,
-                p.steps_per_second, format_duration(p.elapsed_seconds).c_str(), format_duration(eta).c_str());
-    std::fflush(stdout);
-  });
-  if (result.status == TrainStatus::Diverged) throw std::runtime_error(result.message + "; nothing was saved");
+  // The run in pieces of --save-every steps, --out written after each piece (the learning rate follows the
+  // whole run's schedule: it depends on the trainer's step, not on the piece).
+  const std::int64_t piece = c.save_every > 0 ? std::min(c.save_every, c.steps) : c.steps;
+  double last_report = -kSecondsBetweenReports, seconds_before = 0;
+  std::int64_t steps_before = 0;
+  TrainResult result;
+  while (steps_before < c.steps) {
+    const std::int64_t steps = std::min(piece, c.steps - steps_before);
+    result = trainer.train(steps, nullptr, [&](const TrainProgress& p) {
+      const double elapsed = seconds_before + p.elapsed_seconds;
+      const std::int64_t done = steps_before + p.call_steps_done;
+      if (elapsed - last_report < kSecondsBetweenReports && p.call_steps_done < p.call_steps) return;
+      last_report = elapsed;
+      const double eta = p.steps_per_second > 0 ? (c.steps - done) / p.steps_per_second : 0;
+      std::printf("step %lld/%lld  loss %.4f  %.1f steps/s  elapsed %s  ETA %s\n", static_cast<long long>(done),
+                  static_cast<long long>(c.steps), p.loss, p.steps_per_second, format_duration(elapsed).c_str(),
+                  format_duration(eta).c_str());
+      std::fflush(stdout);
+    });
+    if (result.status == TrainStatus::Diverged) throw std::runtime_error(result.message + "; nothing was saved");
+    steps_before += result.steps_done;
+    seconds_before += result.seconds;
+    if (steps_before < c.steps) {
+      save_checkpoint(c.out, make_checkpoint(trainer, c.dataset, !c.weights_only, seconds_before));
+      std::printf("saved %s at step %lld\n", c.out.c_str(), static_cast<long long>(trainer.step()));
+      std::fflush(stdout);
+    }
+  }
+  result.steps_done = steps_before;
+  result.seconds = seconds_before;
 
   save_checkpoint(c.out, make_checkpoint(trainer, c.dataset, !c.weights_only, result.seconds));
   std::error_code error;
@@ -222,6 +243,10 @@ void add_train_command(CLI::App& app) {
   sub->add_option("--resume", command->resume, "Continue from this checkpoint (weights, EMA, Adam state, step)");
   sub->add_flag("--weights-only", command->weights_only,
                 "Save only the EMA weights (a quarter of the size; enough to sample, not to resume exactly)");
+  sub->add_option("--save-every", command->save_every,
+                  "Also write --out every this many steps, so that a long run stopped early keeps its progress "
+                  "(0: only at the end)")
+      ->capture_default_str();
   sub->add_option("--out", command->out, "Checkpoint file to write (atomically)")->required();
   add_image_train_options(*sub, command->image);
   command->command = sub;

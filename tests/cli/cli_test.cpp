@@ -384,6 +384,25 @@ TEST(Cli, TrainResumesFromItsCheckpoint) {
   EXPECT_LT(std::filesystem::file_size(light), std::filesystem::file_size(first) / 2);
 }
 
+TEST(Cli, TrainSaveEveryWritesOnTheWayAndTrainsTheSameWeights) {
+  const std::string whole = temp_path("whole_run.pt"), pieces = temp_path("pieces_run.pt");
+  const std::string train = "train --dataset moons --steps 100 --threads 1 --seed 4 --lr-decay cosine --out ";
+  ASSERT_EQ(dlab(train + whole).exit_code, 0);
+  const Result r = dlab(train + pieces + " --save-every 30");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* step : {" at step 30\n", " at step 60\n", " at step 90\n"})
+    EXPECT_NE(r.out.find("saved " + pieces + step), std::string::npos) << step << "\n" << r.out;
+  EXPECT_EQ(r.out.find(" at step 100\n"), std::string::npos) << "the end is the final save, not a piece";
+  EXPECT_NE(r.out.find("step 100/100  loss "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("done: 100 steps in "), std::string::npos) << r.out;
+  // Training in pieces draws the same batches and follows the same learning-rate schedule: the same samples.
+  const std::string sample = " --dataset moons --n 50 --sampler ddim --steps 10 --schedule linear --seed 1";
+  const Result a = dlab("sample --model " + whole + sample), b = dlab("sample --model " + pieces + sample);
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+  expect_usage_error(train + pieces + " --save-every -1", {"--save-every"});
+}
+
 TEST(Cli, InvalidTrainValuesExitTwoNamingTheFlag) {
   const std::string out = " --out " + temp_path("never.pt");
   expect_usage_error("train --dataset gmm8 --steps 0" + out, {"--steps"});

@@ -302,17 +302,27 @@ void draw_overlays(PanelContext& context, const CanvasView& view, ImVec2 origin)
   const DataBox box = visible_box(view);
   const float step = nice_step(2 * view.half_height, 8);
   char text[32];
+  // A label is left out where it would touch the one before it (a large UI scale): an x label the x label at
+  // its left, a y label the row of x labels or the y label under it.
+  float free_from = -INFINITY;
   for (float x = std::ceil(box.min_x / step) * step; x <= box.max_x; x += step) {
     std::snprintf(text, sizeof text, "%g", std::abs(x) < step * 1e-3f ? 0.0f : x);
     const ImVec2 p = px(x, box.min_y);
+    if (p.x + 3 < free_from) continue;
     draw->AddText(ImVec2(p.x + 3, p.y - ImGui::GetTextLineHeight() - 2), colors::kTextDim, text);
+    free_from = p.x + 3 + ImGui::CalcTextSize(text).x + ImGui::GetFontSize() * 0.6f;
   }
+  const float label_h = ImGui::GetTextLineHeight();
+  float free_below = origin.y + view.height_px - label_h - 2;  // the top of the x labels' row
   for (float y = std::ceil(box.min_y / step) * step; y <= box.max_y; y += step) {
     std::snprintf(text, sizeof text, "%g", std::abs(y) < step * 1e-3f ? 0.0f : y);
     const ImVec2 p = px(box.min_x, y);
     // Above its grid line, or below it where the canvas's top edge would cut it (issue 14: the top "3").
-    const float above = p.y - ImGui::GetTextLineHeight() - 1;
-    draw->AddText(ImVec2(p.x + 3, above < origin.y ? p.y + 1 : above), colors::kTextDim, text);
+    const float above = p.y - label_h - 1;
+    const float top = above < origin.y ? p.y + 1 : above;
+    if (top + label_h > free_below) continue;
+    draw->AddText(ImVec2(p.x + 3, top), colors::kTextDim, text);
+    free_below = top;
   }
 
   // Legend, in the top corner with fewer points under it, and as small as it must be to stay off the data:
